@@ -1,0 +1,16 @@
+package org.xmtpj.dag;
+
+/** Hard bounds of the replicated data model; decoders reject anything larger. */
+public final class DagLimits {
+  public static final int MAX_PARENTS = 16;
+  /** The XMTP v1 API limits a message to 1,048,214 bytes; a payload also carries the topic and a timestamp. */
+  public static final int MAX_MESSAGE_BYTES = 1_048_214;
+  /** Topic length in characters (node-go's rule). UTF-8 may need up to 3 bytes per char of the BMP. */
+  public static final int MAX_TOPIC_CHARS = 300;
+  public static final int MAX_TOPIC_BYTES = MAX_TOPIC_CHARS * 4;
+  public static final int MAX_PAYLOAD_BYTES = MAX_MESSAGE_BYTES + MAX_TOPIC_BYTES + 16;
+  public static final int SIGNATURE_BYTES = 64;
+  public static final int KEY_BYTES = 32;
+
+  private DagLimits() {}
+}

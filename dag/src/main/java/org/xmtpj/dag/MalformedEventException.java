@@ -1,0 +1,8 @@
+package org.xmtpj.dag;
+
+/** The bytes are not a canonical event: what is wrong is in the message. */
+public final class MalformedEventException extends RuntimeException {
+  public MalformedEventException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,38 @@
+package org.xmtpj.node.api;
+
+import org.xmtpj.dag.DagLimits;
+
+/**
+ * Every bound the client API enforces. Defaults follow node-go where it has one, so that existing clients keep
+ * working; each is a config value so operators can tighten it.
+ *
+ * @param maxTopicChars longest content topic (node-go: 300)
+ * @param maxMessageBytes largest envelope message (node-go: 1,048,214)
+ * @param maxEnvelopesPerPublish envelopes in one publish (xmtp-js sends at most 3)
+ * @param maxPageSize largest query page (node-go: 100)
+ * @param maxPreferencesPageSize largest page on a single userpreferences topic (node-go: 500)
+ * @param maxBatchQueries queries in one batch (node-go: 50)
+ * @param maxTopicsPerQuery topics in one query
+ * @param maxTopicsPerSubscription topics in one subscription
+ * @param maxRequestBytes largest HTTP body or gRPC message
+ */
+public record ApiLimits(int maxTopicChars, int maxMessageBytes, int maxEnvelopesPerPublish, int maxPageSize,
+    int maxPreferencesPageSize, int maxBatchQueries, int maxTopicsPerQuery, int maxTopicsPerSubscription,
+    int maxRequestBytes) {
+
+  public static final ApiLimits DEFAULTS = new ApiLimits(DagLimits.MAX_TOPIC_CHARS, DagLimits.MAX_MESSAGE_BYTES,
+      100, 100, 500, 50, 100, 10_000, 8 * 1024 * 1024);
+
+  public ApiLimits {
+    if (maxTopicChars < 1 || maxTopicChars > DagLimits.MAX_TOPIC_CHARS) {
+      throw new IllegalArgumentException("maxTopicChars must be 1.." + DagLimits.MAX_TOPIC_CHARS);
+    }
+    if (maxMessageBytes < 1 || maxMessageBytes > DagLimits.MAX_MESSAGE_BYTES) {
+      throw new IllegalArgumentException("maxMessageBytes must be 1.." + DagLimits.MAX_MESSAGE_BYTES);
+    }
+    if (maxEnvelopesPerPublish < 1 || maxPageSize < 1 || maxPreferencesPageSize < 1 || maxBatchQueries < 1
+        || maxTopicsPerQuery < 1 || maxTopicsPerSubscription < 1 || maxRequestBytes < 1024) {
+      throw new IllegalArgumentException("every limit must be positive (and maxRequestBytes >= 1024)");
+    }
+  }
+}

@@ -1,0 +1,169 @@
+package org.xmtpj.node.api;
+
+import com.google.protobuf.ByteString;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.xmtp.proto.message.api.v1.BatchQueryRequest;
+import org.xmtp.proto.message.api.v1.BatchQueryResponse;
+import org.xmtp.proto.message.api.v1.Cursor;
+import org.xmtp.proto.message.api.v1.Envelope;
+import org.xmtp.proto.message.api.v1.IndexCursor;
+import org.xmtp.proto.message.api.v1.PagingInfo;
+import org.xmtp.proto.message.api.v1.PublishRequest;
+import org.xmtp.proto.message.api.v1.QueryRequest;
+import org.xmtp.proto.message.api.v1.QueryResponse;
+import org.xmtp.proto.message.api.v1.SortDirection;
+import org.xmtpj.crypto.auth.AuthException;
+import org.xmtpj.crypto.auth.AuthTokenValidator;
+import org.xmtpj.crypto.auth.AuthenticatedWallet;
+import org.xmtpj.dag.ClientEnvelope;
+import org.xmtpj.node.ingest.Publisher;
+import org.xmtpj.node.subscribe.EnvelopeSink;
+import org.xmtpj.node.subscribe.Subscription;
+import org.xmtpj.node.subscribe.SubscriptionHub;
+import org.xmtpj.store.EnvelopePage;
+import org.xmtpj.store.EnvelopeQuery;
+import org.xmtpj.store.EventStore;
+import org.xmtpj.store.StoredEnvelope;
+
+/**
+ * The semantics of {@code xmtp.message_api.v1.MessageApi}, shared by the gRPC service and the HTTP gateway so
+ * that both transports behave identically. Transports only decode, call, and encode.
+ */
+public final class MessageApiCore {
+  private final AuthTokenValidator auth;
+  private final Publisher publisher;
+  private final EventStore store;
+  private final SubscriptionHub hub;
+  private final RequestValidator validator;
+  private final ApiLimits limits;
+
+  public MessageApiCore(AuthTokenValidator auth, Publisher publisher, EventStore store, SubscriptionHub hub,
+      ApiLimits limits) {
+    this.auth = auth;
+    this.publisher = publisher;
+    this.store = store;
+    this.hub = hub;
+    this.limits = limits;
+    this.validator = new RequestValidator(limits);
+  }
+
+  public ApiLimits limits() {
+    return limits;
+  }
+
+  /**
+   * Authenticates, checks every envelope and every topic permission before storing any, then stores all of them
+   * (ephemeral topics are only relayed). The future completes when the stored ones are durable.
+   */
+  public CompletableFuture<Void> publish(String authorization, PublishRequest request) {
+    AuthenticatedWallet wallet = authenticate(authorization);
+    List<ClientEnvelope> envelopes = validator.envelopes(request.getEnvelopesList());
+    for (ClientEnvelope e : envelopes) {
+      String owner = TopicRules.restrictedOwner(e.contentTopic());
+      if (owner != null && !owner.equals(wallet.walletAddress())) {
+        throw new ApiException(ErrorCode.PERMISSION_DENIED, "restricted_topic",
+            "publishing to restricted topic " + e.contentTopic() + " is allowed only for its owner " + owner);
+      }
+    }
+    List<ClientEnvelope> durable = new ArrayList<>();
+    List<StoredEnvelope> ephemeral = new ArrayList<>();
+    for (ClientEnvelope e : envelopes) {
+      if (TopicRules.isEphemeral(e.contentTopic())) {
+        ephemeral.add(new StoredEnvelope(0, e));
+      } else {
+        durable.add(e);
+      }
+    }
+    hub.relay(ephemeral);
+    return durable.isEmpty() ? CompletableFuture.completedFuture(null) : publisher.publish(durable);
+  }
+
+  private AuthenticatedWallet authenticate(String authorization) {
+    try {
+      return auth.validate(authorization);
+    } catch (AuthException e) {
+      throw new ApiException(ErrorCode.UNAUTHENTICATED, "auth_" + e.reason().name().toLowerCase(),
+          e.getMessage());
+    }
+  }
+
+  public QueryResponse query(QueryRequest request) {
+    EnvelopeQuery query = validator.query(request);
+    EnvelopePage page = store.query(query);
+    QueryResponse.Builder out = QueryResponse.newBuilder();
+    for (ClientEnvelope e : page.envelopes()) {
+      out.addEnvelopes(toProto(e));
+    }
+    SortDirection direction = query.direction() == org.xmtpj.dag.SortDirection.ASCENDING
+        ? SortDirection.SORT_DIRECTION_ASCENDING : SortDirection.SORT_DIRECTION_DESCENDING;
+    PagingInfo.Builder paging = PagingInfo.newBuilder().setDirection(direction);
+    if (page.next() != null) {
+      paging.setLimit(query.limit()).setCursor(Cursor.newBuilder().setIndex(IndexCursor.newBuilder()
+          .setDigest(ByteString.copyFrom(page.next().digest()))
+          .setSenderTimeNs(page.next().timestampNs())));
+    }
+    return out.setPagingInfo(paging).build();
+  }
+
+  /** Validates the whole batch first, so that a bad entry fails the batch before any work is done. */
+  public BatchQueryResponse batchQuery(BatchQueryRequest request) {
+    if (request.getRequestsCount() > limits.maxBatchQueries()) {
+      throw ApiException.invalid("batch_too_large", "batch carries " + request.getRequestsCount()
+          + " queries; at most " + limits.maxBatchQueries() + " are allowed");
+    }
+    for (int i = 0; i < request.getRequestsCount(); i++) {
+      try {
+        validator.query(request.getRequests(i));
+      } catch (ApiException e) {
+        throw new ApiException(e.code(), e.reason(), "requests[" + i + "]: " + e.getMessage());
+      }
+    }
+    BatchQueryResponse.Builder out = BatchQueryResponse.newBuilder();
+    request.getRequestsList().forEach(q -> out.addResponses(query(q)));
+    return out.build();
+  }
+
+  /** A subscription to the given topics ({@code null}: every {@code /xmtp/} topic, as SubscribeAll). */
+  public Subscription subscribe(List<String> topics, EnvelopeSink sink) {
+    Set<String> set = topics == null ? null : new HashSet<>(validator.subscriptionTopics(topics));
+    return hub.subscribe(set, topics == null ? new XmtpTopicsOnly(sink) : sink);
+  }
+
+  public Set<String> validateTopics(List<String> topics) {
+    return new HashSet<>(validator.subscriptionTopics(topics));
+  }
+
+  public static Envelope toProto(ClientEnvelope e) {
+    return Envelope.newBuilder().setContentTopic(e.contentTopic()).setTimestampNs(e.timestampNs())
+        .setMessage(ByteString.copyFrom(e.messageView())).build();
+  }
+
+  /** SubscribeAll covers {@code /xmtp/} topics only, as node-go does. */
+  private record XmtpTopicsOnly(EnvelopeSink sink) implements EnvelopeSink {
+    @Override
+    public void send(ClientEnvelope envelope) throws java.io.IOException {
+      if (envelope.contentTopic().startsWith("/xmtp/")) {
+        sink.send(envelope);
+      }
+    }
+
+    @Override
+    public void keepAlive() throws java.io.IOException {
+      sink.keepAlive();
+    }
+
+    @Override
+    public void fail(String reason) {
+      sink.fail(reason);
+    }
+
+    @Override
+    public void closed() {
+      sink.closed();
+    }
+  }
+}

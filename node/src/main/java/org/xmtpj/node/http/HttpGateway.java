@@ -1,0 +1,99 @@
+package org.xmtpj.node.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xmtpj.node.api.ApiException;
+import org.xmtpj.node.api.ErrorCode;
+import org.xmtpj.node.api.MessageApiCore;
+import org.xmtpj.node.metrics.NodeMetrics;
+import org.xmtpj.node.ratelimit.RateLimiter;
+
+/**
+ * The HTTP/1.1 JSON gateway xmtp-js talks to: grpc-gateway's routes, encoding, errors, CORS and stream framing.
+ * One virtual thread per exchange, so blocking on a durable publish costs no platform thread.
+ */
+public final class HttpGateway implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpGateway.class);
+
+  private final HttpServer server;
+  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+  public HttpGateway(InetSocketAddress address, MessageApiCore core, RateLimiter rateLimiter, NodeMetrics metrics,
+      HealthCheck health) throws IOException {
+    this.server = HttpServer.create(address, 1024);
+    Routes routes = new Routes(core, rateLimiter, metrics, health);
+    server.createContext("/", exchange -> handle(exchange, routes));
+    server.setExecutor(executor);
+  }
+
+  public void start() {
+    server.start();
+    LOG.info("HTTP gateway listening on {}", server.getAddress());
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  private static void handle(HttpExchange exchange, Routes routes) {
+    try {
+      Cors.apply(exchange);
+      routes.dispatch(exchange);
+    } catch (ApiException e) {
+      respondError(exchange, e.code(), e.getMessage());
+    } catch (RuntimeException e) {
+      LOG.error("unexpected failure serving {}", exchange.getRequestURI(), e);
+      respondError(exchange, ErrorCode.INTERNAL, "internal error");
+    } catch (IOException e) {
+      LOG.debug("client went away: {}", e.toString());
+      exchange.close();
+    }
+  }
+
+  static void respondError(HttpExchange exchange, ErrorCode code, String message) {
+    respond(exchange, code.httpStatus(), JsonWire.error(code, message));
+  }
+
+  static void respond(HttpExchange exchange, int status, byte[] body) {
+    try (exchange) {
+      drain(exchange);
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+      if (body.length > 0) {
+        exchange.getResponseBody().write(body);
+      }
+    } catch (IOException e) {
+      LOG.debug("client went away before the response: {}", e.toString());
+    }
+  }
+
+  /**
+   * An unread request body would break the next request on a kept-alive connection. A small rest is skipped; a
+   * large one (an oversized upload we refused) is not worth reading, so the connection is closed instead.
+   */
+  private static void drain(HttpExchange exchange) throws IOException {
+    InputStream in = exchange.getRequestBody();
+    long skipped = in.skip(64 * 1024);
+    if (skipped == 64 * 1024 && in.read() != -1) {
+      exchange.getResponseHeaders().set("Connection", "close");
+    }
+  }
+
+  /** Stops accepting, lets in-flight exchanges finish for up to {@code graceSeconds}. */
+  public void stop(int graceSeconds) {
+    server.stop(graceSeconds);
+    executor.shutdownNow();
+  }
+
+  @Override
+  public void close() {
+    stop(0);
+  }
+}

@@ -1,0 +1,14 @@
+package org.xmtpj.node.ingest;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.xmtpj.dag.ClientEnvelope;
+
+/** Accepts validated envelopes for storage. */
+public interface Publisher {
+  /**
+   * Stores every envelope of the request, all or none. The future completes once they are durable (fsync'd) and
+   * have been handed to subscribers; it fails with an {@link org.xmtpj.node.api.ApiException} otherwise.
+   */
+  CompletableFuture<Void> publish(List<ClientEnvelope> envelopes);
+}

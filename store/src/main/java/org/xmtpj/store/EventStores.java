@@ -1,0 +1,89 @@
+package org.xmtpj.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+import org.flywaydb.core.Flyway;
+import org.sqlite.SQLiteConfig;
+
+/** Opens the store a node is configured with: SQLite in the data directory by default, or PostgreSQL. */
+public final class EventStores {
+  private static final int READ_POOL_SIZE = 8;
+
+  private EventStores() {}
+
+  /** SQLite file {@code xmtpd.db} in {@code dataDir}. */
+  public static EventStore sqlite(Path dataDir) {
+    try {
+      Files.createDirectories(dataDir);
+    } catch (java.io.IOException e) {
+      throw new StoreException("creating data directory " + dataDir, e);
+    }
+    String url = "jdbc:sqlite:" + dataDir.resolve("xmtpd.db").toAbsolutePath();
+    return open(SqlDialect.SQLITE, url, sqliteProperties());
+  }
+
+  /** A JDBC URL: {@code jdbc:postgresql:…} or {@code jdbc:sqlite:…}. */
+  public static EventStore open(String jdbcUrl) {
+    if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+      return open(SqlDialect.POSTGRESQL, jdbcUrl, new Properties());
+    }
+    if (jdbcUrl.startsWith("jdbc:sqlite:")) {
+      return open(SqlDialect.SQLITE, jdbcUrl, sqliteProperties());
+    }
+    throw new IllegalArgumentException("unsupported database URL (expected jdbc:postgresql: or jdbc:sqlite:): "
+        + jdbcUrl.replaceAll("password=[^&]*", "password=***"));
+  }
+
+  private static EventStore open(SqlDialect dialect, String url, Properties props) {
+    HikariDataSource readers = null;
+    try {
+      Connection writer = DriverManager.getConnection(url, props);
+      migrate(dialect, url, props);
+      writer.setAutoCommit(false);
+      readers = readPool(url, props);
+      return new JdbcEventStore(dialect, writer, readers, readers);
+    } catch (SQLException | RuntimeException e) {
+      if (readers != null) {
+        readers.close();
+      }
+      throw new StoreException("opening store at " + url.replaceAll("password=[^&]*", "password=***"), e);
+    }
+  }
+
+  private static void migrate(SqlDialect dialect, String url, Properties props) {
+    Flyway.configure()
+        .dataSource(url, props.getProperty("user"), props.getProperty("password"))
+        .locations(dialect.migrationLocation())
+        .loggers("slf4j")
+        .load()
+        .migrate();
+  }
+
+  private static HikariDataSource readPool(String url, Properties props) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url);
+    config.setDataSourceProperties(props);
+    config.setMaximumPoolSize(READ_POOL_SIZE);
+    config.setPoolName("store-readers");
+    config.setAutoCommit(true);
+    return new HikariDataSource(config);
+  }
+
+  /** WAL so readers never block the writer; synchronous=FULL so a commit is on disk before it returns. */
+  private static Properties sqliteProperties() {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    config.setBusyTimeout(10_000);
+    config.setCacheSize(-65_536);
+    config.setTempStore(SQLiteConfig.TempStore.MEMORY);
+    config.enforceForeignKeys(false);
+    return config.toProperties();
+  }
+}

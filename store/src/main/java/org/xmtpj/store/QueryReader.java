@@ -1,0 +1,126 @@
+package org.xmtpj.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.xmtpj.dag.ClientEnvelope;
+import org.xmtpj.dag.ClientEnvelopeCodec;
+import org.xmtpj.dag.EnvelopeCursor;
+import org.xmtpj.dag.EventCodec;
+import org.xmtpj.dag.SortDirection;
+
+/** Read paths: client queries in (timestamp, digest) order and catch-up reads in local order. */
+final class QueryReader {
+  private final DataSource readers;
+  private final Function<Collection<String>, Map<String, Long>> topicIds;
+
+  QueryReader(DataSource readers, Function<Collection<String>, Map<String, Long>> topicIds) {
+    this.readers = readers;
+    this.topicIds = topicIds;
+  }
+
+  EnvelopePage query(EnvelopeQuery q) {
+    List<Long> topics = List.copyOf(topicIds.apply(q.topics()).values());
+    if (topics.isEmpty()) {
+      return new EnvelopePage(List.of(), null);
+    }
+    boolean asc = q.direction() == SortDirection.ASCENDING;
+    StringBuilder sql = new StringBuilder("SELECT ts, digest, raw FROM events WHERE topic");
+    sql.append(topics.size() == 1 ? " = ?" : " IN (" + placeholders(topics.size()) + ")");
+    if (q.startTimeNs() != 0) {
+      sql.append(" AND ts >= ?");
+    }
+    if (q.endTimeNs() != 0) {
+      sql.append(" AND ts <= ?");
+    }
+    EnvelopeCursor cursor = q.cursor();
+    if (cursor != null) {
+      // node-go compares on the digest alone when the cursor carries no timestamp
+      sql.append(cursor.timestampNs() == 0 ? " AND digest " : " AND (ts, digest) ").append(asc ? ">" : "<")
+          .append(cursor.timestampNs() == 0 ? " ?" : " (?, ?)");
+    }
+    sql.append(asc ? " ORDER BY ts ASC, digest ASC" : " ORDER BY ts DESC, digest DESC").append(" LIMIT ?");
+    try (Connection c = readers.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      int i = 1;
+      for (long t : topics) {
+        ps.setLong(i++, t);
+      }
+      if (q.startTimeNs() != 0) {
+        ps.setLong(i++, q.startTimeNs());
+      }
+      if (q.endTimeNs() != 0) {
+        ps.setLong(i++, q.endTimeNs());
+      }
+      if (cursor != null) {
+        if (cursor.timestampNs() != 0) {
+          ps.setLong(i++, cursor.timestampNs());
+        }
+        ps.setBytes(i++, cursor.digest());
+      }
+      ps.setInt(i, q.limit());
+      return readPage(ps, q.limit());
+    } catch (SQLException e) {
+      throw new StoreException("querying envelopes", e);
+    }
+  }
+
+  private static EnvelopePage readPage(PreparedStatement ps, int limit) throws SQLException {
+    List<ClientEnvelope> out = new ArrayList<>(Math.min(limit, 128));
+    long lastTs = 0;
+    byte[] lastDigest = null;
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        lastTs = rs.getLong(1);
+        lastDigest = rs.getBytes(2);
+        out.add(envelopeOf(rs.getBytes(3)));
+      }
+    }
+    EnvelopeCursor next = out.size() == limit ? new EnvelopeCursor(lastTs, lastDigest) : null;
+    return new EnvelopePage(out, next);
+  }
+
+  List<StoredEnvelope> readAfter(long afterLocalSeq, Set<String> topics, int limit) {
+    List<Long> ids = topics == null ? null : List.copyOf(topicIds.apply(topics).values());
+    if (ids != null && ids.isEmpty()) {
+      return List.of();
+    }
+    String sql = "SELECT local_seq, raw FROM events WHERE local_seq > ?"
+        + (ids == null ? "" : " AND topic IN (" + placeholders(ids.size()) + ")")
+        + " ORDER BY local_seq LIMIT ?";
+    try (Connection c = readers.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      int i = 1;
+      ps.setLong(i++, afterLocalSeq);
+      if (ids != null) {
+        for (long id : ids) {
+          ps.setLong(i++, id);
+        }
+      }
+      ps.setInt(i, limit);
+      List<StoredEnvelope> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new StoredEnvelope(rs.getLong(1), envelopeOf(rs.getBytes(2))));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("reading after " + afterLocalSeq, e);
+    }
+  }
+
+  private static ClientEnvelope envelopeOf(byte[] raw) {
+    return ClientEnvelopeCodec.decode(EventCodec.decode(raw).payload());
+  }
+
+  private static String placeholders(int n) {
+    return String.join(", ", java.util.Collections.nCopies(n, "?"));
+  }
+}

@@ -1,0 +1,4 @@
+package org.xmtpj.store;
+
+/** Sizes for metrics. */
+public record StoreStats(long events, long topics, long payloadBytes) {}

@@ -1,0 +1,227 @@
+package org.xmtpj.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.xmtpj.crypto.Ed25519KeyPair;
+import org.xmtpj.dag.ClientEnvelope;
+import org.xmtpj.dag.ClientEnvelopeCodec;
+import org.xmtpj.dag.EnvelopeCursor;
+import org.xmtpj.dag.EventId;
+import org.xmtpj.dag.EventSigner;
+import org.xmtpj.dag.PayloadType;
+import org.xmtpj.dag.SignedEvent;
+import org.xmtpj.dag.SortDirection;
+import org.xmtpj.dag.TopicHeads;
+import org.xmtpj.dag.TopicIds;
+import org.xmtpj.store.StoreBackends.Backend;
+
+/** One suite, every backend: the stores must agree on every observable behaviour. */
+class EventStoreConformanceTest {
+  private static final String TOPIC = "/xmtp/0/m-conformance/proto";
+  private final EventSigner signer = new EventSigner(Ed25519KeyPair.generate(new SecureRandom()));
+  private final java.util.Map<String, TopicHeads> heads = new java.util.HashMap<>();
+  private long originSeq;
+  private long localSeq;
+
+  @TempDir
+  Path dir;
+
+  static java.util.stream.Stream<Backend> backends() {
+    return StoreBackends.all();
+  }
+
+  private StoredEvent event(String topic, long ts, byte[] message) {
+    ClientEnvelope env = new ClientEnvelope(topic, ts, message);
+    TopicHeads h = heads.computeIfAbsent(topic, t -> new TopicHeads(List.of()));
+    SignedEvent signed = signer.sign(TopicIds.of(topic), ++originSeq, 1_000, h.chooseParents(),
+        PayloadType.CLIENT_ENVELOPE, ClientEnvelopeCodec.encode(env));
+    h.add(signed.id(), signed.event().parents());
+    return new StoredEvent(++localSeq, signed, env, new Digest(env.digest()));
+  }
+
+  private List<StoredEvent> fill(EventStore store, String topic, int n, long baseTs) {
+    List<StoredEvent> batch = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      batch.add(event(topic, baseTs + (i % 7) * 1000 + i / 7, ("m" + i).getBytes()));
+    }
+    store.append(batch);
+    return batch;
+  }
+
+  private static List<ClientEnvelope> sorted(List<StoredEvent> events, SortDirection dir) {
+    Comparator<ClientEnvelope> c = Comparator.comparingLong(ClientEnvelope::timestampNs)
+        .thenComparing(ClientEnvelope::digest, java.util.Arrays::compareUnsigned);
+    return events.stream().map(StoredEvent::envelope)
+        .sorted(dir == SortDirection.ASCENDING ? c : c.reversed()).toList();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void shouldReturnEnvelopesInClientOrderAcrossPagesInBothDirections(Backend backend) {
+    try (EventStore store = backend.open(dir)) {
+      List<StoredEvent> stored = fill(store, TOPIC, 250, 1_000_000);
+      for (SortDirection direction : SortDirection.values()) {
+        for (int pageSize : new int[] {1, 7, 100}) {
+          List<ClientEnvelope> all = new ArrayList<>();
+          EnvelopeCursor cursor = null;
+          do {
+            EnvelopePage page = store.query(new EnvelopeQuery(List.of(TOPIC), 0, 0, direction, cursor, pageSize));
+            all.addAll(page.envelopes());
+            cursor = page.next();
+          } while (cursor != null);
+          assertThat(all).as("%s pages of %d", direction, pageSize).isEqualTo(sorted(stored, direction));
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void shouldFilterByInclusiveTimeBounds(Backend backend) {
+    try (EventStore store = backend.open(dir)) {
+      List<StoredEvent> batch = new ArrayList<>();
+      for (long ts = 1; ts <= 10; ts++) {
+        batch.add(event(TOPIC, ts * 100, ("t" + ts).getBytes()));
+      }
+      store.append(batch);
+      EnvelopePage page = store.query(new EnvelopeQuery(List.of(TOPIC), 300, 500, SortDirection.ASCENDING, null,
+          100));
+      assertThat(page.envelopes()).extracting(ClientEnvelope::timestampNs).containsExactly(300L, 400L, 500L);
+      assertThat(page.next()).isNull();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void shouldReturnCursorOnlyWhenPageIsFull(Backend backend) {
+    try (EventStore store = backend.open(dir)) {
+      fill(store, TOPIC, 5, 1000);
+      assertThat(store.query(new EnvelopeQuery(List.of(TOPIC), 0, 0, SortDirection.DESCENDING, null, 5)).next())
+          .isNotNull();
+      assertThat(store.query(new EnvelopeQuery(List.of(TOPIC), 0, 0, SortDirection.DESCENDING, null, 6)).next())
+          .isNull();
+      assertThat(store.query(new EnvelopeQuery(List.of("/xmtp/0/unknown/proto"), 0, 0,
+          SortDirection.DESCENDING, null, 6)).envelopes()).isEmpty();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void shouldKeepTopicsApartAndMergeThemInOneQuery(Backend backend) {
+    try (EventStore store = backend.open(dir)) {
+      fill(store, "/xmtp/0/a/proto", 3, 10);
+      fill(store, "/xmtp/0/b/proto", 4, 20);
+      assertThat(store.query(new EnvelopeQuery(List.of("/xmtp/0/a/proto"), 0, 0, SortDirection.ASCENDING, null,
+          100)).envelopes()).hasSize(3).allMatch(e -> e.contentTopic().equals("/xmtp/0/a/proto"));
+      assertThat(store.query(new EnvelopeQuery(List.of("/xmtp/0/a/proto", "/xmtp/0/b/proto"), 0, 0,
+          SortDirection.ASCENDING, null, 100)).envelopes()).hasSize(7);
+      assertThat(store.stats().topics()).isEqualTo(2);
+      assertThat(store.stats().events()).isEqualTo(7);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void shouldUpdateHeadsInTheSameTransactionAsTheInsert(Backend backend) {
+    try (EventStore store = backend.open(dir)) {
+      List<StoredEvent> first = fill(store, TOPIC, 3, 0);
+      assertThat(store.heads(TOPIC)).containsExactly(first.get(2).event().id());
+      StoredEvent next = event(TOPIC, 99, "x".getBytes());
+      store.append(List.of(next));
+      assertThat(next.event().event().parents()).containsExactly(first.get(2).event().id());
+      assertThat(store.heads(TOPIC)).containsExactly(next.event().id());
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void shouldStoreNothingOfABatchThatFails(Backend backend) {
+    try (EventStore store = backend.open(dir)) {
+      List<StoredEvent> first = fill(store, TOPIC, 2, 0);
+      StoredEvent fresh = event(TOPIC, 5, "fresh".getBytes());
+      StoredEvent clash = new StoredEvent(++localSeq, first.get(0).event(), first.get(0).envelope(),
+          first.get(0).digest());
+      assertThatThrownBy(() -> store.append(List.of(fresh, clash))).isInstanceOf(StoreException.class)
+          .hasMessageContaining("nothing stored");
+      assertThat(store.existingDigests(List.of(fresh.digest()))).isEmpty();
+      assertThat(store.heads(TOPIC)).containsExactly(first.get(1).event().id());
+      assertThat(store.stats().events()).isEqualTo(2);
+      store.append(List.of(event(TOPIC, 6, "after".getBytes())));
+      assertThat(store.stats().events()).isEqualTo(3);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void shouldReportExistingDigestsAndEventsById(Backend backend) {
+    try (EventStore store = backend.open(dir)) {
+      List<StoredEvent> batch = fill(store, TOPIC, 3, 0);
+      Digest absent = new Digest(new byte[32]);
+      assertThat(store.existingDigests(List.of(batch.get(1).digest(), absent)))
+          .isEqualTo(Set.of(batch.get(1).digest()));
+      EventId id = batch.get(0).event().id();
+      assertThat(store.event(id)).hasValueSatisfying(raw -> assertThat(raw).isEqualTo(batch.get(0).event().encoded()));
+      assertThat(store.event(new EventId(new byte[32]))).isEmpty();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void shouldReadAfterLocalSequenceForCatchUp(Backend backend) {
+    try (EventStore store = backend.open(dir)) {
+      fill(store, "/xmtp/0/a/proto", 5, 0);
+      fill(store, "/xmtp/0/b/proto", 5, 0);
+      List<StoredEnvelope> after = store.readAfter(3, Set.of("/xmtp/0/b/proto"), 3);
+      assertThat(after).extracting(StoredEnvelope::localSeq).containsExactly(6L, 7L, 8L);
+      assertThat(store.readAfter(8, null, 100)).extracting(StoredEnvelope::localSeq).containsExactly(9L, 10L);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void shouldResumeWriterStateAfterReopen(Backend backend) {
+    try (EventStore store = backend.open(dir)) {
+      fill(store, TOPIC, 4, 0);
+      assertThat(store.writerState(signer.origin())).isEqualTo(new WriterState(4, 4));
+      assertThat(store.writerState(new byte[32])).isEqualTo(new WriterState(0, 4));
+    }
+    if (backend.name().equals("sqlite")) {
+      try (EventStore reopened = backend.open(dir)) {
+        assertThat(reopened.writerState(signer.origin())).isEqualTo(new WriterState(4, 4));
+        assertThat(reopened.heads(TOPIC)).hasSize(1);
+        assertThat(reopened.stats().events()).isEqualTo(4);
+        assertThat(reopened.stats().topics()).isEqualTo(1);
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void shouldOrderByDigestWhenTimestampsTie(Backend backend) {
+    try (EventStore store = backend.open(dir)) {
+      List<StoredEvent> batch = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        batch.add(event(TOPIC, 42, ("tie" + i).getBytes()));
+      }
+      store.append(batch);
+      List<ClientEnvelope> desc = new ArrayList<>();
+      EnvelopeCursor cursor = null;
+      do {
+        EnvelopePage p = store.query(new EnvelopeQuery(List.of(TOPIC), 0, 0, SortDirection.DESCENDING, cursor, 3));
+        desc.addAll(p.envelopes());
+        cursor = p.next();
+      } while (cursor != null);
+      assertThat(desc).isEqualTo(sorted(batch, SortDirection.DESCENDING));
+    }
+  }
+}
