@@ -78,8 +78,10 @@ public final class Subscription {
     hub.changeTopics(this, old, topics);
   }
 
+  /** Ends the stream promptly: the delivery loop is woken rather than left waiting for its next poll. */
   public void close() {
     closed = true;
+    queue.offer(WAKE);
   }
 
   public boolean isClosed() {
@@ -90,6 +92,9 @@ public final class Subscription {
     try {
       while (!closed) {
         Item item = queue.poll(keepAliveInterval.toMillis(), TimeUnit.MILLISECONDS);
+        if (item == WAKE || closed) {
+          break;
+        }
         if (item != null) {
           send(item.envelope());
           metrics.delivered(System.nanoTime() - item.offeredNanos());
@@ -156,4 +161,6 @@ public final class Subscription {
   }
 
   private record Item(StoredEnvelope envelope, long offeredNanos) {}
+
+  private static final Item WAKE = new Item(null, 0);
 }

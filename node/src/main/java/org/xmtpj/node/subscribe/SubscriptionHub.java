@@ -115,6 +115,12 @@ public final class SubscriptionHub implements CommitListener {
     metrics.subscribers(active.decrementAndGet());
   }
 
+  /** Ends every stream (shutdown); clients reconnect elsewhere or later. */
+  public void closeAll() {
+    allTopics.forEach(Subscription::close);
+    byTopic.values().forEach(set -> set.forEach(Subscription::close));
+  }
+
   public int activeSubscriptions() {
     return active.get();
   }

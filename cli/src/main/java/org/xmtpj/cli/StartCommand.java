@@ -1,0 +1,97 @@
+package org.xmtpj.cli;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xmtpj.node.NodeConfig;
+import org.xmtpj.node.XmtpNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code xmtpd start}: runs one node until SIGTERM/SIGINT, then drains and exits. */
+@Command(name = "start", mixinStandardHelpOptions = true,
+    description = "Start a node (SQLite in the data directory unless --db-url names PostgreSQL).")
+final class StartCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(StartCommand.class);
+
+  @Option(names = "--config", description = "YAML config file (env XMTPD_CONFIG)")
+  Path config;
+
+  @Option(names = "--data-dir", description = "data directory (default .xmtpd)")
+  String dataDir;
+
+  @Option(names = "--host", description = "address to bind (default 0.0.0.0)")
+  String host;
+
+  @Option(names = "--http-port", description = "HTTP/JSON gateway port (default 5555)")
+  String httpPort;
+
+  @Option(names = "--grpc-port", description = "gRPC port (default 5556)")
+  String grpcPort;
+
+  @Option(names = "--db-url", description = "JDBC URL of a PostgreSQL database (default: SQLite)")
+  String dbUrl;
+
+  @Option(names = "--log-format", description = "text or json")
+  String logFormat;
+
+  @Option(names = "--no-rate-limit", description = "disable per-client rate limits (benchmarks)")
+  boolean noRateLimit;
+
+  @Option(names = "--set", description = "any setting as key=value, e.g. --set limits.maxPageSize=50")
+  List<String> sets = List.of();
+
+  @Override
+  public Integer call() throws Exception {
+    NodeConfig nodeConfig = ConfigLoader.build(Settings.resolve(fileSettings(), System.getenv(), flagSettings()));
+    LOG.info("effective configuration: {}", nodeConfig.describe());
+    XmtpNode node = new XmtpNode(nodeConfig, Clock.systemUTC()).start();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("shutdown requested: draining");
+      node.close();
+      stopped.countDown();
+    }, "shutdown"));
+    System.out.println("xmtpd ready: http=" + node.httpPort() + " grpc=" + node.grpcPort() + " node="
+        + node.nodeId());
+    System.out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  private Map<String, String> fileSettings() {
+    Path file = config;
+    if (file == null && System.getenv("XMTPD_CONFIG") != null) {
+      file = Path.of(System.getenv("XMTPD_CONFIG"));
+    }
+    return file == null ? Map.of() : ConfigLoader.readYaml(file);
+  }
+
+  private Map<String, String> flagSettings() {
+    Map<String, String> flags = new HashMap<>();
+    for (String kv : sets) {
+      int eq = kv.indexOf('=');
+      if (eq < 1 || !Settings.KEYS.contains(kv.substring(0, eq))) {
+        throw new IllegalArgumentException("--set expects key=value with a known key, got '" + kv + "'; known: "
+            + Settings.KEYS);
+      }
+      flags.put(kv.substring(0, eq), kv.substring(eq + 1));
+    }
+    flags.put("dataDir", dataDir);
+    flags.put("host", host);
+    flags.put("httpPort", httpPort);
+    flags.put("grpcPort", grpcPort);
+    flags.put("dbUrl", dbUrl);
+    flags.put("logFormat", logFormat);
+    if (noRateLimit) {
+      flags.put("rateLimit.enabled", "false");
+    }
+    return flags;
+  }
+}
