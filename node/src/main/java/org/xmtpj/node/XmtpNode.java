@@ -70,6 +70,10 @@ public final class XmtpNode implements AutoCloseable {
     return grpc.port();
   }
 
+  public int activeSubscriptions() {
+    return hub.activeSubscriptions();
+  }
+
   public NodeConfig config() {
     return config;
   }

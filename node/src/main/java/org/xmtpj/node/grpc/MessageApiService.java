@@ -114,6 +114,8 @@ final class MessageApiService extends MessageApiGrpc.MessageApiImplBase {
   public StreamObserver<SubscribeRequest> subscribe2(StreamObserver<Envelope> out) {
     ServerCallStreamObserver<Envelope> call = (ServerCallStreamObserver<Envelope>) out;
     String client = CallContext.client();
+    // gRPC only accepts ready/cancel handlers during this first call, so the sink must exist now
+    GrpcStreamSink sink = new GrpcStreamSink(call);
     AtomicReference<Subscription> current = new AtomicReference<>();
     call.setOnCancelHandler(() -> {
       Subscription s = current.get();
@@ -128,7 +130,7 @@ final class MessageApiService extends MessageApiGrpc.MessageApiImplBase {
           rateLimiter.checkRequest(client, 1);
           Subscription s = current.get();
           if (s == null) {
-            current.set(core.subscribe(request.getContentTopicsList(), new GrpcStreamSink(call)));
+            current.set(core.subscribe(request.getContentTopicsList(), sink));
           } else {
             s.changeTopics(core.validateTopics(request.getContentTopicsList()));
           }

@@ -36,7 +36,7 @@ final class Routes {
   }
 
   void dispatch(HttpExchange ex) throws IOException {
-    String path = normalize(ex.getRequestURI().getPath());
+    String path = normalize(ex.getRequestURI().toString());
     if (Cors.isPreflight(ex)) {
       Cors.answerPreflight(ex);
       return;
@@ -54,8 +54,11 @@ final class Routes {
   }
 
   /** xmtp-js concatenates apiUrl and the path, so a trailing slash in apiUrl yields "//message/v1/…". */
-  static String normalize(String path) {
-    return path == null ? "/" : path.replaceAll("/{2,}", "/");
+  static String normalize(String requestTarget) {
+    // the raw target: java.net.URI reads "//message/v1/x" as authority "message" plus path "/v1/x"
+    String path = requestTarget == null ? "/" : requestTarget;
+    int query = path.indexOf('?');
+    return (query >= 0 ? path.substring(0, query) : path).replaceAll("/{2,}", "/");
   }
 
   private interface Action {
