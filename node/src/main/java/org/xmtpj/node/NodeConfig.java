@@ -80,6 +80,11 @@ public record NodeConfig(Path dataDir, String host, int httpPort, int grpcPort, 
         keepAliveInterval, n, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace);
   }
 
+  public NodeConfig withKeepAlive(Duration interval) {
+    return new NodeConfig(dataDir, host, httpPort, grpcPort, dbUrl, limits, rateLimit, maxTokenAge, interval,
+        subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace);
+  }
+
   public NodeConfig withDbUrl(String url) {
     return new NodeConfig(dataDir, host, httpPort, grpcPort, url, limits, rateLimit, maxTokenAge,
         keepAliveInterval, subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace);
