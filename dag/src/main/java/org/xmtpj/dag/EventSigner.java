@@ -20,10 +20,14 @@ public final class EventSigner {
       int payloadType, byte[] payload) {
     Event unsigned = new Event(Event.VERSION, topicId, key.publicKey(), originSeq, createdAtMs, parents,
         payloadType, payload, new byte[DagLimits.SIGNATURE_BYTES]);
-    EventId id = EventCodec.idOfBody(EventCodec.encodeBody(unsigned));
-    byte[] signature = Ed25519.sign(key.privateKey(), id.bytes());
+    byte[] body = EventCodec.encodeBody(unsigned);
+    EventId id = EventCodec.idOfBody(body);
+    byte[] signature = Ed25519.sign(key, id.bytes());
     Event signed = new Event(Event.VERSION, topicId, key.publicKey(), originSeq, createdAtMs, parents,
         payloadType, payload, signature);
-    return new SignedEvent(id, signed, EventCodec.encode(signed));
+    // the encoding is body ‖ signature, so the body computed for the id is reused rather than re-encoded
+    byte[] encoded = java.util.Arrays.copyOf(body, body.length + DagLimits.SIGNATURE_BYTES);
+    System.arraycopy(signature, 0, encoded, body.length, DagLimits.SIGNATURE_BYTES);
+    return new SignedEvent(id, signed, encoded);
   }
 }

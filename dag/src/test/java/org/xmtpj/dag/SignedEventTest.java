@@ -27,6 +27,13 @@ class SignedEventTest {
   }
 
   @Test
+  void shouldProduceTheCanonicalEncodingWhenSigning() {
+    SignedEvent signed = sign(List.of());
+    assertThat(signed.encoded()).isEqualTo(EventCodec.encode(signed.event()));
+    assertThat(EventCodec.id(signed.event())).isEqualTo(signed.id());
+  }
+
+  @Test
   void shouldRejectEventWhenSignatureDoesNotMatch() {
     byte[] bytes = sign(List.of()).encoded();
     bytes[bytes.length - 1] ^= 1;
