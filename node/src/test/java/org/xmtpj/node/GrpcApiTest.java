@@ -144,6 +144,29 @@ class GrpcApiTest {
   }
 
   @Test
+  void shouldListServicesThroughReflection() throws Exception {
+    BlockingQueue<io.grpc.reflection.v1.ServerReflectionResponse> answers = new ArrayBlockingQueue<>(1);
+    var requests = io.grpc.reflection.v1.ServerReflectionGrpc.newStub(channel).serverReflectionInfo(
+        new StreamObserver<>() {
+          @Override
+          public void onNext(io.grpc.reflection.v1.ServerReflectionResponse r) {
+            answers.add(r);
+          }
+
+          @Override
+          public void onError(Throwable t) {}
+
+          @Override
+          public void onCompleted() {}
+        });
+    requests.onNext(io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setListServices("").build());
+    var services = answers.poll(10, TimeUnit.SECONDS).getListServicesResponse().getServiceList();
+    requests.onCompleted();
+    assertThat(services).extracting(io.grpc.reflection.v1.ServiceResponse::getName)
+        .contains("xmtp.message_api.v1.MessageApi", "grpc.health.v1.Health");
+  }
+
+  @Test
   void shouldReportServingOnGrpcHealth() {
     HealthCheckResponse r = HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.newBuilder()
         .setService("xmtp.message_api.v1.MessageApi").build());

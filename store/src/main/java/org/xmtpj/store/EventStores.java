@@ -13,6 +13,7 @@ import org.sqlite.SQLiteConfig;
 
 /** Opens the store a node is configured with: SQLite in the data directory by default, or PostgreSQL. */
 public final class EventStores {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EventStores.class);
   private static final int READ_POOL_SIZE = 8;
 
   private EventStores() {}
@@ -45,6 +46,9 @@ public final class EventStores {
     try {
       Connection writer = DriverManager.getConnection(url, props);
       migrate(dialect, url, props);
+      if (dialect == SqlDialect.POSTGRESQL) {
+        requireDurableCommits(writer);
+      }
       writer.setAutoCommit(false);
       readers = readPool(url, props);
       return new JdbcEventStore(dialect, writer, readers, readers);
@@ -53,6 +57,22 @@ public final class EventStores {
         readers.close();
       }
       throw new StoreException("opening store at " + url.replaceAll("password=[^&]*", "password=***"), e);
+    }
+  }
+
+  /**
+   * An acknowledged publish must be on disk, whatever the server's defaults: the writer's session commits
+   * synchronously, and a server running with fsync off is reported loudly.
+   */
+  private static void requireDurableCommits(Connection writer) throws SQLException {
+    try (var st = writer.createStatement()) {
+      st.execute("SET synchronous_commit TO on");
+      try (var rs = st.executeQuery("SHOW fsync")) {
+        if (rs.next() && !"on".equalsIgnoreCase(rs.getString(1))) {
+          LOG.warn("PostgreSQL runs with fsync={}: acknowledged publishes are NOT crash-safe on this server",
+              rs.getString(1));
+        }
+      }
     }
   }
 
