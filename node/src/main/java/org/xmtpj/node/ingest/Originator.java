@@ -78,6 +78,8 @@ public final class Originator implements Publisher, AutoCloseable {
       metrics.rejectedOverload();
       request.done().completeExceptionally(new ApiException(ErrorCode.RESOURCE_EXHAUSTED, "overloaded",
           "node write queue is full; retry later"));
+    } else if (!thread.isAlive()) {
+      failQueued(); // queued after the writer drained and exited: nobody else would ever answer it
     }
     return request.done();
   }
@@ -173,6 +175,10 @@ public final class Originator implements Publisher, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    failQueued();
+  }
+
+  private void failQueued() {
     Request left;
     while ((left = queue.poll()) != null) {
       left.done().completeExceptionally(new ApiException(ErrorCode.UNAVAILABLE, "shutting_down",
