@@ -23,6 +23,8 @@ import org.xmtpj.dag.EventId;
  * reads come from a pool, which on SQLite works because WAL lets readers run beside the writer.
  */
 final class JdbcEventStore implements EventStore {
+  /** One round trip per this many digests; far below both engines' parameter limits. */
+  private static final int DIGEST_CHUNK = 500;
   private final SqlDialect dialect;
   private final Connection writer;
   private final DataSource readers;
@@ -86,13 +88,20 @@ final class JdbcEventStore implements EventStore {
       return Set.of();
     }
     Set<Digest> found = new HashSet<>();
-    try (Connection c = readers.getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT 1 FROM events WHERE digest = ?")) {
-      for (Digest d : digests) {
-        ps.setBytes(1, d.bytes());
-        try (ResultSet rs = ps.executeQuery()) {
-          if (rs.next()) {
-            found.add(d);
+    List<Digest> all = List.copyOf(digests);
+    try (Connection c = readers.getConnection()) {
+      for (int from = 0; from < all.size(); from += DIGEST_CHUNK) {
+        List<Digest> chunk = all.subList(from, Math.min(all.size(), from + DIGEST_CHUNK));
+        String sql = "SELECT digest FROM events WHERE digest IN ("
+            + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?")) + ")";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+          for (int i = 0; i < chunk.size(); i++) {
+            ps.setBytes(i + 1, chunk.get(i).bytes());
+          }
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              found.add(new Digest(rs.getBytes(1)));
+            }
           }
         }
       }

@@ -25,7 +25,7 @@ final class HeadsCache {
   }
 
   /** After a failed append the cached heads may name events that were never stored. */
-  void invalidate(String topic) {
-    cache.remove(topic);
+  void clear() {
+    cache.clear();
   }
 }

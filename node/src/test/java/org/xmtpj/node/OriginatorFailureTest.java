@@ -1,0 +1,140 @@
+package org.xmtpj.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xmtpj.crypto.Ed25519KeyPair;
+import org.xmtpj.dag.ClientEnvelope;
+import org.xmtpj.dag.EventCodec;
+import org.xmtpj.dag.EventId;
+import org.xmtpj.dag.EventSigner;
+import org.xmtpj.dag.SortDirection;
+import org.xmtpj.node.ingest.IngestMetrics;
+import org.xmtpj.node.ingest.Originator;
+import org.xmtpj.store.Digest;
+import org.xmtpj.store.EnvelopePage;
+import org.xmtpj.store.EnvelopeQuery;
+import org.xmtpj.store.EventStore;
+import org.xmtpj.store.EventStores;
+import org.xmtpj.store.StoreStats;
+import org.xmtpj.store.StoredEnvelope;
+import org.xmtpj.store.StoredEvent;
+import org.xmtpj.store.WriterState;
+
+/** A failed commit fails its publishes and those built on it, and the writer resumes with consistent state. */
+class OriginatorFailureTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void shouldFailBatchesBuiltOnAFailedCommitAndResumeWithContiguousSequences() throws Exception {
+    String topic = "/xmtp/0/m-fail/proto";
+    try (EventStore real = EventStores.sqlite(dir)) {
+      FailingStore store = new FailingStore(real, 3);
+      EventSigner signer = new EventSigner(Ed25519KeyPair.generate(new SecureRandom()));
+      List<CompletableFuture<Void>> acks = new ArrayList<>();
+      List<Long> acked = new ArrayList<>();
+      try (Originator o = new Originator(store, signer, e -> { }, Clock.systemUTC(), IngestMetrics.NONE, 5, 1000)) {
+        for (long i = 1; i <= 60; i++) {
+          acks.add(o.publish(List.of(new ClientEnvelope(topic, i, ("m" + i).getBytes()))));
+        }
+        for (int i = 0; i < acks.size(); i++) {
+          try {
+            acks.get(i).join();
+            acked.add(i + 1L);
+          } catch (CompletionException e) {
+            assertThat(e.getCause()).hasMessageContaining("storing failed");
+          }
+        }
+      }
+      assertThat(store.failures.get()).isEqualTo(1);
+      assertThat(acked).hasSizeLessThan(60).hasSizeGreaterThan(40);
+      EnvelopePage page = real.query(new EnvelopeQuery(List.of(topic), 0, 0, SortDirection.ASCENDING, null, 100));
+      assertThat(page.envelopes()).extracting(ClientEnvelope::timestampNs).containsExactlyElementsOf(acked);
+      assertThat(real.writerState(signer.origin()).lastOriginSeq()).isEqualTo(acked.size());
+      List<EventId> heads = real.heads(topic);
+      assertThat(heads).hasSize(1);
+      var last = EventCodec.decode(real.event(heads.get(0)).orElseThrow());
+      for (EventId parent : last.parents()) {
+        assertThat(real.event(parent)).as("every parent of the head is stored").isPresent();
+      }
+    }
+  }
+
+  /** Fails the n-th append once, like a full disk would. */
+  private static final class FailingStore implements EventStore {
+    private final EventStore delegate;
+    private final int failOn;
+    private final AtomicInteger appends = new AtomicInteger();
+    final AtomicInteger failures = new AtomicInteger();
+
+    FailingStore(EventStore delegate, int failOn) {
+      this.delegate = delegate;
+      this.failOn = failOn;
+    }
+
+    @Override
+    public void append(List<StoredEvent> batch) {
+      if (appends.incrementAndGet() == failOn) {
+        failures.incrementAndGet();
+        throw new IllegalStateException("disk full");
+      }
+      try {
+        Thread.sleep(5); // lets the preparer build on the failing batch
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      delegate.append(batch);
+    }
+
+    @Override
+    public WriterState writerState(byte[] origin) {
+      return delegate.writerState(origin);
+    }
+
+    @Override
+    public List<EventId> heads(String contentTopic) {
+      return delegate.heads(contentTopic);
+    }
+
+    @Override
+    public Set<Digest> existingDigests(Collection<Digest> digests) {
+      return delegate.existingDigests(digests);
+    }
+
+    @Override
+    public EnvelopePage query(EnvelopeQuery query) {
+      return delegate.query(query);
+    }
+
+    @Override
+    public List<StoredEnvelope> readAfter(long afterLocalSeq, Set<String> topics, int limit) {
+      return delegate.readAfter(afterLocalSeq, topics, limit);
+    }
+
+    @Override
+    public Optional<byte[]> event(EventId id) {
+      return delegate.event(id);
+    }
+
+    @Override
+    public StoreStats stats() {
+      return delegate.stats();
+    }
+
+    @Override
+    public void close() {}
+  }
+}
