@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs the load generator against a fresh xmtpd node process:  bench/run.sh <scenario> [options]
+# (bench/run.sh --help lists scenarios and options). Builds the bench module, and the modules it needs if they are
+# not installed yet, when the jar is missing or older than the sources.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=../bin/lib.sh
+source "$here/../bin/lib.sh"
+find_jdk
+
+root="$xmtpj_root"
+jar="$here/target/bench-0.1.0-SNAPSHOT.jar"
+stale() {
+  [ ! -f "$jar" ] && return 0
+  [ -n "$(find "$here/src" "$here/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ] && return 0
+  return 1
+}
+if stale; then
+  echo "building bench…" >&2
+  if ! (cd "$root" && ./mvnw -q -B -ntp -o -pl bench install -DskipTests) >&2; then
+    echo "bench build failed; building it with the modules it depends on…" >&2
+    (cd "$root" && ./mvnw -q -B -ntp -pl bench -am install -DskipTests) >&2
+  fi
+fi
+
+cd "$root"
+exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
+  -cp "$jar:$here/target/lib/*" org.xmtpj.bench.LoadBench "$@"

@@ -1,0 +1,134 @@
+package org.xmtpj.bench;
+
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Load generator for an xmtpd node running as a separate process (fresh data directory, SQLite by default,
+ * {@code --no-rate-limit}). Prints figures to stdout and appends a markdown section per scenario to a report.
+ *
+ * <pre>
+ * LoadBench publish-grpc | publish-http | query | delivery | delivery-grpc | delivery-http | all  [options]
+ * </pre>
+ */
+public final class LoadBench {
+  private static final List<String> SCENARIOS =
+      List.of("publish-grpc", "publish-http", "query", "delivery", "delivery-grpc", "delivery-http", "all");
+
+  private LoadBench() {}
+
+  public static void main(String[] args) throws Exception {
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "logback-text.xml"); // the node's INFO setup, not DEBUG
+    }
+    if (args.length == 0 || !SCENARIOS.contains(args[0])) {
+      usage();
+      boolean help = args.length == 0 || args[0].equals("--help") || args[0].equals("-h");
+      System.exit(help ? 0 : 2);
+    }
+    String scenario = args[0];
+    Options o = Options.parse(Arrays.asList(args).subList(1, args.length));
+    if (o.flag("help")) {
+      usage();
+      return;
+    }
+    Path target = targetDir();
+    Path report = o.path("report", target.resolve("bench-report.md"));
+    Path runs = o.path("runs-dir", target.resolve("runs"));
+    boolean profile = o.flag("profile");
+    boolean keep = o.flag("keep-data");
+    List<String> scenarios = scenario.equals("all")
+        ? List.of("publish-grpc", "publish-http", "query", "delivery")
+        : List.of(scenario);
+    int failures = 0;
+    for (String sc : scenarios) {
+      try {
+        runOne(sc, o, runs, report, profile, keep);
+      } catch (RuntimeException e) {
+        failures++;
+        System.err.println(sc + " failed: " + e);
+        e.printStackTrace();
+      }
+    }
+    List<String> unused = o.unused();
+    if (!unused.isEmpty()) {
+      System.err.println("warning: options not used by " + scenario + ": " + unused);
+    }
+    System.exit(failures == 0 ? 0 : 1);
+  }
+
+  private static void runOne(String scenario, Options o, Path runs, Path report, boolean profile, boolean keep)
+      throws Exception {
+    String when = ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z"));
+    List<String> nodeArgs = o.nodeArgs();
+    Path dataDir = o.path("data-dir", null);
+    try (BenchNode node = BenchNode.start(runs, dataDir, scenario, nodeArgs, keep)) {
+      if (scenario.startsWith("delivery")) {
+        if (!scenario.equals("delivery-http")) {
+          Section s = header("delivery-grpc", when, nodeArgs);
+          Delivery.run(o, node, s, profiler(node, "delivery-grpc", profile), false);
+          s.appendTo(report);
+        }
+        if (!scenario.equals("delivery-grpc")) {
+          Section s = header("delivery-http", when, nodeArgs);
+          Delivery.run(o, node, s, profiler(node, "delivery-http", profile), true);
+          s.appendTo(report);
+        }
+        return;
+      }
+      Section s = header(scenario, when, nodeArgs);
+      Profiler p = profiler(node, scenario, profile);
+      switch (scenario) {
+        case "publish-grpc" -> PublishGrpc.run(o, node, s, p);
+        case "publish-http" -> PublishHttp.run(o, node, s, p);
+        case "query" -> QueryBench.run(o, node, s, p);
+        default -> throw new IllegalArgumentException(scenario);
+      }
+      s.appendTo(report);
+    }
+  }
+
+  private static Profiler profiler(BenchNode node, String scenario, boolean enabled) {
+    return enabled ? Profiler.of(node, scenario, true) : Profiler.disabled();
+  }
+
+  private static Section header(String scenario, String when, List<String> nodeArgs) {
+    Section s = new Section("`" + scenario + "` — " + when);
+    s.parameter("machine", Runtime.getRuntime().availableProcessors() + " CPUs, " + System.getProperty("os.name")
+        + " " + System.getProperty("os.version") + ", Java " + System.getProperty("java.runtime.version"));
+    s.parameter("node", "separate JVM (same JDK, default heap/GC), SQLite, flags --no-rate-limit"
+        + (nodeArgs.isEmpty() ? "" : " " + String.join(" ", nodeArgs)));
+    s.parameter("load average at start", Window.loadAverage());
+    return s;
+  }
+
+  /** {@code bench/target}, found from where this class was loaded (the jar, or target/classes). */
+  private static Path targetDir() throws URISyntaxException {
+    Path location = Path.of(LoadBench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path target = location.getParent();
+    return Files.isDirectory(target) ? target : Path.of("bench", "target");
+  }
+
+  private static void usage() {
+    System.out.println("""
+        usage: LoadBench <scenario> [options]
+          scenarios: publish-grpc, publish-http, query, delivery (= delivery-grpc then delivery-http on one node),
+                     delivery-grpc, delivery-http, all (publish-grpc, publish-http, query, delivery; a node each)
+          common:    --warmup S (5) --duration S (20) --size BYTES (1024) --topics N (1000)
+                     --report FILE (bench/target/bench-report.md) --runs-dir DIR (bench/target/runs)
+                     --profile (JFR on the node during the measured window) --keep-data
+                     --node-arg ARG (extra xmtpd start argument; repeatable)
+                     --data-dir DIR (run the node on DIR, which is kept, instead of a fresh directory)
+          publish:   --concurrency N (64) --channels N (4, gRPC only)
+          query:     --preload N (1000000) --batch N (100) --preload-in-flight N (8) --channels N (2)
+                     --queries N (5000) --warmup-queries N (1000) --page N (100)
+                     --no-preload (query what --data-dir already holds, e.g. from an earlier --data-dir run)
+          delivery:  --rate N per s (1000) --subscribers N (4) --delivery-topics N (100)
+        """);
+  }
+}

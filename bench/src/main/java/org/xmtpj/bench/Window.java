@@ -1,0 +1,94 @@
+package org.xmtpj.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * What the machine and the node did during one measurement window: load average, CPU used by the node and by
+ * this load generator, and the node's group commits.
+ */
+final class Window {
+  private final BenchNode node;
+  private final long startNanos;
+  private final String loadBefore;
+  private final long nodeCpuBefore;
+  private final long benchCpuBefore;
+  private final String metricsBefore;
+  private final ThreadWatch writer;
+  private String writerTime = "unavailable";
+  private long endNanos;
+  private String loadAfter;
+  private long nodeCpuAfter;
+  private long benchCpuAfter;
+  private String metricsAfter;
+
+  private Window(BenchNode node) {
+    this.node = node;
+    this.startNanos = System.nanoTime();
+    this.nodeCpuBefore = node.cpuNanos();
+    this.benchCpuBefore = benchCpuNanos();
+    this.loadBefore = loadAverage();
+    this.metricsBefore = node.metrics();
+    this.writer = ThreadWatch.of(node.pid(), "originator");
+  }
+
+  static Window open(BenchNode node) {
+    return new Window(node);
+  }
+
+  Window close() {
+    endNanos = System.nanoTime();
+    if (writer != null) {
+      writerTime = writer.stop();
+    }
+    nodeCpuAfter = node.cpuNanos();
+    benchCpuAfter = benchCpuNanos();
+    loadAfter = loadAverage();
+    metricsAfter = node.metrics();
+    return this;
+  }
+
+  double seconds() {
+    return (endNanos - startNanos) / 1e9;
+  }
+
+  long startNanos() {
+    return startNanos;
+  }
+
+  /** Adds load, CPU and commit figures to the section. */
+  void report(Section s) {
+    s.result("load average (1/5/15 min) before → after", loadBefore + " → " + loadAfter);
+    double wall = endNanos - startNanos;
+    s.result("CPU used (cores of 2): node / load generator", String.format("%.2f / %.2f",
+        (nodeCpuAfter - nodeCpuBefore) / wall, (benchCpuAfter - benchCpuBefore) / wall));
+    s.result("node writer thread (originator) time", writerTime);
+    double commits = delta("xmtpd_store_commits_total");
+    double events = delta("xmtpd_store_events_written_total");
+    double commitSum = delta("xmtpd_store_commit_seconds_sum");
+    double commitCount = delta("xmtpd_store_commit_seconds_count");
+    if (commits > 0) {
+      s.result("node group commits", String.format("%,.0f commits/s, %.1f events per commit, mean commit %.2f ms",
+          commits / seconds(), events / commits, commitCount > 0 ? 1000 * commitSum / commitCount : Double.NaN));
+    }
+  }
+
+  private double delta(String name) {
+    return BenchNode.metric(metricsAfter, name) - BenchNode.metric(metricsBefore, name);
+  }
+
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+
+  static long benchCpuNanos() {
+    return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+  }
+}
