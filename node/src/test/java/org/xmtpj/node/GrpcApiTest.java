@@ -112,12 +112,28 @@ class GrpcApiTest {
     assertThat(all.poll(10, TimeUnit.SECONDS).getTimestampNs()).isEqualTo(1);
     assertThat(two.poll(10, TimeUnit.SECONDS).getTimestampNs()).isEqualTo(1);
     control.onNext(SubscribeRequest.newBuilder().addContentTopics("/xmtp/0/m-2/proto").build());
-    Thread.sleep(200);
+    awaitTopicChange(pub, two);
     pub.publish(PublishRequest.newBuilder().addEnvelopes(env("/xmtp/0/m-1/proto", 2, 2)).build());
     pub.publish(PublishRequest.newBuilder().addEnvelopes(env("/xmtp/0/m-2/proto", 3, 3)).build());
     assertThat(two.poll(10, TimeUnit.SECONDS).getTimestampNs()).isEqualTo(3);
     assertThat(one.poll(10, TimeUnit.SECONDS).getTimestampNs()).isEqualTo(2);
     control.onCompleted();
+  }
+
+  /** Probes the new topic until the Subscribe2 change has taken effect (the server gives no other signal). */
+  private static void awaitTopicChange(MessageApiGrpc.MessageApiBlockingStub pub, BlockingQueue<Envelope> stream)
+      throws InterruptedException {
+    for (int probe = 0; probe < 50; probe++) {
+      pub.publish(PublishRequest.newBuilder().addEnvelopes(env("/xmtp/0/m-2/proto", 1000 + probe, probe)).build());
+      Envelope got = stream.poll(200, TimeUnit.MILLISECONDS);
+      if (got != null && got.getContentTopic().equals("/xmtp/0/m-2/proto")) {
+        while (stream.poll(100, TimeUnit.MILLISECONDS) != null) {
+          // drain the probes that were still in flight
+        }
+        return;
+      }
+    }
+    throw new AssertionError("Subscribe2 topic change never took effect");
   }
 
   private void awaitSubscribers(int n) throws InterruptedException {

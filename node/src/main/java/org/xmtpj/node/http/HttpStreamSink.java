@@ -23,14 +23,19 @@ final class HttpStreamSink implements EnvelopeSink {
     this.out = exchange.getResponseBody();
   }
 
+  /** Pushes out what is buffered (the response headers) without waiting for the first envelope. */
+  synchronized void flush() throws IOException {
+    out.flush();
+  }
+
   @Override
-  public void send(ClientEnvelope envelope) throws IOException {
+  public synchronized void send(ClientEnvelope envelope) throws IOException {
     out.write(JsonWire.streamLine(MessageApiCore.toProto(envelope)));
     out.flush();
   }
 
   @Override
-  public void keepAlive() throws IOException {
+  public synchronized void keepAlive() throws IOException {
     out.write(KEEP_ALIVE);
     out.flush();
   }
@@ -46,7 +51,7 @@ final class HttpStreamSink implements EnvelopeSink {
     close();
   }
 
-  private void close() {
+  private synchronized void close() {
     try {
       out.close();
     } catch (IOException ignored) {

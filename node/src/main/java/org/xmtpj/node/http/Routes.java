@@ -118,8 +118,11 @@ final class Routes {
     headers.set("Grpc-Metadata-Subscribed", "true");
     headers.set("Cache-Control", "no-cache");
     ex.sendResponseHeaders(200, 0);
-    ex.getResponseBody().flush(); // xmtp-js's fetch waits for headers; grpc-gateway sent them late
-    core.subscribe(topics, new HttpStreamSink(ex));
+    HttpStreamSink sink = new HttpStreamSink(ex);
+    // registered before the headers leave, so a client that sees them cannot publish into a gap; then flushed
+    // at once (grpc-gateway sent headers only with the first envelope)
+    core.subscribe(topics, sink);
+    sink.flush();
   }
 
   private void healthz(HttpExchange ex) {
