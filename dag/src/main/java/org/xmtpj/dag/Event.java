@@ -14,7 +14,9 @@ import java.util.List;
  * @param parents the topic's heads when the event was created: at most 16, strictly ascending
  * @param payloadType what the payload holds ({@link PayloadType})
  * @param payload opaque to the DAG
- * @param signature Ed25519 by {@code origin} over the event id
+ *
+ * <p>The origin's signature is not part of the event: it signs the Merkle root of a batch of event ids, and each
+ * event travels with its {@link BatchProof}.
  */
 public record Event(
     int version,
@@ -24,8 +26,7 @@ public record Event(
     long createdAtMs,
     List<EventId> parents,
     int payloadType,
-    byte[] payload,
-    byte[] signature) {
+    byte[] payload) {
 
   public static final int VERSION = 1;
 
@@ -43,8 +44,7 @@ public record Event(
         && Arrays.equals(topicId, e.topicId)
         && Arrays.equals(origin, e.origin)
         && parents.equals(e.parents)
-        && Arrays.equals(payload, e.payload)
-        && Arrays.equals(signature, e.signature);
+        && Arrays.equals(payload, e.payload);
   }
 
   @Override

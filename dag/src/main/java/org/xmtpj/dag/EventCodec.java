@@ -13,9 +13,12 @@ import org.xmtpj.crypto.Sha256;
  * <pre>
  * body  = u8 version ‖ topic_id[32] ‖ origin[32] ‖ u64 origin_seq ‖ i64 created_at_ms
  *       ‖ u16 parent_count ‖ parent[32]* ‖ u16 payload_type ‖ u32 payload_len ‖ payload
- * event = body ‖ signature[64]
+ * proof = u16 batch_size ‖ u16 index ‖ u8 path_len ‖ path[32]* ‖ signature[64]
+ * event = body ‖ proof
  * id    = SHA-256("xmtpj/event/v1\0" ‖ body)
  * </pre>
+ *
+ * The proof is not hashed into the id: the id names the event, the proof shows who vouched for it.
  */
 public final class EventCodec {
   private static final byte[] ID_DOMAIN = "xmtpj/event/v1\0".getBytes(StandardCharsets.US_ASCII);
@@ -30,15 +33,18 @@ public final class EventCodec {
     return buf.array();
   }
 
-  /** The body followed by the signature: what is stored and sent. */
-  public static byte[] encode(Event e) {
+  /** The body followed by the batch proof: what is stored and sent. */
+  public static byte[] encode(Event e, BatchProof proof) {
     checkShape(e);
-    if (e.signature() == null || e.signature().length != DagLimits.SIGNATURE_BYTES) {
-      throw new IllegalArgumentException("signature must be " + DagLimits.SIGNATURE_BYTES + " bytes");
-    }
-    ByteBuffer buf = ByteBuffer.allocate(bodyLength(e) + DagLimits.SIGNATURE_BYTES);
-    writeBody(buf, e);
-    buf.put(e.signature());
+    return append(encodeBody(e), proof);
+  }
+
+  /** Appends a proof to an already encoded body (the signer has the body from computing the id). */
+  public static byte[] append(byte[] body, BatchProof proof) {
+    ByteBuffer buf = ByteBuffer.allocate(body.length + 5 + proof.path().size() * 32 + DagLimits.SIGNATURE_BYTES);
+    buf.put(body).putShort((short) proof.size()).putShort((short) proof.index()).put((byte) proof.path().size());
+    proof.path().forEach(buf::put);
+    buf.put(proof.signature());
     return buf.array();
   }
 
@@ -50,17 +56,8 @@ public final class EventCodec {
     return new EventId(Sha256.hash(ID_DOMAIN, body));
   }
 
-  /** The id of an encoded event (body ‖ signature), without decoding it. */
-  public static EventId idOfEncoded(byte[] encoded) {
-    int bodyLength = encoded.length - DagLimits.SIGNATURE_BYTES;
-    if (bodyLength < FIXED_BODY) {
-      throw new MalformedEventException("event too short: " + encoded.length + " bytes");
-    }
-    return new EventId(Sha256.hash(ID_DOMAIN, java.util.Arrays.copyOf(encoded, bodyLength)));
-  }
-
   /** Strict decode: rejects unknown versions, unsorted or duplicate parents, oversize fields and trailing bytes. */
-  public static Event decode(byte[] bytes) {
+  public static SignedEvent decode(byte[] bytes) {
     ByteBuffer buf = ByteBuffer.wrap(bytes);
     try {
       int version = buf.get() & 0xff;
@@ -82,17 +79,37 @@ public final class EventCodec {
             + DagLimits.MAX_PAYLOAD_BYTES);
       }
       byte[] payload = take(buf, (int) payloadLength);
-      byte[] signature = take(buf, DagLimits.SIGNATURE_BYTES);
+      int bodyLength = buf.position();
+      BatchProof proof = readProof(buf);
       if (buf.hasRemaining()) {
         throw new MalformedEventException(buf.remaining() + " trailing bytes after the event");
       }
       if (originSeq < 1) {
         throw new MalformedEventException("origin sequence must be >= 1, was " + originSeq);
       }
-      return new Event(version, topicId, origin, originSeq, createdAtMs, parents, payloadType, payload, signature);
+      Event event = new Event(version, topicId, origin, originSeq, createdAtMs, parents, payloadType, payload);
+      return new SignedEvent(idOfBody(java.util.Arrays.copyOf(bytes, bodyLength)), event, proof, bytes.clone());
     } catch (java.nio.BufferUnderflowException e) {
       throw new MalformedEventException("event truncated after " + buf.position() + " of " + bytes.length + " bytes");
     }
+  }
+
+  private static BatchProof readProof(ByteBuffer buf) {
+    int size = buf.getShort() & 0xffff;
+    int index = buf.getShort() & 0xffff;
+    if (size < 1 || index >= size) {
+      throw new MalformedEventException("bad batch position " + index + " of " + size);
+    }
+    int pathLength = buf.get() & 0xff;
+    if (pathLength != MerkleBatch.pathLength(index, size)) {
+      throw new MalformedEventException("audit path of " + pathLength + " entries; position " + index + " of "
+          + size + " needs " + MerkleBatch.pathLength(index, size));
+    }
+    List<byte[]> path = new ArrayList<>(pathLength);
+    for (int i = 0; i < pathLength; i++) {
+      path.add(take(buf, 32));
+    }
+    return new BatchProof(size, index, path, take(buf, DagLimits.SIGNATURE_BYTES));
   }
 
   private static List<EventId> readParents(ByteBuffer buf) {

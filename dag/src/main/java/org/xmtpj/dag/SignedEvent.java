@@ -1,4 +1,7 @@
 package org.xmtpj.dag;
 
-/** An event with its recomputed id and its canonical encoding (body ‖ signature), ready to store or send. */
-public record SignedEvent(EventId id, Event event, byte[] encoded) {}
+/**
+ * An event with its recomputed id, the proof that its origin signed it, and its canonical encoding
+ * (body ‖ proof), ready to store or send.
+ */
+public record SignedEvent(EventId id, Event event, BatchProof proof, byte[] encoded) {}

@@ -30,7 +30,22 @@ class EventCodecPropertyTest {
     long seq = 1 + (rnd.nextLong() & Long.MAX_VALUE) % Long.MAX_VALUE;
     int type = rnd.nextBoolean() ? PayloadType.CLIENT_ENVELOPE : PayloadType.MERGE;
     return new Event(Event.VERSION, bytes(rnd, 32), bytes(rnd, 32), seq, rnd.nextLong(), new ArrayList<>(parents),
-        type, bytes(rnd, payloadLength), bytes(rnd, 64));
+        type, bytes(rnd, payloadLength));
+  }
+
+  /** A structurally valid proof (its signature is random: the codec does not verify, the verifier does). */
+  static BatchProof randomProof(Random rnd) {
+    int size = 1 + rnd.nextInt(300);
+    int index = rnd.nextInt(size);
+    List<byte[]> path = new ArrayList<>();
+    for (int i = 0; i < MerkleBatch.pathLength(index, size); i++) {
+      path.add(bytes(rnd, 32));
+    }
+    return new BatchProof(size, index, path, bytes(rnd, 64));
+  }
+
+  private static byte[] encode(Event e) {
+    return EventCodec.encode(e, randomProof(new Random(java.util.Arrays.hashCode(e.payload()))));
   }
 
   private static byte[] bytes(Random rnd, int n) {
@@ -41,13 +56,17 @@ class EventCodecPropertyTest {
 
   @Test
   void shouldDecodeWhatItEncodes() {
-    qt().withExamples(2_000).forAll(events()).check(e -> EventCodec.decode(EventCodec.encode(e)).equals(e));
+    qt().withExamples(2_000).forAll(events(), longs().all()).check((e, seed) -> {
+      BatchProof proof = randomProof(new Random(seed));
+      SignedEvent decoded = EventCodec.decode(EventCodec.encode(e, proof));
+      return decoded.event().equals(e) && decoded.proof().equals(proof) && decoded.id().equals(EventCodec.id(e));
+    });
   }
 
   @Test
   void shouldEncodeDifferentEventsToDifferentBytes() {
     qt().withExamples(2_000).forAll(events(), events())
-        .check((a, b) -> a.equals(b) == Arrays.equals(EventCodec.encode(a), EventCodec.encode(b)));
+        .check((a, b) -> a.equals(b) == Arrays.equals(EventCodec.encodeBody(a), EventCodec.encodeBody(b)));
   }
 
   @Test
@@ -57,7 +76,7 @@ class EventCodecPropertyTest {
     Event a = randomEvent(rnd, 0, 10);
     byte[] shifted = Arrays.copyOf(a.payload(), 9);
     Event b = new Event(a.version(), a.topicId(), a.origin(), a.originSeq(), a.createdAtMs(), a.parents(),
-        a.payloadType(), shifted, a.signature());
+        a.payloadType(), shifted);
     assertThat(EventCodec.id(a)).isNotEqualTo(EventCodec.id(b));
   }
 
@@ -74,14 +93,14 @@ class EventCodecPropertyTest {
   @Test
   void shouldRejectTrailingBytes() {
     Event e = randomEvent(new Random(1), 2, 5);
-    byte[] bytes = Arrays.copyOf(EventCodec.encode(e), EventCodec.encode(e).length + 1);
+    byte[] bytes = Arrays.copyOf(encode(e), encode(e).length + 1);
     assertThatThrownBy(() -> EventCodec.decode(bytes)).isInstanceOf(MalformedEventException.class)
         .hasMessageContaining("trailing");
   }
 
   @Test
   void shouldRejectTruncatedEventsAtEveryLength() {
-    byte[] full = EventCodec.encode(randomEvent(new Random(2), 3, 20));
+    byte[] full = encode(randomEvent(new Random(2), 3, 20));
     for (int n = 0; n < full.length; n++) {
       byte[] cut = Arrays.copyOf(full, n);
       assertThatThrownBy(() -> EventCodec.decode(cut)).isInstanceOf(MalformedEventException.class);
@@ -91,7 +110,7 @@ class EventCodecPropertyTest {
   @Test
   void shouldRejectUnsortedParents() {
     Event e = randomEvent(new Random(3), 2, 5);
-    byte[] bytes = EventCodec.encode(e);
+    byte[] bytes = encode(e);
     int firstParent = 1 + 32 + 32 + 8 + 8 + 2;
     byte[] swapped = bytes.clone();
     System.arraycopy(bytes, firstParent + 32, swapped, firstParent, 32);
@@ -102,7 +121,7 @@ class EventCodecPropertyTest {
   @Test
   void shouldRejectDuplicateParents() {
     Event e = randomEvent(new Random(4), 2, 5);
-    byte[] bytes = EventCodec.encode(e);
+    byte[] bytes = encode(e);
     int firstParent = 1 + 32 + 32 + 8 + 8 + 2;
     System.arraycopy(bytes, firstParent, bytes, firstParent + 32, 32);
     assertThatThrownBy(() -> EventCodec.decode(bytes)).hasMessageContaining("strictly ascending");
@@ -111,21 +130,20 @@ class EventCodecPropertyTest {
   @Test
   void shouldRejectTooManyParents() {
     Event e = randomEvent(new Random(5), 0, 0);
-    byte[] bytes = EventCodec.encode(e);
+    byte[] bytes = encode(e);
     bytes[1 + 32 + 32 + 8 + 8] = 0;
     bytes[1 + 32 + 32 + 8 + 8 + 1] = 17;
     assertThatThrownBy(() -> EventCodec.decode(bytes)).hasMessageContaining("17 parents exceed");
     List<EventId> seventeen = new ArrayList<>(new TreeSet<>(randomEvent(new Random(6), 16, 0).parents()));
     seventeen.add(new EventId(filled((byte) 0xff)));
-    Event tooWide = new Event(1, e.topicId(), e.origin(), 1, 0, seventeen, PayloadType.MERGE, new byte[0],
-        e.signature());
-    assertThatThrownBy(() -> EventCodec.encode(tooWide)).isInstanceOf(IllegalArgumentException.class);
+    Event tooWide = new Event(1, e.topicId(), e.origin(), 1, 0, seventeen, PayloadType.MERGE, new byte[0]);
+    assertThatThrownBy(() -> EventCodec.encodeBody(tooWide)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void shouldRejectOversizePayloadLength() {
     Event e = randomEvent(new Random(8), 0, 4);
-    byte[] bytes = EventCodec.encode(e);
+    byte[] bytes = encode(e);
     int payloadLengthAt = 1 + 32 + 32 + 8 + 8 + 2 + 2;
     java.nio.ByteBuffer.wrap(bytes).putInt(payloadLengthAt, DagLimits.MAX_PAYLOAD_BYTES + 1);
     assertThatThrownBy(() -> EventCodec.decode(bytes)).hasMessageContaining("exceeds");
@@ -133,13 +151,28 @@ class EventCodecPropertyTest {
 
   @Test
   void shouldRejectUnknownVersionAndPayloadType() {
-    byte[] bytes = EventCodec.encode(randomEvent(new Random(9), 0, 4));
+    byte[] bytes = encode(randomEvent(new Random(9), 0, 4));
     byte[] badVersion = bytes.clone();
     badVersion[0] = 2;
     assertThatThrownBy(() -> EventCodec.decode(badVersion)).hasMessageContaining("version");
     byte[] badType = bytes.clone();
     badType[1 + 32 + 32 + 8 + 8 + 2 + 1] = 99;
     assertThatThrownBy(() -> EventCodec.decode(badType)).hasMessageContaining("payload type");
+  }
+
+  @Test
+  void shouldRejectProofWhosePathLengthDoesNotFitItsPosition() {
+    Event e = randomEvent(new Random(12), 1, 3);
+    BatchProof proof = new BatchProof(5, 4, List.of(new byte[32]), new byte[64]); // 4 of 5 needs 1 entry
+    byte[] ok = EventCodec.encode(e, proof);
+    assertThat(EventCodec.decode(ok).proof()).isEqualTo(proof);
+    byte[] body = EventCodec.encodeBody(e);
+    byte[] bad = ok.clone();
+    bad[body.length + 4] = 2; // claims two path entries
+    assertThatThrownBy(() -> EventCodec.decode(bad)).isInstanceOf(MalformedEventException.class);
+    byte[] outside = ok.clone();
+    outside[body.length + 3] = 5; // index 5 of 5
+    assertThatThrownBy(() -> EventCodec.decode(outside)).hasMessageContaining("bad batch position");
   }
 
   private static byte[] filled(byte b) {

@@ -29,7 +29,7 @@ class SignedEventTest {
   @Test
   void shouldProduceTheCanonicalEncodingWhenSigning() {
     SignedEvent signed = sign(List.of());
-    assertThat(signed.encoded()).isEqualTo(EventCodec.encode(signed.event()));
+    assertThat(signed.encoded()).isEqualTo(EventCodec.encode(signed.event(), signed.proof()));
     assertThat(EventCodec.id(signed.event())).isEqualTo(signed.id());
   }
 

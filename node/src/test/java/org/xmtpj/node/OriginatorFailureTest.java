@@ -74,7 +74,7 @@ class OriginatorFailureTest {
       assertThat(real.writerState(signer.origin()).lastOriginSeq()).isEqualTo(acked.size());
       List<EventId> heads = real.heads(topic);
       assertThat(heads).hasSize(1);
-      var last = EventCodec.decode(real.event(heads.get(0)).orElseThrow());
+      var last = org.xmtpj.dag.EventVerifier.verify(real.event(heads.get(0)).orElseThrow()).event();
       for (EventId parent : last.parents()) {
         assertThat(real.event(parent)).as("every parent of the head is stored").isPresent();
       }

@@ -51,6 +51,14 @@ public final class EventStores {
       }
       writer.setAutoCommit(false);
       readers = readPool(url, props);
+      if (dialect == SqlDialect.SQLITE) {
+        HikariDataSource pool = readers;
+        SqliteCheckpointer checkpointer = new SqliteCheckpointer(url, props);
+        return new JdbcEventStore(dialect, writer, readers, () -> {
+          checkpointer.close();
+          pool.close();
+        });
+      }
       return new JdbcEventStore(dialect, writer, readers, readers);
     } catch (SQLException | RuntimeException e) {
       if (readers != null) {
@@ -97,8 +105,8 @@ public final class EventStores {
 
   /**
    * WAL so readers never block the writer; synchronous=FULL so a commit is on disk before it returns. Random-key
-   * index inserts dirty one page per row per index, so checkpoints are made rarer (40 MiB of WAL) to write each
-   * hot page once per checkpoint rather than once per few commits, and the cache holds the index working set.
+   * index inserts dirty one page per row per index; automatic checkpoints are off because a background
+   * {@link SqliteCheckpointer} does them, and the cache holds the index working set.
    */
   private static Properties sqliteProperties() {
     SQLiteConfig config = new SQLiteConfig();
@@ -106,7 +114,7 @@ public final class EventStores {
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
     config.setBusyTimeout(10_000);
     config.setCacheSize(-262_144);
-    config.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, "10000");
+    config.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, "0");
     config.setTempStore(SQLiteConfig.TempStore.MEMORY);
     config.enforceForeignKeys(false);
     return config.toProperties();

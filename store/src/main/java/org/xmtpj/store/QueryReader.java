@@ -117,7 +117,7 @@ final class QueryReader {
   }
 
   private static ClientEnvelope envelopeOf(byte[] raw) {
-    return ClientEnvelopeCodec.decode(EventCodec.decode(raw).payload());
+    return ClientEnvelopeCodec.decode(EventCodec.decode(raw).event().payload());
   }
 
   private static String placeholders(int n) {

@@ -142,7 +142,9 @@ public final class Originator implements Publisher, AutoCloseable {
   }
 
   private Prepared prepare(List<Request> batch, WriterState before) {
-    List<StoredEvent> toStore = new ArrayList<>();
+    List<EventSigner.Pending> pending = new ArrayList<>();
+    List<ClientEnvelope> envelopes = new ArrayList<>();
+    List<Digest> digests = new ArrayList<>();
     List<StoredEnvelope> toDeliver = new ArrayList<>();
     Set<Digest> known = known(batch);
     for (Request r : batch) {
@@ -152,11 +154,20 @@ public final class Originator implements Publisher, AutoCloseable {
           toDeliver.add(new StoredEnvelope(0, env)); // XMTP relays duplicates but stores them once
           continue;
         }
-        StoredEvent event = toEvent(env, digest);
-        toStore.add(event);
-        toDeliver.add(new StoredEnvelope(event.localSeq(), env));
+        pending.add(link(env));
+        envelopes.add(env);
+        digests.add(digest);
+        toDeliver.add(new StoredEnvelope(before.lastLocalSeq() + pending.size(), env));
       }
     }
+    List<StoredEvent> toStore = new ArrayList<>(pending.size());
+    if (!pending.isEmpty()) {
+      List<SignedEvent> signed = signer.signBatch(pending); // one signature for the whole batch
+      for (int i = 0; i < signed.size(); i++) {
+        toStore.add(new StoredEvent(before.lastLocalSeq() + i + 1, signed.get(i), envelopes.get(i), digests.get(i)));
+      }
+    }
+    localSeq = before.lastLocalSeq() + toStore.size();
     toStore.forEach(e -> inFlight.add(e.digest()));
     return new Prepared(batch, toStore, toDeliver, before, generation);
   }
@@ -179,12 +190,13 @@ public final class Originator implements Publisher, AutoCloseable {
     return known;
   }
 
-  private StoredEvent toEvent(ClientEnvelope env, Digest digest) {
+  /** Assigns the next origin sequence and links the topic's heads; later events of the batch may link to it. */
+  private EventSigner.Pending link(ClientEnvelope env) {
     var topicHeads = heads.get(env.contentTopic());
-    SignedEvent signed = signer.sign(TopicIds.of(env.contentTopic()), ++originSeq, clock.millis(),
+    EventSigner.Pending p = signer.prepare(TopicIds.of(env.contentTopic()), ++originSeq, clock.millis(),
         topicHeads.chooseParents(), PayloadType.CLIENT_ENVELOPE, ClientEnvelopeCodec.encode(env));
-    topicHeads.add(signed.id(), signed.event().parents());
-    return new StoredEvent(++localSeq, signed, env, digest);
+    topicHeads.add(p.id(), p.event().parents());
+    return p;
   }
 
   private void commitLoop() {
