@@ -30,7 +30,6 @@ public final class Subscription {
   private volatile boolean closed;
   // guarded by this
   private boolean catchingUp;
-  private long lastQueuedSeq;
   // only the delivery thread
   private long lastDeliveredSeq;
 
@@ -42,8 +41,7 @@ public final class Subscription {
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.keepAliveInterval = keepAlive;
     this.metrics = metrics;
-    this.lastQueuedSeq = hub.publishedSeq();
-    this.lastDeliveredSeq = lastQueuedSeq;
+    this.lastDeliveredSeq = hub.publishedSeq();
   }
 
   /** Called by the writer thread: never blocks. */
@@ -58,9 +56,6 @@ public final class Subscription {
       return;
     }
     if (queue.offer(new Item(e, System.nanoTime()))) {
-      if (e.localSeq() > 0) {
-        lastQueuedSeq = e.localSeq();
-      }
       return;
     }
     if (e.localSeq() == 0) {
@@ -151,7 +146,6 @@ public final class Subscription {
         synchronized (this) {
           if (hub.publishedSeq() == published) {
             catchingUp = false;
-            lastQueuedSeq = published;
             lastDeliveredSeq = Math.max(lastDeliveredSeq, published);
             return;
           }
