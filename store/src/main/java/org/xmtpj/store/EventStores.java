@@ -15,6 +15,8 @@ import org.sqlite.SQLiteConfig;
 public final class EventStores {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EventStores.class);
   private static final int READ_POOL_SIZE = 8;
+  /** The writer's own checkpoint, the bound on the WAL (100 MiB of 4 KiB pages); see SqliteCheckpointer. */
+  private static final int SQLITE_WRITER_AUTOCHECKPOINT_PAGES = 25_000;
 
   private EventStores() {}
 
@@ -48,6 +50,10 @@ public final class EventStores {
       migrate(dialect, url, props);
       if (dialect == SqlDialect.POSTGRESQL) {
         requireDurableCommits(writer);
+      } else {
+        try (var st = writer.createStatement()) {
+          st.execute("PRAGMA wal_autocheckpoint=" + SQLITE_WRITER_AUTOCHECKPOINT_PAGES);
+        }
       }
       writer.setAutoCommit(false);
       readers = readPool(url, props);
@@ -105,8 +111,8 @@ public final class EventStores {
 
   /**
    * WAL so readers never block the writer; synchronous=FULL so a commit is on disk before it returns. Random-key
-   * index inserts dirty one page per row per index; automatic checkpoints are off because a background
-   * {@link SqliteCheckpointer} does them, and the cache holds the index working set.
+   * index inserts dirty one page per row per index; a background {@link SqliteCheckpointer} does checkpoints
+   * ahead of the writer's own (rare) automatic one, and the cache holds the index working set.
    */
   private static Properties sqliteProperties() {
     SQLiteConfig config = new SQLiteConfig();
