@@ -25,14 +25,16 @@ find_jdk() { # sets JAVA_HOME to a JDK >= 21
   return 1
 }
 
-ensure_built() { # builds once, and again whenever a source file is newer than the launcher's jar
+ensure_built() { # builds once, and again whenever a source of the launchers' modules is newer than their jar
   local jar="$xmtpj_root/cli/target/cli.jar"
-  if [ -f "$jar" ] && [ -z "$(find "$xmtpj_root" -path '*/src/main/*' -newer "$jar" -print -quit 2>/dev/null)" ] \
-      && [ -z "$(find "$xmtpj_root" -name pom.xml -newer "$jar" -print -quit 2>/dev/null)" ]; then
+  local modules=(proto crypto dag store node cli)
+  local dirs=()
+  for m in "${modules[@]}"; do dirs+=("$xmtpj_root/$m/src/main" "$xmtpj_root/$m/pom.xml"); done
+  if [ -f "$jar" ] && [ -z "$(find "${dirs[@]}" "$xmtpj_root/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]; then
     return 0
   fi
-  echo "building xmtpj (first use or sources changed)…" >&2
-  (cd "$xmtpj_root" && ./mvnw -q -B -ntp install -DskipTests) >&2
+  echo "building xmtpd (first use or sources changed)…" >&2
+  (cd "$xmtpj_root" && ./mvnw -q -B -ntp install -DskipTests -pl cli -am) >&2
 }
 
 classpath() {
