@@ -103,8 +103,41 @@ public final class LoadBench {
         + " " + System.getProperty("os.version") + ", Java " + System.getProperty("java.runtime.version"));
     s.parameter("node", "separate JVM (same JDK, default heap/GC), SQLite, flags --no-rate-limit"
         + (nodeArgs.isEmpty() ? "" : " " + String.join(" ", nodeArgs)));
+    s.parameter("node build", nodeBuild());
     s.parameter("load average at start", Window.loadAverage());
     return s;
+  }
+
+  /** The git commit of the working tree and whether the node's modules differ from it, plus the node jar's time. */
+  private static String nodeBuild() {
+    String jar = "?";
+    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      if (entry.endsWith("node-0.1.0-SNAPSHOT.jar") || entry.endsWith("node/target/classes")) {
+        try {
+          jar = Path.of(entry).getFileName() + " built " + Files.getLastModifiedTime(Path.of(entry)).toInstant()
+              .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        } catch (java.io.IOException e) {
+          jar = entry;
+        }
+      }
+    }
+    String head = run("git", "rev-parse", "--short", "HEAD");
+    String dirty = run("git", "status", "--porcelain", "--", "node", "store", "dag", "crypto", "proto", "cli");
+    return "git " + (head.isBlank() ? "?" : head.strip()) + (dirty.isBlank() ? "" : " + uncommitted changes in "
+        + dirty.lines().map(l -> l.substring(3).split("/")[0]).distinct().toList()) + "; " + jar;
+  }
+
+  private static String run(String... command) {
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      return p.waitFor() == 0 ? out : "";
+    } catch (java.io.IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
   }
 
   /** {@code bench/target}, found from where this class was loaded (the jar, or target/classes). */

@@ -16,8 +16,12 @@ final class Window {
   private final long nodeCpuBefore;
   private final long benchCpuBefore;
   private final String metricsBefore;
-  private final ThreadWatch writer;
-  private String writerTime = "unavailable";
+  private final ThreadWatch preparer;
+  private final ThreadWatch committer;
+  private final TaskCpu tasksBefore;
+  private TaskCpu tasksAfter;
+  private String preparerTime = "unavailable";
+  private String committerTime;
   private long endNanos;
   private String loadAfter;
   private long nodeCpuAfter;
@@ -28,10 +32,12 @@ final class Window {
     this.node = node;
     this.startNanos = System.nanoTime();
     this.nodeCpuBefore = node.cpuNanos();
+    this.tasksBefore = TaskCpu.snapshot(node.pid());
     this.benchCpuBefore = benchCpuNanos();
     this.loadBefore = loadAverage();
     this.metricsBefore = node.metrics();
-    this.writer = ThreadWatch.of(node.pid(), "originator");
+    this.preparer = ThreadWatch.of(node.pid(), "originator");
+    this.committer = ThreadWatch.of(node.pid(), "committer");
   }
 
   static Window open(BenchNode node) {
@@ -40,10 +46,14 @@ final class Window {
 
   Window close() {
     endNanos = System.nanoTime();
-    if (writer != null) {
-      writerTime = writer.stop();
+    if (preparer != null) {
+      preparerTime = preparer.stop();
+    }
+    if (committer != null) {
+      committerTime = committer.stop();
     }
     nodeCpuAfter = node.cpuNanos();
+    tasksAfter = TaskCpu.snapshot(node.pid());
     benchCpuAfter = benchCpuNanos();
     loadAfter = loadAverage();
     metricsAfter = node.metrics();
@@ -64,7 +74,11 @@ final class Window {
     double wall = endNanos - startNanos;
     s.result("CPU used (cores of 2): node / load generator", String.format("%.2f / %.2f",
         (nodeCpuAfter - nodeCpuBefore) / wall, (benchCpuAfter - benchCpuBefore) / wall));
-    s.result("node writer thread (originator) time", writerTime);
+    s.result("node CPU by thread group (cores)", tasksAfter.busiestSince(tasksBefore, seconds(), 7));
+    s.result("node writer thread \"originator\" time", preparerTime);
+    if (committerTime != null) {
+      s.result("node writer thread \"committer\" time", committerTime);
+    }
     double commits = delta("xmtpd_store_commits_total");
     double events = delta("xmtpd_store_events_written_total");
     double commitSum = delta("xmtpd_store_commit_seconds_sum");
