@@ -5,7 +5,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
-import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -20,8 +19,6 @@ import org.xmtpj.crypto.auth.AuthTokens;
 
 /** Client-side building blocks shared by the scenarios: identities, channels, topics and envelopes. */
 final class Clients {
-  private static final BigInteger CURVE_ORDER =
-      new BigInteger("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", 16);
   private static final SecureRandom RANDOM = new SecureRandom();
   static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
@@ -36,15 +33,9 @@ final class Clients {
   }
 
   static byte[] randomPrivateKey() {
-    while (true) {
-      byte[] key = new byte[32];
-      RANDOM.nextBytes(key);
-      BigInteger k = new BigInteger(1, key);
-      if (k.signum() > 0 && k.compareTo(CURVE_ORDER) < 0) {
-        return key;
-      }
-    }
+    return org.xmtpj.crypto.Secp256k1.generatePrivateKey(RANDOM);
   }
+
 
   static List<ManagedChannel> channels(int port, int count) {
     List<ManagedChannel> channels = new ArrayList<>();

@@ -37,6 +37,18 @@ public final class Secp256k1 {
 
   private Secp256k1() {}
 
+  /** A uniformly random private key: 32 bytes encoding a scalar in [1, n-1]. */
+  public static byte[] generatePrivateKey(java.security.SecureRandom random) {
+    while (true) {
+      byte[] key = new byte[PRIVATE_KEY_LENGTH];
+      random.nextBytes(key);
+      BigInteger k = new BigInteger(1, key);
+      if (k.signum() > 0 && k.compareTo(N) < 0) {
+        return key;
+      }
+    }
+  }
+
   /** Derives the 65-byte uncompressed public key of a 32-byte private key. */
   public static byte[] publicKeyUncompressed(byte[] privateKey) {
     BigInteger d = privateScalar(privateKey);

@@ -147,4 +147,14 @@ class Secp256k1Test {
     rs[0] = 1;
     assertThat(signature.rs()[0]).isZero();
   }
+
+  @org.junit.jupiter.api.Test
+  void shouldGeneratePrivateKeysThatDeriveAddresses() {
+    var random = new java.security.SecureRandom();
+    byte[] a = Secp256k1.generatePrivateKey(random);
+    byte[] b = Secp256k1.generatePrivateKey(random);
+    org.assertj.core.api.Assertions.assertThat(a).hasSize(32).isNotEqualTo(b);
+    org.assertj.core.api.Assertions.assertThat(Ethereum.address(Secp256k1.publicKeyUncompressed(a)))
+        .isNotEqualTo(Ethereum.address(Secp256k1.publicKeyUncompressed(b)));
+  }
 }

@@ -4,7 +4,6 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,8 +33,6 @@ public final class TestClients {
     }
   }
 
-  private static final BigInteger CURVE_ORDER =
-      new BigInteger("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", 16);
   private static final Duration TOKEN_RENEW_AGE = Duration.ofMinutes(50);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
   private static final int PAGE_LIMIT = 100;
@@ -72,15 +69,9 @@ public final class TestClients {
 
   /** A random secp256k1 private key: 32 bytes in [1, n−1]. */
   public static byte[] randomPrivateKey() {
-    while (true) {
-      byte[] key = new byte[32];
-      RANDOM.nextBytes(key);
-      BigInteger k = new BigInteger(1, key);
-      if (k.signum() > 0 && k.compareTo(CURVE_ORDER) < 0) {
-        return key;
-      }
-    }
+    return org.xmtpj.crypto.Secp256k1.generatePrivateKey(RANDOM);
   }
+
 
   /** An envelope stamped with the current time in nanoseconds (millisecond precision, as xmtp-js does). */
   public static Envelope envelope(String topic, byte[] message) {
