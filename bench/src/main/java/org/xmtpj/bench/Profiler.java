@@ -2,7 +2,6 @@ package org.xmtpj.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -168,6 +167,5 @@ final class Profiler {
   /** {@code java ... Profiler file.jfr}: prints the summary of an existing recording. */
   public static void main(String[] args) throws IOException {
     System.out.println(summarize(Path.of(args[0])));
-    Files.size(Path.of(args[0]));
   }
 }

@@ -24,6 +24,7 @@ import org.xmtpj.node.subscribe.Subscription;
 
 /** {@code xmtp.message_api.v1.MessageApi} over gRPC, on the same core as the HTTP gateway. */
 final class MessageApiService extends MessageApiGrpc.MessageApiImplBase {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MessageApiService.class);
   private static final String TRANSPORT = "grpc";
 
   private final MessageApiCore core;
@@ -167,6 +168,7 @@ final class MessageApiService extends MessageApiGrpc.MessageApiImplBase {
       return Status.fromCodeValue(e.code().grpcCode()).withDescription(e.getMessage()).asRuntimeException();
     }
     metrics.rejected(method, "internal");
+    LOG.error("{} failed", method, t);
     return Status.INTERNAL.withDescription("internal error").withCause(t).asRuntimeException();
   }
 
