@@ -2,35 +2,88 @@ package org.xmtpj.store;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.xmtpj.dag.EventId;
+import org.xmtpj.dag.OriginKey;
+import org.xmtpj.dag.TopicKey;
 
 /**
- * Durable storage of events and of each topic's heads. One writer calls {@link #append}; any thread may read.
- * Every implementation passes the same conformance suite.
+ * Durable storage of a node's replica: events of every origin, each topic's heads, the per-origin vector and the
+ * client-visible view. One writer thread calls the mutating methods ({@link #append}, {@link #releaseDue}); any
+ * thread may read. Every implementation passes the same conformance suite.
+ *
+ * <p>Client visibility: an event is visible when it carries an envelope, is not hidden (future-dated), and is the
+ * representative of its digest (XMTP stores an envelope once; among visible events with one digest the smallest
+ * (timestamp, id) represents it). Visible events hold a local sequence, the delivery order for subscribers.
  */
 public interface EventStore extends AutoCloseable {
 
-  /** What the single writer needs to resume: the last sequences it assigned. */
+  /** What the local writer needs to resume: its origin's last sequence and the last local sequence. */
   WriterState writerState(byte[] origin);
 
   /** The topic's current heads, empty for an unknown topic. */
   List<EventId> heads(String contentTopic);
 
-  /** Which of these digests are already stored (XMTP dedupes envelopes by digest). */
+  /** The topic's current heads with their hidden-until times, ascending by id. */
+  List<Head> heads(TopicKey topic);
+
+  /** Which of these digests are represented by a visible event. */
   Set<Digest> existingDigests(Collection<Digest> digests);
 
-  /**
-   * Inserts the batch in one transaction and updates heads in that same transaction. Returns only once the
-   * transaction is durable (fsync'd); on failure nothing of the batch is stored.
-   */
-  void append(List<StoredEvent> batch);
+  /** Which of these event ids are stored. */
+  Set<EventId> existingIds(Collection<EventId> ids);
 
-  /** One page of client envelopes in client order, as the XMTP v1 Query API defines it. */
+  /** The topic of each stored event among {@code ids}; ids not stored are absent. */
+  Map<EventId, TopicKey> topicsOf(Collection<EventId> ids);
+
+  /**
+   * Inserts the batch in one durable transaction (fsync'd before return; on failure nothing is stored) and, in the
+   * same transaction, updates heads, the vector, visibility, topic summaries and equivocation evidence. The batch
+   * is in causal order and every parent is stored already or earlier in the batch (the caller checks). Events
+   * whose id is already stored are skipped.
+   */
+  AppendResult append(List<StoredEvent> batch);
+
+  /** Makes hidden events due at {@code nowMs} visible (durably); returns the envelopes that became visible. */
+  List<StoredEnvelope> releaseDue(long nowMs);
+
+  /** The earliest hidden-until time among hidden events, if any. */
+  OptionalLong nextHiddenDue();
+
+  /** The node's vector: per origin, the contiguous and highest sequences stored. */
+  Map<OriginKey, OriginProgress> vector();
+
+  /** Recorded equivocations, oldest first. */
+  List<Evidence> evidence(int limit);
+
+  /** Canonical encodings of the stored events among {@code ids}, in no particular order. */
+  List<byte[]> events(Collection<EventId> ids);
+
+  /**
+   * One origin's events with sequence ≥ {@code fromSeq}, ascending by (sequence, id), stopping at either bound
+   * (at least one event is returned if any exists, even if larger than {@code maxBytes}).
+   */
+  List<byte[]> originRange(OriginKey origin, long fromSeq, int maxEvents, long maxBytes);
+
+  /** Topics after {@code after} (null: from the start), ascending by key. */
+  List<TopicSummary> topics(TopicKey after, int limit);
+
+  /** One topic's events with a row above {@code afterRow}, in row order (a topological order), within both bounds. */
+  List<RowEvent> topicRange(TopicKey topic, long afterRow, int maxEvents, long maxBytes);
+
+  /** 256 bucket hashes: bucket b is the XOR of the heads hashes of topics whose key starts with byte b. */
+  byte[][] fingerprintBuckets();
+
+  /** The topics of one bucket, ascending by key. */
+  List<TopicSummary> topicsInBucket(int bucket);
+
+  /** One page of visible client envelopes in client order, as the XMTP v1 Query API defines it. */
   EnvelopePage query(EnvelopeQuery query);
 
-  /** Stored envelopes with a local sequence above {@code afterLocalSeq}, in local order: subscriber catch-up. */
+  /** Visible envelopes with a local sequence above {@code afterLocalSeq}, in local order: subscriber catch-up. */
   List<StoredEnvelope> readAfter(long afterLocalSeq, Set<String> topics, int limit);
 
   /** The canonical encoding of an event, if stored. */
