@@ -18,13 +18,20 @@ public final class EventVerifier {
             proof.signature())) {
       throw new MalformedEventException("bad signature on event " + decoded.id().hex() + " from origin");
     }
+    checkEnvelopeTopic(decoded);
+    return decoded;
+  }
+
+  /** An envelope-carrying event must sit in its envelope's topic. */
+  static void checkEnvelopeTopic(SignedEvent decoded) {
     Event event = decoded.event();
     if (event.payloadType() == PayloadType.CLIENT_ENVELOPE) {
       ClientEnvelope env = ClientEnvelopeCodec.decode(event.payload());
       if (!java.util.Arrays.equals(TopicIds.of(env.contentTopic()), event.topicId())) {
         throw new MalformedEventException("topic id does not match the envelope's topic");
       }
+    } else if (event.payloadType() == PayloadType.MERGE && event.payload().length != 0) {
+      throw new MalformedEventException("a merge event carries no payload");
     }
-    return decoded;
   }
 }
