@@ -1,0 +1,171 @@
+package org.xmtpj.node.replication;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.xmtpj.dag.EventCodec;
+import org.xmtpj.dag.EventId;
+import org.xmtpj.dag.OriginKey;
+import org.xmtpj.dag.TopicKey;
+import org.xmtpj.store.OriginProgress;
+import org.xmtpj.store.TopicSummary;
+
+/**
+ * Repair for lost pushes and dormant topics. Every interval (±30 % jitter) one peer is synced: vectors are
+ * compared (one call whose size depends on the number of origins, not topics), the origins where the peer is
+ * ahead are pulled by sequence range and those where we are ahead are pushed. When the vectors are equal but the
+ * fingerprints differ, the bucket hashes locate the topics that differ and their heads are fetched with their
+ * ancestors. Runs on the replication thread.
+ */
+final class AntiEntropy {
+  private static final int MAX_BUCKETS_PER_ROUND = 16;
+  private final Replicator r;
+  private int next;
+
+  AntiEntropy(Replicator r) {
+    this.r = r;
+  }
+
+  void scheduleNext() {
+    long mean = r.config.antiEntropyInterval().toMillis();
+    long jittered = (long) (mean * (0.7 + 0.6 * r.random.nextDouble()));
+    r.scheduler.schedule(Duration.ofMillis(Math.max(1, jittered)), () -> {
+      if (!r.running()) {
+        return;
+      }
+      List<PeerState> usable = r.usablePeers();
+      if (!usable.isEmpty()) {
+        sync(usable.get(Math.floorMod(next++, usable.size())));
+      }
+      scheduleNext();
+    });
+  }
+
+  void syncSoon(PeerState p) {
+    p.needsSync = false;
+    sync(p);
+  }
+
+  void sync(PeerState p) {
+    if (p.syncing) {
+      return;
+    }
+    p.syncing = true;
+    r.call(p, p.client.vector(), theirs -> compare(p, theirs), failure -> p.syncing = false);
+  }
+
+  private void compare(PeerState p, VectorReply theirs) {
+    Map<OriginKey, OriginProgress> mine = r.store.vector();
+    int work = 0;
+    for (var e : theirs.vector().entrySet()) {
+      long have = contiguous(mine, e.getKey());
+      if (e.getValue().contiguous() > have && r.membership.isAuthorizedOrigin(e.getKey())) {
+        pull(p, e.getKey(), have + 1, e.getValue().contiguous());
+        work++;
+      }
+    }
+    for (var e : mine.entrySet()) {
+      long they = contiguous(theirs.vector(), e.getKey());
+      if (e.getValue().contiguous() > they) {
+        pushRange(p, e.getKey(), they + 1, e.getValue().contiguous());
+        work++;
+      }
+    }
+    boolean sameVectors = mine.equals(theirs.vector());
+    boolean sameContent = Arrays.equals(Fingerprints.total(r.store.fingerprintBuckets()), theirs.fingerprint());
+    r.metrics.syncRound(work == 0 && sameContent);
+    if (work == 0 && sameVectors && !sameContent) {
+      reconcile(p);
+      return;
+    }
+    p.syncing = false;
+  }
+
+  private static long contiguous(Map<OriginKey, OriginProgress> v, OriginKey k) {
+    OriginProgress p = v.get(k);
+    return p == null ? 0 : p.contiguous();
+  }
+
+  /** Pulls one origin's range page by page until the advertised end; an empty answer is withholding. */
+  private void pull(PeerState p, OriginKey origin, long from, long to) {
+    r.call(p, p.client.originRange(origin, from, r.config.limits().maxFetchEvents(),
+        r.config.limits().maxReplyBytes()), reply -> {
+          if (reply.events().isEmpty()) {
+            p.consecutiveTimeouts++; // advertised but not served: asked last from now on
+            r.metrics.rejected("withheld", 1);
+            return;
+          }
+          long last = EventCodec.decode(reply.events().get(reply.events().size() - 1)).event().originSeq();
+          r.receive(p.key(), reply.events()).thenRun(() -> r.scheduler.execute(() -> {
+            if (last < to && r.running()) {
+              pull(p, origin, last + 1, to);
+            }
+          }));
+        }, failure -> { });
+  }
+
+  /** Pushes one origin's range we hold and the peer lacks, in bounded pages, one page in flight at a time. */
+  private void pushRange(PeerState p, OriginKey origin, long from, long to) {
+    List<byte[]> page = r.store.originRange(origin, from, r.config.limits().maxPushEvents(),
+        r.config.limits().maxReplyBytes());
+    if (page.isEmpty()) {
+      return;
+    }
+    long last = EventCodec.decode(page.get(page.size() - 1)).event().originSeq();
+    r.call(p, p.client.push(page), ok -> {
+      if (last < to && r.running()) {
+        pushRange(p, origin, last + 1, to);
+      }
+    }, failure -> { });
+  }
+
+  /** Vectors agree but contents differ: find the differing topics by bucket and fetch their heads' ancestors. */
+  private void reconcile(PeerState p) {
+    r.call(p, p.client.buckets(), theirs -> {
+      byte[][] mine = r.store.fingerprintBuckets();
+      List<Integer> differing = new ArrayList<>();
+      for (int b = 0; b < 256 && differing.size() < MAX_BUCKETS_PER_ROUND; b++) {
+        if (!Arrays.equals(mine[b], theirs[b])) {
+          differing.add(b);
+        }
+      }
+      p.syncing = false;
+      differing.forEach(b -> reconcileBucket(p, b));
+    }, failure -> p.syncing = false);
+  }
+
+  private void reconcileBucket(PeerState p, int bucket) {
+    r.call(p, p.client.bucket(bucket), theirs -> {
+      Map<TopicKey, byte[]> mine = new HashMap<>();
+      for (TopicSummary t : r.store.topicsInBucket(bucket)) {
+        mine.put(t.key(), t.headsHash());
+      }
+      List<TopicKey> differ = new ArrayList<>();
+      for (TopicSummary t : theirs) {
+        if (!Arrays.equals(mine.get(t.key()), t.headsHash())) {
+          differ.add(t.key());
+        }
+      }
+      int max = r.config.limits().maxHeadsTopics();
+      for (int i = 0; i < differ.size(); i += max) {
+        fetchHeads(p, differ.subList(i, Math.min(differ.size(), i + max)));
+      }
+    }, failure -> { });
+  }
+
+  private void fetchHeads(PeerState p, List<TopicKey> topics) {
+    r.call(p, p.client.heads(List.copyOf(topics)), heads -> heads.forEach((topic, ids) -> {
+      List<EventId> unknown = new ArrayList<>(ids);
+      unknown.removeAll(r.store.existingIds(ids));
+      for (int i = 0; i < unknown.size(); i += r.config.limits().maxWant()) {
+        List<EventId> want = unknown.subList(i, Math.min(unknown.size(), i + r.config.limits().maxWant()));
+        AncestorsRequest req = new AncestorsRequest(topic, List.copyOf(want), r.myHeads(topic),
+            r.contiguousVector(), r.config.limits().maxFetchEvents(), r.config.limits().maxReplyBytes());
+        r.call(p, p.client.ancestors(req), reply -> r.receive(p.key(), reply.events()), failure -> { });
+      }
+    }), failure -> { });
+  }
+}

@@ -1,0 +1,110 @@
+package org.xmtpj.node.replication;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.xmtpj.dag.OriginKey;
+
+/**
+ * What this node knows about one connected peer: its client, outbound push queue, score and ban. Owned by the
+ * replication thread.
+ *
+ * <p>Scoring: every rejected event, protocol violation or expired orphan costs points; useful answers earn a
+ * little back. At {@link #BAN_SCORE} the peer is banned for {@code baseBan × 2^(bans so far)}: repeat offenders
+ * stay out longer each time. Three timeouts in a row mark a peer slow (withholding): it is asked last.
+ */
+final class PeerState {
+  static final int BAN_SCORE = -100;
+  static final int MAX_SCORE = 50;
+  static final int OUTBOX_LIMIT = 20_000;
+
+  final PeerInfo info;
+  final PeerClient client;
+  final ArrayDeque<byte[]> outbox = new ArrayDeque<>();
+  boolean pushing;
+  boolean flushScheduled;
+  /** Our pushes were lost (queue overflow or failures): sync with it as soon as it answers again. */
+  boolean needsSync;
+  boolean syncing;
+  int score;
+  int bans;
+  long bannedUntilMs;
+  int consecutiveTimeouts;
+  long backoffUntilMs;
+  int failures;
+
+  PeerState(PeerInfo info, PeerClient client) {
+    this.info = info;
+    this.client = client;
+  }
+
+  OriginKey key() {
+    return client.peerKey();
+  }
+
+  boolean banned(long nowMs) {
+    return nowMs < bannedUntilMs;
+  }
+
+  boolean slow() {
+    return consecutiveTimeouts >= 3;
+  }
+
+  boolean usable(long nowMs) {
+    return !banned(nowMs) && nowMs >= backoffUntilMs;
+  }
+
+  /** Returns true if this penalty got the peer banned. */
+  boolean penalize(int points, long nowMs, long baseBanMs) {
+    score -= points;
+    if (score > BAN_SCORE) {
+      return false;
+    }
+    bannedUntilMs = nowMs + baseBanMs * (1L << Math.min(bans, 20));
+    bans++;
+    score = 0;
+    outbox.clear();
+    return true;
+  }
+
+  void reward() {
+    score = Math.min(MAX_SCORE, score + 1);
+    consecutiveTimeouts = 0;
+    failures = 0;
+    backoffUntilMs = 0;
+  }
+
+  void unavailable(long nowMs, boolean timeout) {
+    if (timeout) {
+      consecutiveTimeouts++;
+    }
+    failures++;
+    backoffUntilMs = nowMs + Math.min(30_000L, 250L << Math.min(failures, 7));
+    if (!outbox.isEmpty()) {
+      outbox.clear();
+      needsSync = true;
+    }
+  }
+
+  /** Queues events to push; on overflow the queue is dropped and the peer will be synced instead. */
+  void enqueue(List<byte[]> events) {
+    if (outbox.size() + events.size() > OUTBOX_LIMIT) {
+      outbox.clear();
+      needsSync = true;
+      return;
+    }
+    outbox.addAll(events);
+  }
+
+  List<byte[]> takeBatch(int maxEvents, long maxBytes) {
+    List<byte[]> out = new ArrayList<>();
+    long bytes = 0;
+    while (!outbox.isEmpty() && out.size() < maxEvents
+        && (out.isEmpty() || bytes + outbox.peek().length <= maxBytes)) {
+      byte[] e = outbox.poll();
+      bytes += e.length;
+      out.add(e);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,544 @@
+package org.xmtpj.node.replication;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xmtpj.dag.CachingVerifier;
+import org.xmtpj.dag.DagLimits;
+import org.xmtpj.dag.EventId;
+import org.xmtpj.dag.OriginKey;
+import org.xmtpj.dag.SignedEvent;
+import org.xmtpj.dag.TopicKey;
+import org.xmtpj.store.EventStore;
+
+/**
+ * The replication engine of one node. Every field is owned by the scheduler's single thread; other threads only
+ * hand work over ({@link #onPush}, {@link #onOriginated}) or read the concurrent views (bans, catch-up state).
+ *
+ * <p>Receive pipeline: size check → strict decode, id recomputed, batch signature verified → origin authorized →
+ * skip known → parents present and in the same topic → durable insert in one transaction per batch, else the
+ * pending buffer plus an ancestor fetch; inserts cascade to waiting children, and what was inserted is relayed
+ * to the other peers. Only validated, causally complete events are ever forwarded.
+ */
+public final class Replicator {
+  private static final Logger LOG = LoggerFactory.getLogger(Replicator.class);
+  static final int INVALID_EVENT_PENALTY = 20;
+
+  final OriginKey self;
+  private final LocalLog log;
+  final EventStore store;
+  final Membership membership;
+  private final PeerConnector connector;
+  final Scheduler scheduler;
+  final Clock clock;
+  final RandomGenerator random;
+  final ReplicationConfig config;
+  final ReplicatorOptions options;
+  final ReplicationMetrics metrics;
+  private final CachingVerifier verifier = new CachingVerifier(10_000);
+  final PendingBuffer pending;
+  final Map<String, PeerState> peers = new LinkedHashMap<>();
+  private final Map<OriginKey, PeerState> byKey = new HashMap<>();
+  private final Map<EventId, TopicKey> inFlight = new HashMap<>();
+  private final Map<EventId, Integer> requested = new HashMap<>();
+  private final Map<OriginKey, Long> bannedUntil = new ConcurrentHashMap<>();
+  private final AtomicInteger queuedReceive = new AtomicInteger();
+  final AntiEntropy antiEntropy;
+  final Bootstrapper bootstrap;
+  private final ServingHandler handler;
+  private volatile boolean running;
+
+  public Replicator(OriginKey self, LocalLog log, EventStore store, Membership membership, PeerConnector connector,
+      Scheduler scheduler, Clock clock, RandomGenerator random, ReplicationConfig config, ReplicatorOptions options,
+      ReplicationMetrics metrics) {
+    this.self = self;
+    this.log = log;
+    this.store = store;
+    this.membership = membership;
+    this.connector = connector;
+    this.scheduler = scheduler;
+    this.clock = clock;
+    this.random = random;
+    this.config = config;
+    this.options = options;
+    this.metrics = metrics;
+    this.pending = new PendingBuffer(options.pendingEventsPerPeer(), options.pendingBytesPerPeer(),
+        options.pendingTtlMs());
+    this.antiEntropy = new AntiEntropy(this);
+    this.bootstrap = new Bootstrapper(this);
+    this.handler = new ServingHandler(store, this, config.limits());
+  }
+
+  /** What this node answers to peers; give it to the transport's server. */
+  public ReplicationHandler handler() {
+    return handler;
+  }
+
+  public void start() {
+    running = true;
+    scheduler.execute(() -> {
+      membership.peers().forEach(this::connect);
+      membership.onChange(list -> scheduler.execute(() -> updatePeers(list)));
+      bootstrap.start();
+      antiEntropy.scheduleNext();
+      scheduleHousekeeping();
+    });
+  }
+
+  public void stop() {
+    running = false;
+  }
+
+  boolean running() {
+    return running;
+  }
+
+  /** Whether this node may originate events on the topic (false while it is still catching up on it). */
+  public boolean isCaughtUp(TopicKey topic) {
+    return bootstrap.isCaughtUp(topic);
+  }
+
+  /** Whether the initial catch-up is over (for health and tests). */
+  public boolean bootstrapped() {
+    return bootstrap.done();
+  }
+
+  public boolean isBanned(OriginKey peer) {
+    Long until = bannedUntil.get(peer);
+    return until != null && clock.millis() < until;
+  }
+
+  /**
+   * Which turn this node has to merge a wide topic: its rank among the members by SHA-256(topic ‖ key), so that
+   * one node merges and the others only step in one period later each if it does not.
+   */
+  public int mergeRank(TopicKey topic) {
+    List<OriginKey> members = new ArrayList<>();
+    members.add(self);
+    membership.peers().forEach(p -> {
+      if (p.key() != null) {
+        members.add(p.key());
+      }
+    });
+    byte[] mine = org.xmtpj.crypto.Sha256.hash(topic.bytes(), self.bytes());
+    int rank = 0;
+    for (OriginKey k : members) {
+      if (!k.equals(self) && java.util.Arrays.compareUnsigned(
+          org.xmtpj.crypto.Sha256.hash(topic.bytes(), k.bytes()), mine) < 0) {
+        rank++;
+      }
+    }
+    return rank;
+  }
+
+  // ---- peers
+
+  private void connect(PeerInfo info) {
+    if (peers.containsKey(info.address())) {
+      return;
+    }
+    PeerState p = new PeerState(info, connector.connect(info));
+    peers.put(info.address(), p);
+    if (info.key() != null) {
+      byKey.put(info.key(), p);
+    }
+  }
+
+  private void updatePeers(List<PeerInfo> list) {
+    Set<String> wanted = new HashSet<>();
+    list.forEach(i -> wanted.add(i.address()));
+    for (var it = peers.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      if (!wanted.contains(e.getKey())) {
+        connector.disconnect(e.getValue().info);
+        byKey.values().remove(e.getValue());
+        it.remove();
+      }
+    }
+    list.forEach(this::connect);
+  }
+
+  PeerState peer(OriginKey key) {
+    PeerState p = byKey.get(key);
+    if (p == null) {
+      for (PeerState candidate : peers.values()) {
+        if (candidate.info.key() == null && key.equals(safeKey(candidate))) {
+          byKey.put(key, candidate);
+          return candidate;
+        }
+      }
+    }
+    return p;
+  }
+
+  private static OriginKey safeKey(PeerState p) {
+    try {
+      return p.key();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  List<PeerState> usablePeers() {
+    long now = clock.millis();
+    return peers.values().stream().filter(p -> p.usable(now)).toList();
+  }
+
+  void penalize(OriginKey peerKey, int points, String reason) {
+    PeerState p = peerKey == null ? null : peer(peerKey);
+    if (p == null) {
+      return;
+    }
+    if (p.penalize(points, clock.millis(), options.baseBanMs())) {
+      bannedUntil.put(peerKey, p.bannedUntilMs);
+      metrics.banned(peerKey.hex());
+      LOG.warn("peer {} banned until {} (ban #{}; last offence: {})", p.info.address(), p.bannedUntilMs, p.bans,
+          reason);
+    }
+  }
+
+  // ---- receive pipeline
+
+  /** A peer pushed events (transport thread). Refused when the queue is full; the peer's sync repairs it. */
+  void onPush(OriginKey from, List<byte[]> events) {
+    if (queuedReceive.addAndGet(events.size()) > options.maxQueuedReceive()) {
+      queuedReceive.addAndGet(-events.size());
+      throw new PeerException(PeerException.Kind.UNAVAILABLE, "busy: receive queue full");
+    }
+    scheduler.execute(() -> {
+      queuedReceive.addAndGet(-events.size());
+      receive(from, events);
+    });
+  }
+
+  /** This node's writer committed events it originated (committer thread): push them to every peer. */
+  public void onOriginated(List<SignedEvent> events) {
+    List<byte[]> raws = events.stream().map(SignedEvent::encoded).toList();
+    scheduler.execute(() -> relay(raws, null));
+  }
+
+  /** Validates untrusted bytes and ingests what passes; returns when the valid ready part is durable. */
+  CompletableFuture<Void> receive(OriginKey from, List<byte[]> raws) {
+    metrics.received(raws.size());
+    List<SignedEvent> ok = new ArrayList<>(raws.size());
+    for (byte[] raw : raws) {
+      if (raw.length > DagLimits.MAX_EVENT_BYTES) {
+        reject(from, "oversized", INVALID_EVENT_PENALTY);
+        continue;
+      }
+      SignedEvent e;
+      try {
+        e = verifier.verify(raw);
+      } catch (RuntimeException bad) {
+        reject(from, "invalid", INVALID_EVENT_PENALTY);
+        continue;
+      }
+      if (!membership.isAuthorizedOrigin(new OriginKey(e.event().origin()))) {
+        reject(from, "unknown_origin", 5);
+        continue;
+      }
+      ok.add(e);
+    }
+    return ingest(from, ok);
+  }
+
+  private void reject(OriginKey from, String reason, int penalty) {
+    metrics.rejected(reason, 1);
+    penalize(from, penalty, reason);
+  }
+
+  /** Verified events: insert what is causally complete, buffer the rest and fetch their ancestors. */
+  CompletableFuture<Void> ingest(OriginKey from, List<SignedEvent> events) {
+    Map<EventId, SignedEvent> batch = new LinkedHashMap<>();
+    for (SignedEvent e : events) {
+      if (!inFlight.containsKey(e.id()) && !pending.contains(e.id())) {
+        batch.putIfAbsent(e.id(), e);
+      }
+    }
+    store.existingIds(batch.keySet()).forEach(batch::remove);
+    if (batch.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    Set<EventId> external = new HashSet<>();
+    batch.values().forEach(e -> e.event().parents().forEach(p -> {
+      if (!batch.containsKey(p) && !inFlight.containsKey(p)) {
+        external.add(p);
+      }
+    }));
+    Map<EventId, TopicKey> present = new HashMap<>(store.topicsOf(external));
+    List<SignedEvent> ready = new ArrayList<>();
+    Map<EventId, Set<EventId>> blocked = new LinkedHashMap<>();
+    for (SignedEvent e : Topo.order(batch)) {
+      classify(from, e, present, ready, blocked);
+    }
+    blocked.forEach((id, missing) -> {
+      if (!pending.add(batch.get(id), from == null ? self : from, clock.millis(), missing)) {
+        reject(from, "pending_quota", 2);
+      }
+    });
+    metrics.pending(pending.size());
+    if (!blocked.isEmpty()) {
+      fetchMissing(from);
+    }
+    return submit(from, ready);
+  }
+
+  private void classify(OriginKey from, SignedEvent e, Map<EventId, TopicKey> present, List<SignedEvent> ready,
+      Map<EventId, Set<EventId>> blocked) {
+    TopicKey topic = new TopicKey(e.event().topicId());
+    Set<EventId> missing = new HashSet<>();
+    for (EventId p : e.event().parents()) {
+      TopicKey t = present.containsKey(p) ? present.get(p) : inFlight.get(p);
+      if (t == null) {
+        missing.add(p);
+      } else if (!t.equals(topic)) {
+        reject(from, "parent_other_topic", INVALID_EVENT_PENALTY);
+        return;
+      }
+    }
+    if (missing.isEmpty()) {
+      ready.add(e);
+      present.put(e.id(), topic);
+    } else {
+      blocked.put(e.id(), missing);
+    }
+  }
+
+  private CompletableFuture<Void> submit(OriginKey from, List<SignedEvent> ready) {
+    if (ready.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    ready.forEach(e -> inFlight.put(e.id(), new TopicKey(e.event().topicId())));
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    log.insert(ready).whenComplete((flags, err) -> scheduler.execute(() -> {
+      committed(from, ready, flags, err);
+      done.complete(null);
+    }));
+    return done;
+  }
+
+  private void committed(OriginKey from, List<SignedEvent> events, List<Boolean> flags, Throwable err) {
+    events.forEach(e -> inFlight.remove(e.id()));
+    if (err != null) {
+      LOG.warn("storing {} replicated events failed; anti-entropy will fetch them again", events.size(), err);
+      metrics.rejected("store_failed", events.size());
+      return;
+    }
+    List<byte[]> inserted = new ArrayList<>();
+    for (int i = 0; i < events.size(); i++) {
+      if (flags.get(i)) {
+        inserted.add(events.get(i).encoded());
+      }
+    }
+    metrics.inserted(inserted.size());
+    relay(inserted, from);
+    Map<OriginKey, List<SignedEvent>> unblocked = new LinkedHashMap<>();
+    for (SignedEvent e : events) {
+      requested.remove(e.id());
+      for (PendingBuffer.Entry w : pending.resolve(e.id())) {
+        unblocked.computeIfAbsent(w.from(), k -> new ArrayList<>()).add(w.event());
+      }
+    }
+    unblocked.forEach((peer, list) -> ingest(peer.equals(self) ? null : peer, list));
+    metrics.pending(pending.size());
+  }
+
+  // ---- ancestor fetches
+
+  /** Asks for the ancestors of every missing parent not asked for yet: the sender first, then others. */
+  void fetchMissing(OriginKey preferred) {
+    Map<TopicKey, List<EventId>> byTopic = new LinkedHashMap<>();
+    pending.missingParents().forEach((id, entry) -> {
+      if (!requested.containsKey(id) && !pending.contains(id) && !inFlight.containsKey(id)) {
+        byTopic.computeIfAbsent(new TopicKey(entry.event().event().topicId()), k -> new ArrayList<>()).add(id);
+      }
+    });
+    byTopic.forEach((topic, ids) -> {
+      for (int i = 0; i < ids.size(); i += config.limits().maxWant()) {
+        List<EventId> want = ids.subList(i, Math.min(ids.size(), i + config.limits().maxWant()));
+        want.forEach(id -> requested.put(id, 0));
+        askAncestors(topic, List.copyOf(want), choosePeer(preferred, Set.of()), new HashSet<>());
+      }
+    });
+  }
+
+  private void askAncestors(TopicKey topic, List<EventId> want, PeerState peer, Set<String> tried) {
+    if (peer == null) {
+      want.forEach(requested::remove); // nobody to ask now; the next sync round or push retries
+      return;
+    }
+    tried.add(peer.info.address());
+    AncestorsRequest request = new AncestorsRequest(topic, want, myHeads(topic), contiguousVector(),
+        config.limits().maxFetchEvents(), config.limits().maxReplyBytes());
+    call(peer, peer.client.ancestors(request), reply -> {
+      receive(peer.key(), reply.events());
+      List<EventId> still = want.stream().filter(id -> !inFlight.containsKey(id) && !isStored(id)).toList();
+      if (!still.isEmpty() && reply.events().isEmpty()) {
+        retryAncestors(topic, still, tried, peer);
+      } else {
+        want.forEach(requested::remove);
+        if (reply.more()) {
+          fetchMissing(peer.key());
+        }
+      }
+    }, failure -> retryAncestors(topic, want, tried, peer));
+  }
+
+  private void retryAncestors(TopicKey topic, List<EventId> want, Set<String> tried, PeerState last) {
+    if (tried.size() >= 3) {
+      want.forEach(requested::remove);
+      return;
+    }
+    askAncestors(topic, want, choosePeer(null, tried), tried);
+  }
+
+  private boolean isStored(EventId id) {
+    return !store.existingIds(List.of(id)).isEmpty();
+  }
+
+  List<EventId> myHeads(TopicKey topic) {
+    var heads = store.heads(topic);
+    List<EventId> out = new ArrayList<>();
+    for (int i = 0; i < heads.size() && i < config.limits().maxHaveHeads(); i++) {
+      out.add(heads.get(i).id());
+    }
+    return out;
+  }
+
+  Map<OriginKey, Long> contiguousVector() {
+    Map<OriginKey, Long> out = new HashMap<>();
+    store.vector().forEach((k, v) -> out.put(k, v.contiguous()));
+    return out;
+  }
+
+  /** The preferred peer if usable, else a random usable one not tried yet, fast peers before slow ones. */
+  PeerState choosePeer(OriginKey preferred, Set<String> tried) {
+    long now = clock.millis();
+    PeerState p = preferred == null ? null : peer(preferred);
+    if (p != null && p.usable(now) && !tried.contains(p.info.address())) {
+      return p;
+    }
+    List<PeerState> fast = new ArrayList<>();
+    List<PeerState> slow = new ArrayList<>();
+    for (PeerState c : peers.values()) {
+      if (c.usable(now) && !tried.contains(c.info.address())) {
+        (c.slow() ? slow : fast).add(c);
+      }
+    }
+    List<PeerState> from = fast.isEmpty() ? slow : fast;
+    return from.isEmpty() ? null : from.get(random.nextInt(from.size()));
+  }
+
+  // ---- push
+
+  /** Pushes validated, stored events to every usable peer except the one they came from. */
+  void relay(List<byte[]> events, OriginKey except) {
+    if (events.isEmpty()) {
+      return;
+    }
+    for (PeerState p : peers.values()) {
+      if (except != null && except.equals(p.info.key() != null ? p.info.key() : safeKey(p))) {
+        continue;
+      }
+      if (p.banned(clock.millis())) {
+        continue;
+      }
+      p.enqueue(events);
+      scheduleFlush(p);
+    }
+  }
+
+  private void scheduleFlush(PeerState p) {
+    if (p.flushScheduled || p.pushing) {
+      return;
+    }
+    p.flushScheduled = true;
+    scheduler.schedule(config.pushLinger(), () -> {
+      p.flushScheduled = false;
+      flush(p);
+    });
+  }
+
+  private void flush(PeerState p) {
+    if (p.pushing || p.outbox.isEmpty() || !p.usable(clock.millis())) {
+      if (!p.outbox.isEmpty() && !p.usable(clock.millis())) {
+        p.outbox.clear();
+        p.needsSync = true;
+      }
+      return;
+    }
+    List<byte[]> batch = p.takeBatch(config.limits().maxPushEvents(), config.limits().maxReplyBytes());
+    p.pushing = true;
+    call(p, p.client.push(batch), ok -> {
+      p.pushing = false;
+      if (!p.outbox.isEmpty()) {
+        flush(p);
+      }
+    }, failure -> p.pushing = false);
+  }
+
+  // ---- calls and housekeeping
+
+  /** Runs a peer call; both outcomes come back on the replication thread, and failures update the peer. */
+  <T> void call(PeerState p, CompletableFuture<T> future, java.util.function.Consumer<T> onSuccess,
+      java.util.function.Consumer<Throwable> onFailure) {
+    future.whenComplete((value, err) -> scheduler.execute(() -> {
+      if (err == null) {
+        boolean wasDown = p.failures > 0;
+        p.reward();
+        onSuccess.accept(value);
+        if (wasDown || p.needsSync) {
+          antiEntropy.syncSoon(p);
+        }
+        return;
+      }
+      Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
+          ? err.getCause() : err;
+      if (cause instanceof PeerException pe && pe.kind() == PeerException.Kind.PROTOCOL) {
+        penalize(safeKey(p), INVALID_EVENT_PENALTY, "protocol: " + pe.getMessage());
+      }
+      boolean timeout = cause.getMessage() != null && cause.getMessage().contains("DEADLINE");
+      p.unavailable(clock.millis(), timeout);
+      onFailure.accept(cause);
+    }));
+  }
+
+  private void scheduleHousekeeping() {
+    scheduler.schedule(Duration.ofSeconds(1), () -> {
+      if (!running) {
+        return;
+      }
+      for (PendingBuffer.Entry e : pending.expire(clock.millis())) {
+        metrics.rejected("pending_expired", 1);
+        penalize(e.from(), 1, "orphan expired");
+      }
+      metrics.pending(pending.size());
+      long now = clock.millis();
+      peers.values().forEach(p -> {
+        if (p.needsSync && p.usable(now)) {
+          antiEntropy.syncSoon(p);
+        }
+      });
+      scheduleHousekeeping();
+    });
+  }
+
+  /** Snapshot for tests and the debug endpoint. */
+  public Status status() {
+    return new Status(pending.size(), inFlight.size(), peers.size(), bootstrap.done());
+  }
+
+  public record Status(int pending, int inFlight, int peers, boolean bootstrapped) {}
+}
