@@ -12,7 +12,21 @@ import org.xmtpj.dag.EventSigner;
 import org.xmtpj.node.api.MessageApiCore;
 import org.xmtpj.node.grpc.GrpcApiServer;
 import org.xmtpj.node.http.HttpGateway;
+import org.xmtpj.dag.OriginKey;
+import org.xmtpj.node.ingest.CaughtUpGate;
 import org.xmtpj.node.ingest.Originator;
+import org.xmtpj.node.ingest.Publisher;
+import org.xmtpj.node.ingest.ReplicationListener;
+import org.xmtpj.node.ingest.WriterPolicy;
+import org.xmtpj.node.metrics.ReplicationPrometheus;
+import org.xmtpj.node.replication.ExecutorScheduler;
+import org.xmtpj.node.replication.Replicator;
+import org.xmtpj.node.replication.ReplicatorOptions;
+import org.xmtpj.node.replication.StaticMembership;
+import org.xmtpj.node.replication.StatusDocuments;
+import org.xmtpj.node.replication.grpc.GrpcPeerConnector;
+import org.xmtpj.node.replication.grpc.ReplicationGrpcServer;
+import org.xmtpj.store.Evidence;
 import org.xmtpj.node.metrics.NodeMetrics;
 import org.xmtpj.node.ratelimit.RateLimiter;
 import org.xmtpj.node.subscribe.SubscriptionHub;
@@ -30,6 +44,7 @@ public final class XmtpNode implements AutoCloseable {
   private final SubscriptionHub hub;
   private final HttpGateway http;
   private final GrpcApiServer grpc;
+  private final Replication replication;
   private volatile boolean serving;
 
   public XmtpNode(NodeConfig config, Clock clock) throws IOException {
@@ -39,22 +54,78 @@ public final class XmtpNode implements AutoCloseable {
     NodeMetrics metrics = new NodeMetrics(store::stats);
     long lastSeq = store.writerState(key.publicKey()).lastLocalSeq();
     this.hub = new SubscriptionHub(store, lastSeq, config.subscriberQueue(), config.keepAliveInterval(), metrics);
-    this.originator = new Originator(store, new EventSigner(key), hub, clock, metrics,
-        config.maxBatchEnvelopes(), config.maxQueuedPublishes());
-    MessageApiCore core = new MessageApiCore(new AuthTokenValidator(clock, config.maxTokenAge()), originator, store,
+    OriginKey self = new OriginKey(key.publicKey());
+    Replicator[] replicator = new Replicator[1]; // the writer and the replicator refer to each other
+    this.originator = Originator.threaded(store, new EventSigner(key), hub, clock, metrics,
+        WriterPolicy.of(config.maxBatchEnvelopes(), config.maxQueuedPublishes()),
+        t -> replicator[0] == null ? 0 : replicator[0].mergeRank(t));
+    this.replication = config.replication().enabled() ? new Replication(config, key, self, clock, metrics) : null;
+    replicator[0] = replication == null ? null : replication.replicator;
+    Publisher publisher = replication == null ? originator
+        : new CaughtUpGate(originator, replication.replicator::isCaughtUp);
+    MessageApiCore core = new MessageApiCore(new AuthTokenValidator(clock, config.maxTokenAge()), publisher, store,
         hub, config.limits());
     RateLimiter rateLimiter = new RateLimiter(config.rateLimit(), System::nanoTime);
     this.http = new HttpGateway(new InetSocketAddress(config.host(), config.httpPort()), core, rateLimiter,
-        metrics, () -> serving);
+        metrics, () -> serving, java.util.Map.of(
+            "/debug/replication", () -> StatusDocuments.replication(self, store, replicator[0]),
+            "/debug/evidence", () -> StatusDocuments.evidence(store)));
     this.grpc = new GrpcApiServer(new InetSocketAddress(config.host(), config.grpcPort()), core, rateLimiter,
         metrics, config.keepAliveInterval());
   }
 
+  /** The replication side of the node: engine, its thread, the node-to-node server and client connections. */
+  private final class Replication implements ReplicationListener {
+    final ExecutorScheduler scheduler = new ExecutorScheduler("replicator");
+    final StaticMembership membership;
+    final GrpcPeerConnector connector;
+    final Replicator replicator;
+    final ReplicationGrpcServer server;
+
+    Replication(NodeConfig config, Ed25519KeyPair key, OriginKey self, Clock clock, NodeMetrics metrics) {
+      this.membership = new StaticMembership(self, config.replication().peers());
+      this.connector = new GrpcPeerConnector(config.replication(), key, membership, clock);
+      this.replicator = new Replicator(self, originator::insertReplicated, store, membership, connector, scheduler,
+          clock, new java.security.SecureRandom(), config.replication(), ReplicatorOptions.DEFAULTS,
+          new ReplicationPrometheus(metrics.registry()));
+      this.server = new ReplicationGrpcServer(new InetSocketAddress(config.host(), config.replication().port()),
+          config.replication(), key, membership, replicator.handler(), clock);
+      originator.setReplicationListener(this);
+    }
+
+    @Override
+    public void originated(java.util.List<org.xmtpj.dag.SignedEvent> events) {
+      replicator.onOriginated(events);
+    }
+
+    @Override
+    public void evidence(java.util.List<Evidence> evidence) {
+      evidence.forEach(e -> LOG.warn("equivocation by origin {} at sequence {} (see /debug/evidence)",
+          e.origin().hex(), e.originSeq()));
+    }
+
+    void start() throws IOException {
+      server.start();
+      replicator.start();
+    }
+
+    void stop() {
+      replicator.stop();
+      server.stop(java.time.Duration.ofSeconds(1));
+      scheduler.close();
+      connector.close();
+    }
+  }
+
   public XmtpNode start() throws IOException {
+    if (replication != null) {
+      replication.start();
+    }
     grpc.start();
     http.start();
     serving = true;
-    LOG.info("xmtpd node {} serving: http={} grpc={}", nodeId(), http.port(), grpc.port());
+    LOG.info("xmtpd node {} serving: http={} grpc={} replication={}", nodeId(), http.port(), grpc.port(),
+        replication == null ? "off" : replication.server.port());
     return this;
   }
 
@@ -74,6 +145,16 @@ public final class XmtpNode implements AutoCloseable {
     return hub.activeSubscriptions();
   }
 
+  /** The node-to-node port, or -1 when replication is off. */
+  public int replicationPort() {
+    return replication == null ? -1 : replication.server.port();
+  }
+
+  /** The replication engine, or null when replication is off. */
+  public Replicator replicator() {
+    return replication == null ? null : replication.replicator;
+  }
+
   public NodeConfig config() {
     return config;
   }
@@ -88,6 +169,9 @@ public final class XmtpNode implements AutoCloseable {
     int grace = (int) Math.max(1, config.shutdownGrace().toSeconds());
     http.stop(Math.min(grace, 2));
     grpc.stop(java.time.Duration.ofSeconds(Math.min(grace, 2)));
+    if (replication != null) {
+      replication.stop();
+    }
     originator.close();
     hub.closeAll();
     store.close();

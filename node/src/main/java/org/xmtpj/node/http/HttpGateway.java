@@ -27,13 +27,21 @@ public final class HttpGateway implements AutoCloseable {
 
   public HttpGateway(InetSocketAddress address, MessageApiCore core, RateLimiter rateLimiter, NodeMetrics metrics,
       HealthCheck health) throws IOException {
+    this(address, core, rateLimiter, metrics, health, java.util.Map.of());
+  }
+
+  /**
+   * @param debug read-only JSON documents by path (e.g. "/debug/replication"): operator views, no secrets
+   */
+  public HttpGateway(InetSocketAddress address, MessageApiCore core, RateLimiter rateLimiter, NodeMetrics metrics,
+      HealthCheck health, java.util.Map<String, java.util.function.Supplier<String>> debug) throws IOException {
     // the JDK server leaves Nagle's algorithm on, which holds each small stream line back ~20 ms waiting for an
     // ACK; read once when the server class initialises, so it must be set before the first server is created
     if (System.getProperty("sun.net.httpserver.nodelay") == null) {
       System.setProperty("sun.net.httpserver.nodelay", "true");
     }
     this.server = HttpServer.create(address, 1024);
-    Routes routes = new Routes(core, rateLimiter, metrics, health);
+    Routes routes = new Routes(core, rateLimiter, metrics, health, debug);
     server.createContext("/", exchange -> handle(exchange, routes));
     server.setExecutor(executor);
   }

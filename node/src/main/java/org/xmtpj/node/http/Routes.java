@@ -28,7 +28,11 @@ final class Routes {
   private final HealthCheck health;
   private final PrometheusTextFormatWriter metricsWriter = PrometheusTextFormatWriter.create();
 
-  Routes(MessageApiCore core, RateLimiter rateLimiter, NodeMetrics metrics, HealthCheck health) {
+  private final java.util.Map<String, java.util.function.Supplier<String>> debug;
+
+  Routes(MessageApiCore core, RateLimiter rateLimiter, NodeMetrics metrics, HealthCheck health,
+      java.util.Map<String, java.util.function.Supplier<String>> debug) {
+    this.debug = java.util.Map.copyOf(debug);
     this.core = core;
     this.rateLimiter = rateLimiter;
     this.metrics = metrics;
@@ -49,7 +53,13 @@ final class Routes {
       case "/message/v1/batch-query" -> timed(ex, "batch_query", () -> batchQuery(ex));
       case "/message/v1/subscribe" -> timed(ex, "subscribe", () -> subscribe(ex, false));
       case "/message/v1/subscribe-all" -> timed(ex, "subscribe_all", () -> subscribe(ex, true));
-      default -> throw new ApiException(ErrorCode.NOT_FOUND, "not_found", "no route for " + path);
+      default -> {
+        var doc = debug.get(path);
+        if (doc == null) {
+          throw new ApiException(ErrorCode.NOT_FOUND, "not_found", "no route for " + path);
+        }
+        HttpGateway.respond(ex, 200, doc.get().getBytes(StandardCharsets.UTF_8));
+      }
     }
   }
 

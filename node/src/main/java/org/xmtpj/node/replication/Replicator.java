@@ -289,6 +289,7 @@ public final class Replicator {
       }
     });
     metrics.pending(pending.size());
+    refreshStatus();
     if (!blocked.isEmpty()) {
       fetchMissing(from);
     }
@@ -353,6 +354,7 @@ public final class Replicator {
     }
     unblocked.forEach((peer, list) -> ingest(peer.equals(self) ? null : peer, list));
     metrics.pending(pending.size());
+    refreshStatus();
   }
 
   // ---- ancestor fetches
@@ -525,6 +527,7 @@ public final class Replicator {
         penalize(e.from(), 1, "orphan expired");
       }
       metrics.pending(pending.size());
+      refreshStatus();
       long now = clock.millis();
       peers.values().forEach(p -> {
         if (p.needsSync && p.usable(now)) {
@@ -535,10 +538,17 @@ public final class Replicator {
     });
   }
 
-  /** Snapshot for tests and the debug endpoint. */
+  /** Snapshot for tests and the debug endpoint (any thread; refreshed by the replication thread). */
   public Status status() {
-    return new Status(pending.size(), inFlight.size(), peers.size(), bootstrap.done());
+    Status s = status;
+    return new Status(s.pending(), s.inFlight(), s.peers(), bootstrap.done());
   }
+
+  private void refreshStatus() {
+    status = new Status(pending.size(), inFlight.size(), peers.size(), bootstrap.done());
+  }
+
+  private volatile Status status = new Status(0, 0, 0, false);
 
   public record Status(int pending, int inFlight, int peers, boolean bootstrapped) {}
 }
