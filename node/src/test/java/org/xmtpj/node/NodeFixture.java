@@ -27,6 +27,7 @@ final class NodeFixture implements AutoCloseable {
   NodeFixture(Path dir, java.util.function.UnaryOperator<NodeConfig> tweak) throws IOException {
     NodeConfig config = NodeConfig.defaults(dir).withPorts("127.0.0.1", 0, 0)
         .withRateLimit(new RateLimitConfig(false, 1, 1, 1, 1, 10));
+    config = config.withReplication(config.replication().withPort(0));
     node = new XmtpNode(tweak.apply(config), Clock.systemUTC()).start();
   }
 

@@ -46,7 +46,7 @@ class OriginatorFailureTest {
       EventSigner signer = new EventSigner(Ed25519KeyPair.generate(new SecureRandom()));
       List<CompletableFuture<Void>> acks = new ArrayList<>();
       List<Long> acked = new ArrayList<>();
-      try (Originator o = new Originator(store, signer, e -> { }, Clock.systemUTC(), IngestMetrics.NONE, 5, 1000)) {
+      try (Originator o = new Originator(store.proxy(), signer, e -> { }, Clock.systemUTC(), IngestMetrics.NONE, 5, 1000)) {
         for (long i = 1; i <= 60; i++) {
           acks.add(o.publish(List.of(new ClientEnvelope(topic, i, ("m" + i).getBytes()))));
         }
@@ -81,8 +81,11 @@ class OriginatorFailureTest {
     }
   }
 
-  /** Fails, once, the append that carries the envelope with a given timestamp, like a full disk would. */
-  private static final class FailingStore implements EventStore {
+  /**
+   * Fails, once, the append that carries the envelope with a given timestamp, like a full disk would. A dynamic
+   * proxy, so that every other store method reaches the real store unchanged.
+   */
+  private static final class FailingStore implements java.lang.reflect.InvocationHandler {
     private final EventStore delegate;
     private final long failOnTimestamp;
     final AtomicInteger failures = new AtomicInteger();
@@ -92,56 +95,31 @@ class OriginatorFailureTest {
       this.failOnTimestamp = failOnTimestamp;
     }
 
+    EventStore proxy() {
+      return (EventStore) java.lang.reflect.Proxy.newProxyInstance(EventStore.class.getClassLoader(),
+          new Class<?>[] {EventStore.class}, this);
+    }
+
     @Override
-    public void append(List<StoredEvent> batch) {
-      if (failures.get() == 0 && batch.stream().anyMatch(e -> e.envelope().timestampNs() == failOnTimestamp)) {
-        failures.incrementAndGet();
-        throw new IllegalStateException("disk full");
+    @SuppressWarnings("unchecked")
+    public Object invoke(Object proxy, java.lang.reflect.Method method, Object[] args) throws Throwable {
+      if (method.getName().equals("close")) {
+        return null;
+      }
+      if (method.getName().equals("append")) {
+        List<StoredEvent> batch = (List<StoredEvent>) args[0];
+        if (failures.get() == 0 && batch.stream().anyMatch(e -> e.envelope() != null
+            && e.envelope().timestampNs() == failOnTimestamp)) {
+          failures.incrementAndGet();
+          throw new IllegalStateException("disk full");
+        }
+        Thread.sleep(5); // lets the preparer build on the failing batch
       }
       try {
-        Thread.sleep(5); // lets the preparer build on the failing batch
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        return method.invoke(delegate, args);
+      } catch (java.lang.reflect.InvocationTargetException e) {
+        throw e.getCause();
       }
-      delegate.append(batch);
     }
-
-    @Override
-    public WriterState writerState(byte[] origin) {
-      return delegate.writerState(origin);
-    }
-
-    @Override
-    public List<EventId> heads(String contentTopic) {
-      return delegate.heads(contentTopic);
-    }
-
-    @Override
-    public Set<Digest> existingDigests(Collection<Digest> digests) {
-      return delegate.existingDigests(digests);
-    }
-
-    @Override
-    public EnvelopePage query(EnvelopeQuery query) {
-      return delegate.query(query);
-    }
-
-    @Override
-    public List<StoredEnvelope> readAfter(long afterLocalSeq, Set<String> topics, int limit) {
-      return delegate.readAfter(afterLocalSeq, topics, limit);
-    }
-
-    @Override
-    public Optional<byte[]> event(EventId id) {
-      return delegate.event(id);
-    }
-
-    @Override
-    public StoreStats stats() {
-      return delegate.stats();
-    }
-
-    @Override
-    public void close() {}
   }
 }
