@@ -78,7 +78,7 @@ final class Committer {
       });
       return;
     }
-    if (events.stream().anyMatch(e -> e.hiddenUntilMs() > 0) || !released.isEmpty()) {
+    if (events.stream().anyMatch(e -> e.hiddenUntilMs() > 0) || releasesRequested(group)) {
       nextHiddenDue = store.nextHiddenDue().orElse(Long.MAX_VALUE);
     }
     metrics.committed(countPublishes(group), events.size(), System.nanoTime() - start);

@@ -105,7 +105,8 @@ final class Bootstrapper {
     r.call(p, p.client.topics(after, page), topics -> {
       Map<TopicKey, byte[]> mine = new HashMap<>();
       if (!topics.isEmpty()) {
-        r.store.topics(after, Integer.MAX_VALUE).stream()
+        // our topics in (roughly) the same key range; a topic we hold beyond it is at worst streamed again
+        r.store.topics(after, page * 4).stream()
             .filter(t -> t.key().compareTo(topics.get(topics.size() - 1).key()) <= 0)
             .forEach(t -> mine.put(t.key(), t.headsHash()));
       }
@@ -165,13 +166,12 @@ final class Bootstrapper {
   }
 
   private void reassign(PeerState failed, TopicKey topic) {
-    activeStreams--;
     PeerState other = r.choosePeer(null, Set.of(failed.info.address()));
     if (other == null) {
       topicDone(failed, topic); // nobody can serve it now: anti-entropy will; do not block publishes forever
-      activeStreams++;
       return;
     }
+    activeStreams--;
     queues.computeIfAbsent(other.info.address(), k -> new ArrayDeque<>()).addFirst(topic);
     nextTopic(other);
   }
@@ -180,7 +180,7 @@ final class Bootstrapper {
     notCaughtUp.remove(topic);
     activeStreams--;
     nextTopic(p);
-    if (activeStreams == 0 && queues.values().stream().allMatch(ArrayDeque::isEmpty)) {
+    if (activeStreams == 0 && queues.values().stream().allMatch(ArrayDeque::isEmpty) && !done) {
       complete();
     }
   }

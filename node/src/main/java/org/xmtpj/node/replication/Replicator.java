@@ -291,7 +291,10 @@ public final class Replicator {
     metrics.pending(pending.size());
     refreshStatus();
     if (!blocked.isEmpty()) {
-      fetchMissing(from);
+      Map<EventId, TopicKey> wanted = new LinkedHashMap<>();
+      blocked.forEach((id, missing) -> missing.forEach(m -> wanted.putIfAbsent(m,
+          new TopicKey(batch.get(id).event().topicId()))));
+      fetch(from, wanted);
     }
     return submit(from, ready);
   }
@@ -359,12 +362,19 @@ public final class Replicator {
 
   // ---- ancestor fetches
 
-  /** Asks for the ancestors of every missing parent not asked for yet: the sender first, then others. */
+  /** Asks for the ancestors of every missing parent of the pending buffer not asked for yet. */
   void fetchMissing(OriginKey preferred) {
+    Map<EventId, TopicKey> wanted = new LinkedHashMap<>();
+    pending.missingParents().forEach((id, entry) -> wanted.put(id, new TopicKey(entry.event().event().topicId())));
+    fetch(preferred, wanted);
+  }
+
+  /** Asks for the ancestors of these missing parents (not asked for yet): the sender first, then others. */
+  private void fetch(OriginKey preferred, Map<EventId, TopicKey> wanted) {
     Map<TopicKey, List<EventId>> byTopic = new LinkedHashMap<>();
-    pending.missingParents().forEach((id, entry) -> {
+    wanted.forEach((id, topic) -> {
       if (!requested.containsKey(id) && !pending.contains(id) && !inFlight.containsKey(id)) {
-        byTopic.computeIfAbsent(new TopicKey(entry.event().event().topicId()), k -> new ArrayList<>()).add(id);
+        byTopic.computeIfAbsent(topic, k -> new ArrayList<>()).add(id);
       }
     });
     byTopic.forEach((topic, ids) -> {
@@ -488,7 +498,10 @@ public final class Replicator {
       if (!p.outbox.isEmpty()) {
         flush(p);
       }
-    }, failure -> p.pushing = false);
+    }, failure -> {
+      p.pushing = false;
+      p.needsSync = true; // the batch in flight is lost: the next successful call syncs this peer
+    });
   }
 
   // ---- calls and housekeeping
