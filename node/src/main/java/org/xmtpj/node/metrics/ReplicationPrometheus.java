@@ -13,6 +13,7 @@ public final class ReplicationPrometheus implements ReplicationMetrics {
   private final Gauge pending;
   private final Counter bans;
   private final Counter rounds;
+  private final io.prometheus.metrics.core.metrics.Histogram delay;
 
   public ReplicationPrometheus(PrometheusRegistry registry) {
     received = Counter.builder().name("xmtpd_replication_received_events")
@@ -28,6 +29,15 @@ public final class ReplicationPrometheus implements ReplicationMetrics {
     rounds = Counter.builder().name("xmtpd_replication_sync_rounds")
         .help("anti-entropy rounds, by whether the peers were already in sync").labelNames("in_sync")
         .register(registry);
+    delay = io.prometheus.metrics.core.metrics.Histogram.builder().name("xmtpd_replication_delay_seconds")
+        .help("time from an event's creation on its origin to its insert on this node (clocks of both)")
+        .classicOnly().classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300)
+        .register(registry);
+  }
+
+  @Override
+  public void propagationDelay(long millis) {
+    delay.observe(Math.max(0, millis) / 1000.0);
   }
 
   @Override

@@ -14,6 +14,9 @@ public interface ReplicationMetrics {
 
   void syncRound(boolean inSync);
 
+  /** Time from an event's creation on its origin to its insert here (origin and local clocks). */
+  void propagationDelay(long millis);
+
   ReplicationMetrics NONE = new ReplicationMetrics() {
     @Override
     public void received(int events) {}
@@ -32,5 +35,8 @@ public interface ReplicationMetrics {
 
     @Override
     public void syncRound(boolean inSync) {}
+
+    @Override
+    public void propagationDelay(long millis) {}
   };
 }

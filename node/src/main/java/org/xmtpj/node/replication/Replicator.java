@@ -341,9 +341,11 @@ public final class Replicator {
       return;
     }
     List<byte[]> inserted = new ArrayList<>();
+    long now = clock.millis();
     for (int i = 0; i < events.size(); i++) {
       if (flags.get(i)) {
         inserted.add(events.get(i).encoded());
+        observeDelay(now - events.get(i).event().createdAtMs());
       }
     }
     metrics.inserted(inserted.size());
@@ -359,6 +361,23 @@ public final class Replicator {
     metrics.pending(pending.size());
     refreshStatus();
   }
+
+  /** Feeds the delay histogram; a delay over the SLO is logged (at most every 10 s) so operators see it. */
+  private void observeDelay(long millis) {
+    if (!bootstrap.done()) {
+      return; // history being copied, not propagation
+    }
+    metrics.propagationDelay(millis);
+    long now = clock.millis();
+    if (millis > DELAY_SLO_MS && now - lastSloWarning > 10_000) {
+      lastSloWarning = now;
+      LOG.warn("replication delay SLO breached: an event reached this node {} ms after its creation (SLO {} ms)",
+          millis, DELAY_SLO_MS);
+    }
+  }
+
+  static final long DELAY_SLO_MS = 5_000;
+  private long lastSloWarning;
 
   // ---- ancestor fetches
 
