@@ -22,13 +22,25 @@ public final class EventStores {
 
   /** SQLite file {@code xmtpd.db} in {@code dataDir}. */
   public static EventStore sqlite(Path dataDir) {
+    return open(SqlDialect.SQLITE, sqliteUrl(dataDir), sqliteProperties(SQLiteConfig.SynchronousMode.FULL));
+  }
+
+  /**
+   * SQLite as {@link #sqlite}, but with {@code synchronous=OFF}: commits are NOT durable (an OS crash or power
+   * loss can lose acknowledged appends or corrupt the file). For the deterministic network simulator only, which
+   * runs many nodes in one process and never survives a crash; a node never uses it. Same schema and code path.
+   */
+  public static EventStore sqliteUnsynced(Path dataDir) {
+    return open(SqlDialect.SQLITE, sqliteUrl(dataDir), sqliteProperties(SQLiteConfig.SynchronousMode.OFF));
+  }
+
+  private static String sqliteUrl(Path dataDir) {
     try {
       Files.createDirectories(dataDir);
     } catch (java.io.IOException e) {
       throw new StoreException("creating data directory " + dataDir, e);
     }
-    String url = "jdbc:sqlite:" + dataDir.resolve("xmtpd.db").toAbsolutePath();
-    return open(SqlDialect.SQLITE, url, sqliteProperties());
+    return "jdbc:sqlite:" + dataDir.resolve("xmtpd.db").toAbsolutePath();
   }
 
   /** A JDBC URL: {@code jdbc:postgresql:…} or {@code jdbc:sqlite:…}. */
@@ -37,7 +49,7 @@ public final class EventStores {
       return open(SqlDialect.POSTGRESQL, jdbcUrl, new Properties());
     }
     if (jdbcUrl.startsWith("jdbc:sqlite:")) {
-      return open(SqlDialect.SQLITE, jdbcUrl, sqliteProperties());
+      return open(SqlDialect.SQLITE, jdbcUrl, sqliteProperties(SQLiteConfig.SynchronousMode.FULL));
     }
     throw new IllegalArgumentException("unsupported database URL (expected jdbc:postgresql: or jdbc:sqlite:): "
         + jdbcUrl.replaceAll("password=[^&]*", "password=***"));
@@ -45,8 +57,9 @@ public final class EventStores {
 
   private static EventStore open(SqlDialect dialect, String url, Properties props) {
     HikariDataSource readers = null;
+    Connection writer = null;
     try {
-      Connection writer = DriverManager.getConnection(url, props);
+      writer = DriverManager.getConnection(url, props);
       migrate(dialect, url, props);
       if (dialect == SqlDialect.POSTGRESQL) {
         requireDurableCommits(writer);
@@ -60,17 +73,34 @@ public final class EventStores {
       if (dialect == SqlDialect.SQLITE) {
         HikariDataSource pool = readers;
         SqliteCheckpointer checkpointer = new SqliteCheckpointer(url, props);
-        return new JdbcEventStore(dialect, writer, readers, () -> {
+        try {
+          return new JdbcEventStore(dialect, writer, readers, () -> {
+            checkpointer.close();
+            pool.close();
+          });
+        } catch (RuntimeException e) {
           checkpointer.close();
-          pool.close();
-        });
+          throw e;
+        }
       }
       return new JdbcEventStore(dialect, writer, readers, readers);
     } catch (SQLException | RuntimeException e) {
       if (readers != null) {
         readers.close();
       }
+      closeQuietly(writer, e);
       throw new StoreException("opening store at " + url.replaceAll("password=[^&]*", "password=***"), e);
+    }
+  }
+
+  private static void closeQuietly(Connection writer, Exception cause) {
+    if (writer == null) {
+      return;
+    }
+    try {
+      writer.close();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
     }
   }
 
@@ -114,10 +144,10 @@ public final class EventStores {
    * index inserts dirty one page per row per index; a background {@link SqliteCheckpointer} does checkpoints
    * ahead of the writer's own (rare) automatic one, and the cache holds the index working set.
    */
-  private static Properties sqliteProperties() {
+  private static Properties sqliteProperties(SQLiteConfig.SynchronousMode synchronous) {
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    config.setSynchronous(synchronous);
     config.setBusyTimeout(10_000);
     config.setCacheSize(-262_144);
     config.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, "0");

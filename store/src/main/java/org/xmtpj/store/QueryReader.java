@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,7 +18,11 @@ import org.xmtpj.dag.EnvelopeCursor;
 import org.xmtpj.dag.EventCodec;
 import org.xmtpj.dag.SortDirection;
 
-/** Read paths: client queries in (timestamp, digest) order and catch-up reads in local order. */
+/**
+ * Client read paths, over visible events only: queries in (timestamp, digest) order, catch-up reads in local order
+ * and digest checks. Every statement says {@code local_seq IS NOT NULL} so that SQLite, too, picks the partial
+ * indexes (it uses a partial index only when the query's WHERE implies the index's).
+ */
 final class QueryReader {
   private final DataSource readers;
   private final Function<Collection<String>, Map<String, Long>> topicIds;
@@ -35,6 +40,7 @@ final class QueryReader {
     boolean asc = q.direction() == SortDirection.ASCENDING;
     StringBuilder sql = new StringBuilder("SELECT ts, digest, raw FROM events WHERE topic");
     sql.append(topics.size() == 1 ? " = ?" : " IN (" + placeholders(topics.size()) + ")");
+    sql.append(" AND local_seq IS NOT NULL");
     if (q.startTimeNs() != 0) {
       sql.append(" AND ts >= ?");
     }
@@ -92,7 +98,7 @@ final class QueryReader {
     if (ids != null && ids.isEmpty()) {
       return List.of();
     }
-    String sql = "SELECT local_seq, raw FROM events WHERE local_seq > ?"
+    String sql = "SELECT local_seq, raw FROM events WHERE local_seq IS NOT NULL AND local_seq > ?"
         + (ids == null ? "" : " AND topic IN (" + placeholders(ids.size()) + ")")
         + " ORDER BY local_seq LIMIT ?";
     try (Connection c = readers.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -116,11 +122,31 @@ final class QueryReader {
     }
   }
 
+  Set<Digest> existingDigests(Collection<Digest> digests) {
+    Set<Digest> found = new HashSet<>();
+    try (Connection c = readers.getConnection()) {
+      for (List<Digest> chunk : Sql.chunks(List.copyOf(digests))) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT digest FROM events WHERE digest IN ("
+            + placeholders(chunk.size()) + ") AND local_seq IS NOT NULL")) {
+          Sql.bindBytes(ps, 1, chunk.stream().map(Digest::bytes).toList());
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              found.add(new Digest(rs.getBytes(1)));
+            }
+          }
+        }
+      }
+      return found;
+    } catch (SQLException e) {
+      throw new StoreException("checking digests", e);
+    }
+  }
+
   private static ClientEnvelope envelopeOf(byte[] raw) {
     return ClientEnvelopeCodec.decode(EventCodec.decode(raw).event().payload());
   }
 
   private static String placeholders(int n) {
-    return String.join(", ", java.util.Collections.nCopies(n, "?"));
+    return Sql.placeholders(n);
   }
 }

@@ -1,0 +1,133 @@
+package org.xmtpj.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.xmtpj.dag.OriginKey;
+
+/**
+ * The node's vector: per origin, the contiguous prefix of sequences stored and the highest one. The writer keeps
+ * it in {@code origin_progress} (same transaction as the events) and publishes an immutable copy after each
+ * commit, so {@link #vector()} never touches the database.
+ *
+ * <p>Contiguity only moves when a batch stores {@code contiguous + 1}; it then walks the stored sequences above
+ * it in the (origin, origin_seq) index until the first gap, so the work is proportional to the advance. An
+ * equivocating second event at a counted sequence changes nothing (the walk reads distinct sequences).
+ */
+final class VectorTracker {
+  private static final int WALK_PAGE = 1_000;
+  private volatile Map<OriginKey, OriginProgress> snapshot = Map.of();
+
+  Map<OriginKey, OriginProgress> vector() {
+    return snapshot;
+  }
+
+  OriginProgress of(OriginKey origin) {
+    return snapshot.getOrDefault(origin, new OriginProgress(0, 0));
+  }
+
+  /**
+   * At open, on the writer connection: computes the rows a V1 database lacks (SQL alone cannot walk for the
+   * contiguous prefix portably), commits them, then loads the vector.
+   */
+  void load(Connection w) throws SQLException {
+    try (PreparedStatement missing = w.prepareStatement("SELECT o.id FROM origins o WHERE NOT EXISTS"
+            + " (SELECT 1 FROM origin_progress p WHERE p.origin = o.id)");
+        PreparedStatement max = w.prepareStatement("SELECT MAX(origin_seq) FROM events WHERE origin = ?")) {
+      List<Long> ids = new ArrayList<>();
+      try (ResultSet rs = missing.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getLong(1));
+        }
+      }
+      for (long id : ids) {
+        max.setLong(1, id);
+        upsert(w, id, new OriginProgress(walk(w, id, 0), Sql.single(max)));
+      }
+      w.commit();
+    }
+    Map<OriginKey, OriginProgress> loaded = new HashMap<>();
+    try (PreparedStatement ps = w.prepareStatement("SELECT o.origin_key, p.contiguous, p.max_seen"
+            + " FROM origin_progress p JOIN origins o ON o.id = p.origin WHERE p.max_seen > 0");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        loaded.put(new OriginKey(rs.getBytes(1)), new OriginProgress(rs.getLong(2), rs.getLong(3)));
+      }
+    }
+    w.commit();
+    snapshot = Map.copyOf(loaded);
+  }
+
+  /**
+   * Inside the writer's transaction, after the batch's events are inserted: the new progress of every origin
+   * the batch touched (written to {@code origin_progress}; published by {@link #publish} after the commit).
+   */
+  Map<OriginKey, OriginProgress> advance(Connection w, Map<OriginKey, Long> originIds,
+      Map<OriginKey, Set<Long>> seqs) throws SQLException {
+    Map<OriginKey, OriginProgress> changed = new HashMap<>();
+    for (Map.Entry<OriginKey, Set<Long>> e : seqs.entrySet()) {
+      OriginProgress before = of(e.getKey());
+      long id = originIds.get(e.getKey());
+      long maxSeen = Math.max(before.maxSeen(), e.getValue().stream().mapToLong(Long::longValue).max().orElse(0));
+      long contiguous = e.getValue().contains(before.contiguous() + 1)
+          ? walk(w, id, before.contiguous())
+          : before.contiguous();
+      OriginProgress after = new OriginProgress(contiguous, maxSeen);
+      if (!after.equals(before)) {
+        upsert(w, id, after);
+        changed.put(e.getKey(), after);
+      }
+    }
+    return changed;
+  }
+
+  void publish(Map<OriginKey, OriginProgress> changed) {
+    if (!changed.isEmpty()) {
+      Map<OriginKey, OriginProgress> next = new HashMap<>(snapshot);
+      next.putAll(changed);
+      snapshot = Map.copyOf(next);
+    }
+  }
+
+  /** The end of the run of consecutive stored sequences that starts right after {@code from}. */
+  private static long walk(Connection c, long origin, long from) throws SQLException {
+    long last = from;
+    try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT origin_seq FROM events"
+        + " WHERE origin = ? AND origin_seq > ? ORDER BY origin_seq LIMIT " + WALK_PAGE)) {
+      while (true) {
+        ps.setLong(1, origin);
+        ps.setLong(2, last);
+        int n = 0;
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            n++;
+            if (rs.getLong(1) != last + 1) {
+              return last;
+            }
+            last = rs.getLong(1);
+          }
+        }
+        if (n < WALK_PAGE) {
+          return last;
+        }
+      }
+    }
+  }
+
+  private static void upsert(Connection w, long origin, OriginProgress p) throws SQLException {
+    try (PreparedStatement ps = w.prepareStatement("INSERT INTO origin_progress (origin, contiguous, max_seen)"
+        + " VALUES (?, ?, ?) ON CONFLICT (origin) DO UPDATE"
+        + " SET contiguous = excluded.contiguous, max_seen = excluded.max_seen")) {
+      ps.setLong(1, origin);
+      ps.setLong(2, p.contiguous());
+      ps.setLong(3, p.maxSeen());
+      ps.executeUpdate();
+    }
+  }
+}
