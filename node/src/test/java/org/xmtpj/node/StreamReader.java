@@ -15,7 +15,10 @@ import java.util.concurrent.TimeUnit;
 
 /** Reads an HTTP subscribe stream line by line, as xmtp-js does, on a background thread. */
 final class StreamReader implements AutoCloseable {
-  private final BlockingQueue<String> lines = new ArrayBlockingQueue<>(100_000);
+  /** A stream line and when it arrived (System.nanoTime). */
+  record Line(String text, long arrivedNanos) {}
+
+  private final BlockingQueue<Line> lines = new ArrayBlockingQueue<>(100_000);
   private final HttpResponse<InputStream> response;
   private final Thread reader;
 
@@ -40,7 +43,7 @@ final class StreamReader implements AutoCloseable {
     try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
-        lines.put(line);
+        lines.put(new Line(line, System.nanoTime()));
       }
     } catch (Exception ignored) {
       // closed by the test
@@ -54,18 +57,24 @@ final class StreamReader implements AutoCloseable {
   /** The next line that is not a keep-alive, or fails after 10 s. */
   String next() throws InterruptedException {
     while (true) {
-      String line = lines.poll(10, TimeUnit.SECONDS);
+      Line line = lines.poll(10, TimeUnit.SECONDS);
       if (line == null) {
         throw new AssertionError("no stream line within 10 s");
       }
-      if (!line.equals("{\"result\":{}}")) {
-        return line;
+      if (!line.text().equals("{\"result\":{}}")) {
+        return line.text();
       }
     }
   }
 
   /** The next raw line including keep-alives. */
   String nextRaw(long timeout, TimeUnit unit) throws InterruptedException {
+    Line line = lines.poll(timeout, unit);
+    return line == null ? null : line.text();
+  }
+
+  /** The next raw line with its arrival time, or null after the timeout. */
+  Line nextTimed(long timeout, TimeUnit unit) throws InterruptedException {
     return lines.poll(timeout, unit);
   }
 
