@@ -5,10 +5,16 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.xmtpj.node.NodeConfig;
 import org.xmtpj.node.api.ApiLimits;
 import org.xmtpj.node.ratelimit.RateLimitConfig;
+import org.xmtpj.node.replication.PeerInfo;
+import org.xmtpj.node.replication.ReplicationConfig;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -16,6 +22,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /** Builds the immutable {@link NodeConfig} from resolved settings; every bad value is named in the error. */
 final class ConfigLoader {
   static final Path DEFAULT_DATA_DIR = Path.of(".xmtpd");
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h)?");
 
   private ConfigLoader() {}
 
@@ -57,7 +64,94 @@ final class ConfigLoader {
         i(s, "stream.subscriberQueue", NodeConfig.DEFAULT_SUBSCRIBER_QUEUE),
         i(s, "store.maxBatchEnvelopes", NodeConfig.DEFAULT_MAX_BATCH_ENVELOPES),
         i(s, "store.maxQueuedPublishes", NodeConfig.DEFAULT_MAX_QUEUED_PUBLISHES),
-        Duration.ofSeconds(l(s, "shutdownGraceSeconds", NodeConfig.DEFAULT_SHUTDOWN_GRACE.toSeconds())));
+        Duration.ofSeconds(l(s, "shutdownGraceSeconds", NodeConfig.DEFAULT_SHUTDOWN_GRACE.toSeconds())),
+        replication(s));
+  }
+
+  static ReplicationConfig replication(Map<String, String> s) {
+    ReplicationConfig d = ReplicationConfig.defaults();
+    int port = i(s, "replication.port", d.port());
+    if (port < -1 || port > 65_535) {
+      throw new IllegalArgumentException("replication.port must be -1 (off) or 0..65535, was " + port);
+    }
+    return new ReplicationConfig(port, peers(s.get("replication.peers")), tls(s),
+        positive("replication.antiEntropyInterval", duration(s, "replication.antiEntropyInterval",
+            d.antiEntropyInterval())),
+        duration(s, "replication.pushLinger", d.pushLinger()),
+        positive("replication.callTimeout", duration(s, "replication.callTimeout", d.callTimeout())), d.limits());
+  }
+
+  private static Duration positive(String key, Duration d) {
+    if (d.isZero()) {
+      throw new IllegalArgumentException(key + " must be positive");
+    }
+    return d;
+  }
+
+  /** Comma-separated {@code [NODEKEY@]HOST:PORT}; blanks between commas are ignored. */
+  static List<PeerInfo> peers(String value) {
+    List<PeerInfo> peers = new ArrayList<>();
+    if (value == null) {
+      return peers;
+    }
+    for (String spec : value.split(",")) {
+      if (spec.isBlank()) {
+        continue;
+      }
+      try {
+        peers.add(PeerInfo.parse(spec));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("replication.peers: " + e.getMessage());
+      }
+    }
+    return peers;
+  }
+
+  private static ReplicationConfig.Tls tls(Map<String, String> s) {
+    Path cert = file(s, "replication.tls.cert");
+    Path key = file(s, "replication.tls.key");
+    Path trust = file(s, "replication.tls.trust");
+    if (cert == null && key == null) {
+      if (trust != null) {
+        throw new IllegalArgumentException("replication.tls.trust needs replication.tls.cert and .key as well");
+      }
+      return null;
+    }
+    if (cert == null || key == null) {
+      throw new IllegalArgumentException("replication.tls.cert and replication.tls.key must be given together");
+    }
+    return new ReplicationConfig.Tls(cert, key, trust);
+  }
+
+  private static Path file(Map<String, String> s, String key) {
+    String v = s.get(key);
+    if (v == null || v.isBlank()) {
+      return null;
+    }
+    Path p = Path.of(v.trim());
+    if (!Files.isReadable(p)) {
+      throw new IllegalArgumentException(key + ": cannot read " + p.toAbsolutePath());
+    }
+    return p;
+  }
+
+  /** {@code 30s}, {@code 500ms}, {@code 2m}, {@code 1h}; a bare number is seconds. */
+  static Duration duration(Map<String, String> s, String key, Duration def) {
+    String v = s.get(key);
+    if (v == null) {
+      return def;
+    }
+    Matcher m = DURATION.matcher(v.trim());
+    if (!m.matches()) {
+      throw new IllegalArgumentException(key + " must be a duration like 30s, 500ms, 2m or 1h, was '" + v + "'");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2) == null ? "s" : m.group(2)) {
+      case "ms" -> Duration.ofMillis(n);
+      case "m" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      default -> Duration.ofSeconds(n);
+    };
   }
 
   private static int i(Map<String, String> s, String key, int def) {

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code xmtpd}. */
 @Command(name = "xmtpd", mixinStandardHelpOptions = true, version = "xmtpd 0.1.0",
     description = "An XMTP network node: stores and relays XMTP topics for XMTP clients.",
-    subcommands = {StartCommand.class})
+    subcommands = {StartCommand.class, DevnetCommand.class})
 public final class Main {
   public static void main(String[] args) {
     LogSetup.configure(args);

@@ -18,7 +18,13 @@ final class Settings {
       "limits.maxBatchQueries", "limits.maxTopicsPerQuery", "limits.maxTopicsPerSubscription",
       "limits.maxRequestBytes",
       "auth.maxTokenAgeSeconds", "stream.keepAliveSeconds", "stream.subscriberQueue",
-      "store.maxBatchEnvelopes", "store.maxQueuedPublishes", "shutdownGraceSeconds");
+      "store.maxBatchEnvelopes", "store.maxQueuedPublishes", "shutdownGraceSeconds",
+      "replication.port", "replication.peers", "replication.tls.cert", "replication.tls.key",
+      "replication.tls.trust", "replication.antiEntropyInterval", "replication.pushLinger",
+      "replication.callTimeout");
+
+  /** Shorter environment names accepted besides the systematic ones (which win when both are set). */
+  static final Map<String, String> ENV_ALIASES = Map.of("replication.peers", "XMTPD_PEERS");
 
   private Settings() {}
 
@@ -26,7 +32,10 @@ final class Settings {
     return "XMTPD_" + key.replace(".", "_").replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase();
   }
 
-  /** Flattens YAML ({@code rateLimit: {enabled: false}}) into dotted keys, rejecting keys we do not know. */
+  /**
+   * Flattens YAML ({@code rateLimit: {enabled: false}}) into dotted keys, rejecting keys we do not know. A list
+   * ({@code peers: [a, b]}) becomes one comma-separated value, as in the environment.
+   */
   static Map<String, String> flatten(Map<?, ?> yaml) {
     Map<String, String> out = new TreeMap<>();
     flatten("", yaml, out);
@@ -43,10 +52,23 @@ final class Settings {
       String key = prefix + e.getKey();
       if (e.getValue() instanceof Map<?, ?> nested) {
         flatten(key + ".", nested, out);
+      } else if (e.getValue() instanceof List<?> list) {
+        out.put(key, joinList(key, list));
       } else if (e.getValue() != null) {
         out.put(key, String.valueOf(e.getValue()));
       }
     }
+  }
+
+  private static String joinList(String key, List<?> list) {
+    StringBuilder sb = new StringBuilder();
+    for (Object item : list) {
+      if (item == null || item instanceof Map<?, ?> || item instanceof List<?>) {
+        throw new IllegalArgumentException(key + " must be a list of plain values, found " + item);
+      }
+      sb.append(sb.isEmpty() ? "" : ",").append(item);
+    }
+    return sb.toString();
   }
 
   /** Merges the three sources; later sources win. */
@@ -54,6 +76,9 @@ final class Settings {
     Map<String, String> out = new LinkedHashMap<>(file);
     for (String key : KEYS) {
       String v = env.get(envName(key));
+      if ((v == null || v.isBlank()) && ENV_ALIASES.containsKey(key)) {
+        v = env.get(ENV_ALIASES.get(key));
+      }
       if (v != null && !v.isBlank()) {
         out.put(key, v.trim());
       }

@@ -44,6 +44,26 @@ final class StartCommand implements Callable<Integer> {
   @Option(names = "--no-rate-limit", description = "disable per-client rate limits (benchmarks)")
   boolean noRateLimit;
 
+  @Option(names = "--peer", paramLabel = "[NODEKEY@]HOST:PORT", split = ",",
+      description = "a peer's replication address, with its node key (hex) to pin it; repeatable"
+          + " (env XMTPD_PEERS, comma-separated). Given here, it replaces the env and file peers.")
+  List<String> peers = List.of();
+
+  @Option(names = "--replication-port", description = "node-to-node port (default 5557; -1 turns replication off)")
+  String replicationPort;
+
+  @Option(names = "--tls-cert", description = "PEM certificate chain for node-to-node TLS")
+  String tlsCert;
+
+  @Option(names = "--tls-key", description = "PEM PKCS#8 private key for --tls-cert")
+  String tlsKey;
+
+  @Option(names = "--tls-trust", description = "PEM certificates a peer's certificate must chain to")
+  String tlsTrust;
+
+  @Option(names = "--anti-entropy-interval", description = "mean time between anti-entropy rounds (default 30s)")
+  String antiEntropyInterval;
+
   @Option(names = "--set", description = "any setting as key=value, e.g. --set limits.maxPageSize=50")
   List<String> sets = List.of();
 
@@ -60,8 +80,8 @@ final class StartCommand implements Callable<Integer> {
       // a JVM ended by SIGTERM exits 143 even after a clean drain; the drain succeeded, so say so
       Runtime.getRuntime().halt(0);
     }, "shutdown"));
-    System.out.println("xmtpd ready: http=" + node.httpPort() + " grpc=" + node.grpcPort() + " node="
-        + node.nodeId());
+    System.out.println("xmtpd ready: http=" + node.httpPort() + " grpc=" + node.grpcPort() + " replication="
+        + node.replicationPort() + " node=" + node.nodeId());
     System.out.flush();
     stopped.await();
     return 0;
@@ -75,7 +95,8 @@ final class StartCommand implements Callable<Integer> {
     return file == null ? Map.of() : ConfigLoader.readYaml(file);
   }
 
-  private Map<String, String> flagSettings() {
+  /** {@code --set} values, then the dedicated flags that were given (a dedicated flag wins over --set). */
+  Map<String, String> flagSettings() {
     Map<String, String> flags = new HashMap<>();
     for (String kv : sets) {
       int eq = kv.indexOf('=');
@@ -85,15 +106,25 @@ final class StartCommand implements Callable<Integer> {
       }
       flags.put(kv.substring(0, eq), kv.substring(eq + 1));
     }
-    flags.put("dataDir", dataDir);
-    flags.put("host", host);
-    flags.put("httpPort", httpPort);
-    flags.put("grpcPort", grpcPort);
-    flags.put("dbUrl", dbUrl);
-    flags.put("logFormat", logFormat);
-    if (noRateLimit) {
-      flags.put("rateLimit.enabled", "false");
-    }
+    Map<String, String> dedicated = new HashMap<>();
+    dedicated.put("dataDir", dataDir);
+    dedicated.put("host", host);
+    dedicated.put("httpPort", httpPort);
+    dedicated.put("grpcPort", grpcPort);
+    dedicated.put("dbUrl", dbUrl);
+    dedicated.put("logFormat", logFormat);
+    dedicated.put("replication.peers", peers.isEmpty() ? null : String.join(",", peers));
+    dedicated.put("replication.port", replicationPort);
+    dedicated.put("replication.tls.cert", tlsCert);
+    dedicated.put("replication.tls.key", tlsKey);
+    dedicated.put("replication.tls.trust", tlsTrust);
+    dedicated.put("replication.antiEntropyInterval", antiEntropyInterval);
+    dedicated.put("rateLimit.enabled", noRateLimit ? "false" : null);
+    dedicated.forEach((k, v) -> {
+      if (v != null) {
+        flags.put(k, v);
+      }
+    });
     return flags;
   }
 }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.xmtpj.node.api.ApiLimits;
 import org.xmtpj.node.ratelimit.RateLimitConfig;
+import org.xmtpj.node.replication.ReplicationConfig;
 
 /**
  * Everything a node is started with, validated on construction. The CLI builds it from flags, environment and
@@ -13,10 +14,11 @@ import org.xmtpj.node.ratelimit.RateLimitConfig;
  * @param subscriberQueue envelopes a subscription may have in flight before it falls back to the store
  * @param maxBatchEnvelopes most envelopes one group commit takes
  * @param maxQueuedPublishes publishes that may wait for the writer before new ones are refused
+ * @param replication node-to-node replication (port, peers, TLS, intervals, limits)
  */
 public record NodeConfig(Path dataDir, String host, int httpPort, int grpcPort, String dbUrl, ApiLimits limits,
     RateLimitConfig rateLimit, Duration maxTokenAge, Duration keepAliveInterval, int subscriberQueue,
-    int maxBatchEnvelopes, int maxQueuedPublishes, Duration shutdownGrace) {
+    int maxBatchEnvelopes, int maxQueuedPublishes, Duration shutdownGrace, ReplicationConfig replication) {
 
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_HTTP_PORT = 5555;
@@ -46,6 +48,13 @@ public record NodeConfig(Path dataDir, String host, int httpPort, int grpcPort, 
     if (maxTokenAge.isNegative() || maxTokenAge.isZero()) {
       throw new IllegalArgumentException("max token age must be positive");
     }
+    if (replication == null) {
+      throw new IllegalArgumentException("replication config is required (ReplicationConfig.defaults())");
+    }
+    int rp = replication.port();
+    if (rp > 0 && (rp == httpPort || rp == grpcPort)) {
+      throw new IllegalArgumentException("replication port must differ from the http and grpc ports (" + rp + ")");
+    }
   }
 
   private static void checkPort(String name, int port) {
@@ -57,37 +66,43 @@ public record NodeConfig(Path dataDir, String host, int httpPort, int grpcPort, 
   public static NodeConfig defaults(Path dataDir) {
     return new NodeConfig(dataDir, DEFAULT_HOST, DEFAULT_HTTP_PORT, DEFAULT_GRPC_PORT, null, ApiLimits.DEFAULTS,
         RateLimitConfig.DEFAULTS, DEFAULT_MAX_TOKEN_AGE, DEFAULT_KEEP_ALIVE, DEFAULT_SUBSCRIBER_QUEUE,
-        DEFAULT_MAX_BATCH_ENVELOPES, DEFAULT_MAX_QUEUED_PUBLISHES, DEFAULT_SHUTDOWN_GRACE);
+        DEFAULT_MAX_BATCH_ENVELOPES, DEFAULT_MAX_QUEUED_PUBLISHES, DEFAULT_SHUTDOWN_GRACE,
+        ReplicationConfig.defaults());
   }
 
   public NodeConfig withPorts(String host, int http, int grpc) {
     return new NodeConfig(dataDir, host, http, grpc, dbUrl, limits, rateLimit, maxTokenAge, keepAliveInterval,
-        subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace);
+        subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, replication);
   }
 
   public NodeConfig withRateLimit(RateLimitConfig rl) {
     return new NodeConfig(dataDir, host, httpPort, grpcPort, dbUrl, limits, rl, maxTokenAge, keepAliveInterval,
-        subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace);
+        subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, replication);
   }
 
   public NodeConfig withLimits(ApiLimits l) {
     return new NodeConfig(dataDir, host, httpPort, grpcPort, dbUrl, l, rateLimit, maxTokenAge, keepAliveInterval,
-        subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace);
+        subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, replication);
   }
 
   public NodeConfig withSubscriberQueue(int n) {
     return new NodeConfig(dataDir, host, httpPort, grpcPort, dbUrl, limits, rateLimit, maxTokenAge,
-        keepAliveInterval, n, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace);
+        keepAliveInterval, n, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, replication);
   }
 
   public NodeConfig withKeepAlive(Duration interval) {
     return new NodeConfig(dataDir, host, httpPort, grpcPort, dbUrl, limits, rateLimit, maxTokenAge, interval,
-        subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace);
+        subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, replication);
   }
 
   public NodeConfig withDbUrl(String url) {
     return new NodeConfig(dataDir, host, httpPort, grpcPort, url, limits, rateLimit, maxTokenAge,
-        keepAliveInterval, subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace);
+        keepAliveInterval, subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, replication);
+  }
+
+  public NodeConfig withReplication(ReplicationConfig r) {
+    return new NodeConfig(dataDir, host, httpPort, grpcPort, dbUrl, limits, rateLimit, maxTokenAge,
+        keepAliveInterval, subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, r);
   }
 
   /** For logs: never prints a database password. */
@@ -97,6 +112,16 @@ public record NodeConfig(Path dataDir, String host, int httpPort, int grpcPort, 
             : dbUrl.replaceAll("password=[^&]*", "password=***")) + " limits=" + limits + " rateLimit=" + rateLimit
         + " maxTokenAge=" + maxTokenAge + " keepAlive=" + keepAliveInterval + " subscriberQueue=" + subscriberQueue
         + " maxBatchEnvelopes=" + maxBatchEnvelopes + " maxQueuedPublishes=" + maxQueuedPublishes
-        + " shutdownGrace=" + shutdownGrace;
+        + " shutdownGrace=" + shutdownGrace + " replication=" + describe(replication);
+  }
+
+  private static String describe(ReplicationConfig r) {
+    if (!r.enabled()) {
+      return "off";
+    }
+    return "{port=" + r.port() + " peers=" + r.peers().stream()
+        .map(p -> (p.key() == null ? "" : p.key().hex() + "@") + p.address()).toList()
+        + " tls=" + (r.tls() == null ? "off" : r.tls().certChain()) + " antiEntropy=" + r.antiEntropyInterval()
+        + " pushLinger=" + r.pushLinger() + " callTimeout=" + r.callTimeout() + " limits=" + r.limits() + "}";
   }
 }

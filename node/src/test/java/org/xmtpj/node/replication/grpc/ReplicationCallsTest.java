@@ -5,6 +5,7 @@ import static org.xmtpj.node.replication.grpc.ReplicationHandshakeTest.assertPee
 import static org.xmtpj.node.replication.grpc.ReplicationHandshakeTest.assertStatus;
 
 import com.google.protobuf.ByteString;
+import io.grpc.Status;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import io.grpc.Status;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.xmtpj.dag.EventId;

@@ -1,0 +1,75 @@
+package org.xmtpj.node.replication;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xmtpj.dag.OriginKey;
+
+/**
+ * Membership from configuration: the peers given with {@code --peer}. Allowed peers are the pinned keys plus the
+ * keys learned from handshakes with unpinned peers; authorized origins are this node plus every key that ever was
+ * an allowed peer. A peer that comes back with a new key (a wiped node) stops being allowed under its old key, but
+ * the events its old key signed stay valid, so history keeps replicating. Thread-safe.
+ *
+ * <p>The peer list is fixed, so {@link #onChange} listeners are never called: learning a key does not change the
+ * list (the replicator keeps its client for the same {@link PeerInfo}).
+ */
+public final class StaticMembership implements Membership {
+  private static final Logger LOG = LoggerFactory.getLogger(StaticMembership.class);
+
+  private final OriginKey self;
+  private final List<PeerInfo> peers;
+  private final Set<OriginKey> pinned;
+  private final Map<PeerInfo, OriginKey> learned = new ConcurrentHashMap<>();
+  private final Set<OriginKey> everAllowed = ConcurrentHashMap.newKeySet();
+  private final List<Consumer<List<PeerInfo>>> listeners = new CopyOnWriteArrayList<>();
+
+  public StaticMembership(OriginKey self, List<PeerInfo> configured) {
+    this.self = Objects.requireNonNull(self, "self");
+    // a node listed among its own peers (a shared peer list in a devnet) would dial itself: drop it
+    this.peers = configured.stream().filter(p -> !self.equals(p.key())).distinct().toList();
+    this.pinned = Set.copyOf(peers.stream().map(PeerInfo::key).filter(Objects::nonNull).toList());
+    everAllowed.addAll(pinned);
+  }
+
+  @Override
+  public List<PeerInfo> peers() {
+    return peers;
+  }
+
+  @Override
+  public boolean isAllowedPeer(OriginKey key) {
+    return key != null && !key.equals(self) && (pinned.contains(key) || learned.containsValue(key));
+  }
+
+  @Override
+  public boolean isAuthorizedOrigin(OriginKey origin) {
+    return origin != null && (origin.equals(self) || everAllowed.contains(origin));
+  }
+
+  @Override
+  public void onChange(Consumer<List<PeerInfo>> listener) {
+    listeners.add(Objects.requireNonNull(listener));
+  }
+
+  /** Only an unpinned, configured peer can introduce a key; anything else is ignored (and logged). */
+  @Override
+  public void learned(PeerInfo peer, OriginKey key) {
+    if (peer.key() != null || !peers.contains(peer) || key.equals(self)) {
+      LOG.warn("ignoring key {} learned from {}: not a configured unpinned peer", key.hex(), peer.address());
+      return;
+    }
+    everAllowed.add(key);
+    OriginKey previous = learned.put(peer, key);
+    if (!key.equals(previous)) {
+      LOG.info("peer {} has node key {}{}", peer.address(), key.hex(),
+          previous == null ? "" : " (was " + previous.hex() + ")");
+    }
+  }
+}

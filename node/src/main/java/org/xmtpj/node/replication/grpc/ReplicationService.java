@@ -1,0 +1,173 @@
+package org.xmtpj.node.replication.grpc;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xmtpj.dag.OriginKey;
+import org.xmtpj.node.replication.Membership;
+import org.xmtpj.node.replication.PeerException;
+import org.xmtpj.node.replication.ReplicationHandler;
+import org.xmtpj.proto.replication.v1.EventsResponse;
+import org.xmtpj.proto.replication.v1.GetAncestorsRequest;
+import org.xmtpj.proto.replication.v1.GetBucketRequest;
+import org.xmtpj.proto.replication.v1.GetBucketsRequest;
+import org.xmtpj.proto.replication.v1.GetBucketsResponse;
+import org.xmtpj.proto.replication.v1.GetEventsRequest;
+import org.xmtpj.proto.replication.v1.GetHeadsRequest;
+import org.xmtpj.proto.replication.v1.GetHeadsResponse;
+import org.xmtpj.proto.replication.v1.GetOriginRangeRequest;
+import org.xmtpj.proto.replication.v1.GetTopicRangeRequest;
+import org.xmtpj.proto.replication.v1.GetVectorRequest;
+import org.xmtpj.proto.replication.v1.GetVectorResponse;
+import org.xmtpj.proto.replication.v1.HandshakeRequest;
+import org.xmtpj.proto.replication.v1.HandshakeResponse;
+import org.xmtpj.proto.replication.v1.ListTopicsRequest;
+import org.xmtpj.proto.replication.v1.PushRequest;
+import org.xmtpj.proto.replication.v1.PushResponse;
+import org.xmtpj.proto.replication.v1.ReplicationGrpc;
+import org.xmtpj.proto.replication.v1.TopicsResponse;
+
+/**
+ * The Replication rpcs: check the request against the limits, call the {@link ReplicationHandler} with the peer
+ * key the {@link SessionInterceptor} authenticated, encode the answer. Runs on the server's virtual threads, so
+ * the blocking handler is fine here.
+ */
+final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ReplicationService.class);
+
+  private final ReplicationHandler handler;
+  private final RequestChecks checks;
+  private final PeerAuth auth;
+  private final Membership membership;
+  private final Sessions sessions;
+
+  ReplicationService(ReplicationHandler handler, RequestChecks checks, PeerAuth auth, Membership membership,
+      Sessions sessions) {
+    this.handler = handler;
+    this.checks = checks;
+    this.auth = auth;
+    this.membership = membership;
+    this.sessions = sessions;
+  }
+
+  @Override
+  public void handshake(HandshakeRequest r, StreamObserver<HandshakeResponse> out) {
+    serve("Handshake", out, () -> auth.welcome(r, membership, sessions));
+  }
+
+  @Override
+  public void push(PushRequest r, StreamObserver<PushResponse> out) {
+    serve("Push", out, () -> {
+      checks.push(r);
+      handler.push(peer(), ProtoCodec.raw(r.getEventsList()));
+      return PushResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void getVector(GetVectorRequest r, StreamObserver<GetVectorResponse> out) {
+    serve("GetVector", out, () -> ProtoCodec.vector(handler.vector(peer())));
+  }
+
+  @Override
+  public void getOriginRange(GetOriginRangeRequest r, StreamObserver<EventsResponse> out) {
+    serve("GetOriginRange", out, () -> {
+      checks.originRange(r);
+      return ProtoCodec.events(handler.originRange(peer(), ProtoCodec.origin(r.getOrigin()), r.getFromSeq(),
+          r.getMaxEvents(), r.getMaxBytes()));
+    });
+  }
+
+  @Override
+  public void getAncestors(GetAncestorsRequest r, StreamObserver<EventsResponse> out) {
+    serve("GetAncestors", out, () -> {
+      checks.ancestors(r);
+      return ProtoCodec.events(handler.ancestors(peer(), ProtoCodec.ancestors(r)));
+    });
+  }
+
+  @Override
+  public void getEvents(GetEventsRequest r, StreamObserver<EventsResponse> out) {
+    serve("GetEvents", out, () -> {
+      checks.events(r);
+      return ProtoCodec.events(handler.events(peer(), ProtoCodec.ids(r.getIdsList())));
+    });
+  }
+
+  @Override
+  public void listTopics(ListTopicsRequest r, StreamObserver<TopicsResponse> out) {
+    serve("ListTopics", out, () -> {
+      checks.topics(r);
+      var after = r.getAfter().isEmpty() ? null : ProtoCodec.topic(r.getAfter());
+      return ProtoCodec.topics(handler.topics(peer(), after, r.getLimit()));
+    });
+  }
+
+  @Override
+  public void getTopicRange(GetTopicRangeRequest r, StreamObserver<EventsResponse> out) {
+    serve("GetTopicRange", out, () -> {
+      checks.topicRange(r);
+      return ProtoCodec.events(handler.topicRange(peer(), ProtoCodec.topic(r.getTopic()), r.getAfterRow(),
+          r.getMaxEvents(), r.getMaxBytes()));
+    });
+  }
+
+  @Override
+  public void getBuckets(GetBucketsRequest r, StreamObserver<GetBucketsResponse> out) {
+    serve("GetBuckets", out, () -> ProtoCodec.buckets(handler.buckets(peer())));
+  }
+
+  @Override
+  public void getBucket(GetBucketRequest r, StreamObserver<TopicsResponse> out) {
+    serve("GetBucket", out, () -> {
+      checks.bucket(r);
+      return ProtoCodec.topics(handler.bucket(peer(), r.getBucket()));
+    });
+  }
+
+  @Override
+  public void getHeads(GetHeadsRequest r, StreamObserver<GetHeadsResponse> out) {
+    serve("GetHeads", out, () -> {
+      checks.heads(r);
+      return ProtoCodec.heads(handler.heads(peer(), r.getTopicsList().stream().map(ProtoCodec::topic).toList()));
+    });
+  }
+
+  private static OriginKey peer() {
+    OriginKey peer = SessionInterceptor.PEER.get();
+    if (peer == null) { // only reachable if the interceptor was not installed: fail closed
+      throw Status.UNAUTHENTICATED.withDescription("no session").asRuntimeException();
+    }
+    return peer;
+  }
+
+  private static <T> void serve(String rpc, StreamObserver<T> out, Supplier<T> body) {
+    T answer;
+    try {
+      answer = body.get();
+    } catch (StatusRuntimeException e) {
+      out.onError(e);
+      return;
+    } catch (PeerException e) {
+      out.onError(status(e).withDescription(e.getMessage()).asRuntimeException());
+      return;
+    } catch (RuntimeException e) {
+      LOG.warn("replication {} from {} failed", rpc, SessionInterceptor.PEER.get(), e);
+      out.onError(Status.INTERNAL.withDescription(rpc + " failed on the serving node").asRuntimeException());
+      return;
+    }
+    out.onNext(answer);
+    out.onCompleted();
+  }
+
+  static Status status(PeerException e) {
+    return switch (e.kind()) {
+      case INVALID, PROTOCOL -> Status.INVALID_ARGUMENT;
+      case REFUSED -> Status.PERMISSION_DENIED;
+      case UNAVAILABLE -> Status.UNAVAILABLE;
+    };
+  }
+}

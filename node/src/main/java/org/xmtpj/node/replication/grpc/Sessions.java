@@ -1,0 +1,125 @@
+package org.xmtpj.node.replication.grpc;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.xmtpj.dag.OriginKey;
+
+/**
+ * Server-side authentication state: sessions opened by handshakes, and the handshake nonces seen recently (so a
+ * captured handshake cannot be replayed to this node while its timestamp is still acceptable). Both are bounded:
+ * only allowed peers get this far, and each peer holds at most {@code maxPerPeer} sessions (its oldest is evicted),
+ * so a misbehaving peer cannot push the others' sessions out.
+ */
+final class Sessions {
+  static final Duration DEFAULT_TTL = Duration.ofHours(1);
+  static final int DEFAULT_MAX_SESSIONS = 4096;
+  static final int DEFAULT_MAX_PER_PEER = 4;
+  static final int MAX_NONCES = 65_536;
+
+  private record Session(OriginKey peer, Instant created) {}
+
+  private final Clock clock;
+  private final Duration ttl;
+  private final Duration nonceMemory;
+  private final int maxSessions;
+  private final int maxPerPeer;
+  private final SecureRandom random;
+  private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+  private long opened; // guarded by this
+  private final LinkedHashMap<String, Instant> nonces = new LinkedHashMap<>(); // guarded by itself, oldest first
+
+  Sessions(Clock clock, Duration ttl, Duration nonceMemory, int maxSessions, int maxPerPeer, SecureRandom random) {
+    this.clock = clock;
+    this.ttl = ttl;
+    this.nonceMemory = nonceMemory;
+    this.maxSessions = maxSessions;
+    this.maxPerPeer = maxPerPeer;
+    this.random = random;
+  }
+
+  /** Opens a session for an authenticated peer and returns its 32-byte id. */
+  synchronized byte[] open(OriginKey peer) {
+    Instant now = clock.instant();
+    sessions.values().removeIf(s -> expired(s, now));
+    evictOldest(s -> s.peer.equals(peer), maxPerPeer - 1);
+    evictOldest(s -> true, maxSessions - 1);
+    byte[] id = new byte[32];
+    random.nextBytes(id);
+    sessions.put(HexFormat.of().formatHex(id), new Session(peer, now));
+    opened++;
+    return id;
+  }
+
+  private void evictOldest(java.util.function.Predicate<Session> which, int keep) {
+    long count = sessions.values().stream().filter(which).count();
+    while (count-- > keep) {
+      sessions.entrySet().stream().filter(e -> which.test(e.getValue()))
+          .min(Comparator.comparing(e -> e.getValue().created()))
+          .ifPresent(e -> sessions.remove(e.getKey()));
+    }
+  }
+
+  /** The peer of a live session, or null for an unknown, malformed or expired id (which is then forgotten). */
+  OriginKey lookup(String idHex) {
+    if (idHex == null) {
+      return null;
+    }
+    Session s = sessions.get(idHex);
+    if (s == null) {
+      return null;
+    }
+    if (expired(s, clock.instant())) {
+      sessions.remove(idHex, s);
+      return null;
+    }
+    return s.peer;
+  }
+
+  private boolean expired(Session s, Instant now) {
+    return !now.isBefore(s.created.plus(ttl));
+  }
+
+  enum NonceUse { FRESH, REPLAYED, MEMORY_FULL }
+
+  /**
+   * Records a handshake nonce. MEMORY_FULL means the memory holds only unexpired nonces: the handshake must be
+   * retried later, rather than forgetting a nonce and so weakening replay protection.
+   */
+  NonceUse use(byte[] nonce) {
+    Instant now = clock.instant();
+    String key = HexFormat.of().formatHex(nonce);
+    synchronized (nonces) {
+      for (Iterator<Instant> it = nonces.values().iterator(); it.hasNext(); ) {
+        if (it.next().isAfter(now)) {
+          break;
+        }
+        it.remove();
+      }
+      if (nonces.containsKey(key)) {
+        return NonceUse.REPLAYED;
+      }
+      if (nonces.size() >= MAX_NONCES) {
+        return NonceUse.MEMORY_FULL;
+      }
+      nonces.put(key, now.plus(nonceMemory));
+      return NonceUse.FRESH;
+    }
+  }
+
+  int size() {
+    return sessions.size();
+  }
+
+  /** Sessions opened since start: one per successful handshake. */
+  synchronized long opened() {
+    return opened;
+  }
+}
