@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
 final class DevnetCommand implements Callable<Integer> {
   private static final Duration STOP_GRACE = Duration.ofSeconds(15);
 
-  @Option(names = "--nodes", required = true, description = "how many nodes")
+  @Option(names = "--nodes", defaultValue = "3", description = "how many nodes (default 3)")
   int nodes;
 
   @Option(names = "--base-port", defaultValue = "5555", description = "HTTP port of node 1 (default 5555)")
