@@ -8,18 +8,10 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.net.ConnectException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -28,10 +20,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.xmtpj.testing.NodeProcess;
 
 /**
  * Runs the real npm client {@code @xmtp/xmtp-js} 13.0.4 ({@code js/compat.cjs}) against our node, started as a separate
- * process exactly as an operator would start it, once per storage backend.
+ * process exactly as an operator would start it ({@link NodeProcess}), once per storage backend.
  */
 class XmtpJsCompatibilityTest {
 
@@ -46,15 +39,11 @@ class XmtpJsCompatibilityTest {
             "restore-from-node",
             "stream-all-messages");
 
-    private static final Duration NPM_TIMEOUT = Duration.ofMinutes(5);
-    private static final Duration NODE_START_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration NODE_STOP_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(5);
     private static final int LOG_TAIL_LINES = 80;
 
-    private static final Path MODULE_DIR = moduleDir();
-    private static final Path JS_DIR = MODULE_DIR.resolve("js");
-    private static final Path TARGET_DIR = MODULE_DIR.resolve("target");
+    private static final Path JS_DIR = XmtpJs.JS_DIR;
+    private static final Path TARGET_DIR = XmtpJs.TARGET_DIR;
 
     enum Backend {
         SQLITE,
@@ -63,24 +52,7 @@ class XmtpJsCompatibilityTest {
 
     @BeforeAll
     static void installXmtpJs() throws Exception {
-        if (Files.isDirectory(JS_DIR.resolve("node_modules"))) {
-            return;
-        }
-        String subcommand = Files.exists(JS_DIR.resolve("package-lock.json")) ? "ci" : "install";
-        List<String> command = List.of(npm(), subcommand, "--no-audit", "--no-fund");
-        Path log = Files.createDirectories(TARGET_DIR).resolve("compat-npm-" + subcommand + ".log");
-        Process npm = new ProcessBuilder(command)
-                .directory(JS_DIR.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        if (!npm.waitFor(NPM_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-            npm.destroyForcibly().waitFor();
-            fail("%s did not finish within %s:%n%s", command, NPM_TIMEOUT, tail(log));
-        }
-        assertThat(npm.exitValue())
-                .as("%s in %s failed:%n%s", command, JS_DIR, tail(log))
-                .isZero();
+        XmtpJs.ensureInstalled();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -101,13 +73,15 @@ class XmtpJsCompatibilityTest {
     }
 
     private static void runAgainstNode(String backend, List<String> storageArgs) throws Exception {
-        try (NodeProcess node = NodeProcess.start(backend, storageArgs)) {
-            ScriptRun run = runCompatScript(backend, node.baseUrl());
+        Path dataDir = Files.createTempDirectory(TARGET_DIR, "compat-node-" + backend + "-");
+        try (NodeProcess node = NodeProcess.start(dataDir, storageArgs)) {
+            ScriptRun run = runCompatScript(backend, node.httpUrl());
             List<String> failures = run.output().stream().filter(line -> line.startsWith("FAIL ")).toList();
             String context = "compat.cjs against the node (" + backend + "), exit code " + run.exitCode()
                     + ", failures: " + failures
                     + "\n--- compat.cjs output ---\n" + String.join("\n", run.output())
-                    + "\n--- node log tail (" + node.log() + ") ---\n" + tail(node.log());
+                    + "\n--- node log tail (" + node.logFile() + ") ---\n"
+                    + XmtpJs.tail(node.logFile(), LOG_TAIL_LINES);
             assertThat(run.exitCode()).as(context).isZero();
             for (String scenario : SCENARIOS) {
                 assertThat(run.output()).as(context).contains("PASS " + scenario);
@@ -151,138 +125,5 @@ class XmtpJsCompatibilityTest {
             fail("compat.cjs did not finish within %s:%n%s", SCRIPT_TIMEOUT, String.join("\n", lines));
         }
         return new ScriptRun(script.exitValue(), lines);
-    }
-
-    /** The node as a real, separate JVM: {@code org.xmtpj.cli.Main start} on this test's class path. */
-    private record NodeProcess(Process process, int httpPort, Path log, Thread reaper) implements AutoCloseable {
-
-        static NodeProcess start(String backend, List<String> storageArgs) throws Exception {
-            int httpPort = freePort();
-            int grpcPort = freePort();
-            while (grpcPort == httpPort) {
-                grpcPort = freePort();
-            }
-            Path dataDir = Files.createTempDirectory(TARGET_DIR, "node-data-" + backend + "-");
-            Path log = TARGET_DIR.resolve("compat-node-" + backend + ".log");
-            List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--enable-native-access=ALL-UNNAMED",
-                    "-cp", System.getProperty("java.class.path"),
-                    "org.xmtpj.cli.Main", "start",
-                    "--data-dir", dataDir.toString(),
-                    "--http-port", Integer.toString(httpPort),
-                    "--grpc-port", Integer.toString(grpcPort)));
-            command.addAll(storageArgs);
-            Files.writeString(log, "# " + String.join(" ", redactClassPath(command)) + "\n");
-            Process process = new ProcessBuilder(command)
-                    .directory(MODULE_DIR.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .start();
-            process.getOutputStream().close();
-            // if this JVM dies before close(), do not leave a node holding its ports
-            Thread reaper = new Thread(process::destroyForcibly, "compat-node-reaper");
-            Runtime.getRuntime().addShutdownHook(reaper);
-            NodeProcess node = new NodeProcess(process, httpPort, log, reaper);
-            try {
-                node.awaitHealthy();
-            } catch (Throwable t) {
-                node.close();
-                throw t;
-            }
-            return node;
-        }
-
-        String baseUrl() {
-            return "http://127.0.0.1:" + httpPort;
-        }
-
-        private void awaitHealthy() throws Exception {
-            URI healthz = URI.create(baseUrl() + "/healthz");
-            Instant deadline = Instant.now().plus(NODE_START_TIMEOUT);
-            String last = "no answer yet";
-            try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
-                while (Instant.now().isBefore(deadline)) {
-                    if (!process.isAlive()) {
-                        fail("the node exited with code %d before %s answered 200:%n%s",
-                                process.exitValue(), healthz, tail(log));
-                    }
-                    try {
-                        HttpResponse<String> response = http.send(
-                                HttpRequest.newBuilder(healthz).timeout(Duration.ofSeconds(2)).GET().build(),
-                                HttpResponse.BodyHandlers.ofString());
-                        if (response.statusCode() == 200) {
-                            return;
-                        }
-                        last = "HTTP " + response.statusCode() + " " + response.body();
-                    } catch (ConnectException e) {
-                        last = "connection refused";
-                    } catch (IOException e) {
-                        last = e.toString();
-                    }
-                    Thread.sleep(200);
-                }
-            }
-            fail("%s did not answer 200 within %s (last: %s):%n%s", healthz, NODE_START_TIMEOUT, last, tail(log));
-        }
-
-        @Override
-        public void close() {
-            process.destroy();
-            try {
-                if (!process.waitFor(NODE_STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(NODE_STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-            try {
-                Runtime.getRuntime().removeShutdownHook(reaper);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook runs anyway; the process is already gone
-            }
-        }
-    }
-
-    private static List<String> redactClassPath(List<String> command) {
-        List<String> shown = new ArrayList<>(command);
-        int cp = shown.indexOf("-cp");
-        if (cp >= 0 && cp + 1 < shown.size()) {
-            shown.set(cp + 1, "<test class path>");
-        }
-        return shown;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            if (!Files.exists(log)) {
-                return "(no log at " + log + ")";
-            }
-            List<String> lines = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList();
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String npm() {
-        return System.getProperty("os.name", "").startsWith("Windows") ? "npm.cmd" : "npm";
-    }
-
-    /** The compat module's directory: surefire runs in it; an IDE may run from the repository root. */
-    private static Path moduleDir() {
-        Path base = Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath();
-        if (Files.isDirectory(base.resolve("js"))) {
-            return base;
-        }
-        return base.resolve("compat");
     }
 }

@@ -68,9 +68,11 @@ public final class NodeProcess implements AutoCloseable {
 
   /**
    * Starts a node on two free loopback ports and waits (at most 60 s) until {@code GET /healthz} returns 200.
+   * Unless {@code extraArgs} sets the replication port, the node-to-node server takes a free port as well.
    *
    * @param dataDir the node's data directory (created if missing)
-   * @param extraArgs further {@code xmtpd start} arguments, e.g. {@code --no-rate-limit}
+   * @param extraArgs further {@code xmtpd start} arguments, e.g. {@code --no-rate-limit}, or {@code
+   *     --replication-port P --peer KEY@HOST:PORT} for a node of a network
    * @throws IllegalStateException with the log tail if the node does not become healthy
    */
   public static NodeProcess start(Path dataDir, List<String> extraArgs) {
@@ -190,6 +192,10 @@ public final class NodeProcess implements AutoCloseable {
         "--host", HOST,
         "--http-port", Integer.toString(httpPort),
         "--grpc-port", Integer.toString(grpcPort)));
+    if (extraArgs.stream().noneMatch(a -> a.startsWith("--replication-port") || a.startsWith("replication.port="))) {
+      // never the fixed default 5557: tests run several nodes, and something else may hold that port
+      command.addAll(List.of("--replication-port", "0"));
+    }
     command.addAll(extraArgs);
     try {
       Files.createDirectories(dataDir);

@@ -1,0 +1,804 @@
+package org.xmtpj.compat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.xmtp.proto.message.api.v1.Envelope;
+import org.xmtpj.node.NodeKey;
+import org.xmtpj.testing.FaultProxy;
+import org.xmtpj.testing.NodeProcess;
+import org.xmtpj.testing.TestClients;
+
+/**
+ * Issue item 11: three real {@code xmtpd} processes (SQLite) in a full mesh, every node-to-node link through its own
+ * {@link FaultProxy}, and the real npm {@code @xmtp/xmtp-js} 13.0.4 client ({@code js/chaos.cjs}) publishing on
+ * node 1 (alice) while streaming on node 3 (bob). During the run node 2 is killed with SIGKILL and restarted, the
+ * 1↔3 links are cut (node 3 then hears of alice's messages only through node 2), then node 3 is cut off entirely,
+ * everything heals, and node 2's links go silent for a while (open but carrying nothing) and recover. Afterwards
+ * every acknowledged message must be on every node, the nodes must agree (equal fingerprints and vectors, nothing
+ * pending, no equivocation evidence), and bob's stream must have delivered every acknowledged message exactly once.
+ *
+ * <p>Everything is written to {@code target/chaos-<time>/}: node data directories and logs, the script's output and
+ * a summary; a failure message carries the tails of all of them.
+ */
+class ChaosReplicationTest {
+    private static final int NODES = 3;
+    /** At most this many messages; the driver ends the sends {@link #SEND_AFTER_HEAL} after the last heal. */
+    private static final int MAX_MESSAGES = Integer.getInteger("xmtpj.chaos.messages", 400);
+    private static final int INTERVAL_MS = Integer.getInteger("xmtpj.chaos.intervalMs", 150);
+    /** Fewer acknowledged messages than this means the run did not exercise much: fail. */
+    private static final int MIN_MESSAGES = 150;
+    private static final String ANTI_ENTROPY = "2s";
+    private static final Duration LINK_LATENCY = Duration.ofMillis(2);
+
+    private static final Duration NODES_READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration SCRIPT_SETUP_TIMEOUT = Duration.ofSeconds(90);
+    /** After the last send was due: the sends themselves may be slow on a loaded machine. */
+    private static final Duration SEND_DONE_GRACE = Duration.ofSeconds(60);
+    private static final Duration CONVERGENCE_TIMEOUT = Duration.ofSeconds(60);
+    /** How long bob's stream is watched after convergence for late duplicates. */
+    private static final Duration DUPLICATE_WATCH = Duration.ofSeconds(3);
+    private static final int LOG_TAIL_LINES = 60;
+
+    // The fault schedule, in seconds after bob's stream is open and alice starts sending. A step never starts before
+    // the previous one is over (a restart may take long on a loaded machine), and each fault lasts as long as given,
+    // so a slow machine shifts the schedule but keeps every fault window (alice sends until SEND_AFTER_HEAL after the
+    // last heal, at most MAX_MESSAGES). On an idle 2-core machine: ≈ 55 s of sends, ≈ 360 messages.
+    private static final Duration KILL_NODE2_AT = Duration.ofSeconds(4);
+    private static final Duration RESTART_NODE2_AT = Duration.ofSeconds(7);
+    private static final Duration CUT_1_3_AT = Duration.ofSeconds(14);
+    private static final Duration CUT_1_3_AFTER_RESTART = Duration.ofSeconds(2);
+    private static final Duration CUT_1_3_FOR = Duration.ofSeconds(10);
+    private static final Duration ISOLATE_NODE3_AFTER = Duration.ofSeconds(3);
+    /** {@code -Dxmtpj.chaos.isolateSeconds=40} shows how recovery after a long partition behaves. */
+    private static final Duration ISOLATE_NODE3_FOR =
+            Duration.ofSeconds(Integer.getInteger("xmtpj.chaos.isolateSeconds", 8));
+    private static final Duration STALL_NODE2_AFTER = Duration.ofSeconds(2);
+    private static final Duration STALL_NODE2_FOR = Duration.ofSeconds(6);
+    private static final Duration SEND_AFTER_HEAL = Duration.ofSeconds(8);
+
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
+
+    private final List<String> timeline = Collections.synchronizedList(new ArrayList<>());
+    private long t0Nanos = System.nanoTime();
+
+    @BeforeAll
+    static void installXmtpJs() throws Exception {
+        XmtpJs.ensureInstalled();
+    }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void shouldDeliverEveryAcknowledgedMessageExactlyOnceThroughKillsAndPartitions() throws Exception {
+        Path runDir = Files.createDirectories(XmtpJs.TARGET_DIR.resolve("chaos-"
+                + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now())));
+        Network net = null;
+        Script script = null;
+        try {
+            net = Network.start(runDir);
+            note("nodes up and bootstrapped: " + net.describe());
+            script = Script.start(runDir, net.nodes[0].httpUrl(), net.nodes[2].httpUrl());
+            script.awaitStreaming(SCRIPT_SETUP_TIMEOUT);
+            t0Nanos = System.nanoTime();
+            note("bob's stream is open on node 3; alice sends a message every " + INTERVAL_MS + " ms on node 1");
+
+            Figures figures = runFaultSchedule(net, script);
+
+            script.awaitSendDone(Duration.ofMillis((long) MAX_MESSAGES * INTERVAL_MS).plus(SEND_DONE_GRACE));
+            long sendDoneNanos = System.nanoTime();
+            note("sends done: " + script.acked.size() + " acknowledged, " + script.failedSends.size() + " failed");
+
+            Convergence convergence = awaitConvergence(net, script);
+            figures.convergedAfterLastSendMs = (System.nanoTime() - sendDoneNanos) / 1_000_000;
+            note("converged " + figures.convergedAfterLastSendMs + " ms after the last send: " + convergence);
+            Thread.sleep(DUPLICATE_WATCH.toMillis());
+            script.stop();
+
+            verify(net, script, convergence, figures);
+            String report = figures.report(script, convergence);
+            System.out.println(report);
+            Files.writeString(runDir.resolve("summary.txt"), report + "\n" + String.join("\n", timeline) + "\n");
+        } catch (Throwable t) {
+            String diagnostics = diagnostics(net, script);
+            Files.writeString(runDir.resolve("failure.txt"), t + "\n" + diagnostics);
+            AssertionError error = new AssertionError(t.getMessage() + "\n" + diagnostics, t);
+            throw error;
+        } finally {
+            if (script != null) {
+                script.close();
+            }
+            if (net != null) {
+                net.close();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ fault schedule
+
+    private Figures runFaultSchedule(Network net, Script script) throws Exception {
+        Figures f = new Figures();
+        sleepUntil(KILL_NODE2_AT);
+        net.nodes[1].kill9();
+        note("node 2 killed (SIGKILL)");
+        sleepUntil(RESTART_NODE2_AT);
+        long restart = System.nanoTime();
+        net.nodes[1].restart();
+        long node2Ready = System.nanoTime();
+        f.node2RestartMs = (node2Ready - restart) / 1_000_000;
+        note("node 2 restarted (healthy after " + f.node2RestartMs + " ms)");
+
+        sleepUntil(CUT_1_3_AT);
+        Thread.sleep(Math.max(0, (node2Ready + CUT_1_3_AFTER_RESTART.toNanos() - System.nanoTime()) / 1_000_000));
+        net.proxy(0, 2).cut();
+        net.proxy(2, 0).cut();
+        f.cut13FromMs = System.currentTimeMillis();
+        int receivedBefore = script.received.size();
+        note("links 1→3 and 3→1 cut: node 3 hears of node 1 only through node 2");
+        Thread.sleep(CUT_1_3_FOR.toMillis());
+        f.receivedWhile13Cut = script.received.size() - receivedBefore;
+        net.proxy(0, 2).heal();
+        net.proxy(2, 0).heal();
+        f.cut13ToMs = System.currentTimeMillis();
+        note("links 1↔3 healed; bob received " + f.receivedWhile13Cut + " messages meanwhile");
+
+        Thread.sleep(ISOLATE_NODE3_AFTER.toMillis());
+        for (int i = 0; i < 2; i++) {
+            net.proxy(i, 2).cut();
+            net.proxy(2, i).cut();
+        }
+        int receivedBeforeIsolation = script.received.size();
+        note("node 3 isolated: every link to and from it cut");
+        Thread.sleep(ISOLATE_NODE3_FOR.toMillis());
+        f.receivedWhileNode3Isolated = script.received.size() - receivedBeforeIsolation;
+        Set<String> ackedBeforeHeal = Set.copyOf(script.acked.keySet());
+        for (FaultProxy p : net.allProxies()) {
+            p.heal();
+        }
+        long healNanos = System.nanoTime();
+        f.isolationHealedAtMs = System.currentTimeMillis();
+        note("all links healed; bob received " + f.receivedWhileNode3Isolated + " messages while node 3 was"
+                + " isolated, " + ackedBeforeHeal.size() + " acknowledged so far");
+        // how long node 3 (and bob's stream) takes to get what it missed while isolated
+        await(Duration.ofSeconds(60), () -> script.receivedIds().containsAll(ackedBeforeHeal));
+        f.node3CaughtUpAfterHealMs = (System.nanoTime() - healNanos) / 1_000_000;
+        note("bob has every message acknowledged before the heal, " + f.node3CaughtUpAfterHealMs
+                + " ms after it");
+
+        // a silent partition: node 2's links stay open but carry nothing (calls time out or hang), then deliver
+        Thread.sleep(STALL_NODE2_AFTER.toMillis());
+        for (int i : new int[] {0, 2}) {
+            net.proxy(i, 1).stall();
+            net.proxy(1, i).stall();
+        }
+        note("node 2's links stalled (open, silent)");
+        Thread.sleep(STALL_NODE2_FOR.toMillis());
+        for (FaultProxy p : net.allProxies()) {
+            p.heal();
+        }
+        long lastHeal = System.nanoTime();
+        note("node 2's links flow again");
+        long sendUntil = lastHeal + SEND_AFTER_HEAL.toNanos();
+        Thread.sleep(Math.max(0, (sendUntil - System.nanoTime()) / 1_000_000));
+        script.command("finish");
+        return f;
+    }
+
+    // ------------------------------------------------------------------------------------------ convergence
+
+    /** What the nodes reported once they agreed. */
+    private record Convergence(String fingerprint, JsonObject vector, long events, List<Set<String>> topicIds,
+            List<Integer> topicEnvelopes) {
+        @Override
+        public String toString() {
+            return "fingerprint " + fingerprint.substring(0, Math.min(16, fingerprint.length())) + "…, " + events
+                    + " events, " + vector.size() + " origins, conversation topic " + topicEnvelopes
+                    + " envelopes per node";
+        }
+    }
+
+    private Convergence awaitConvergence(Network net, Script script) throws Exception {
+        long deadline = System.nanoTime() + CONVERGENCE_TIMEOUT.toNanos();
+        String last = "not checked";
+        TestClients reader = TestClients.newIdentity(HTTP);
+        while (System.nanoTime() < deadline) {
+            List<JsonObject> status = new ArrayList<>();
+            for (NodeProcess node : net.nodes) {
+                status.add(replicationStatus(node));
+            }
+            Set<String> fingerprints = new HashSet<>();
+            Set<JsonObject> vectors = new HashSet<>(); // JsonObject equality ignores the order of the keys
+            long pending = 0;
+            for (JsonObject s : status) {
+                fingerprints.add(s.get("fingerprint").getAsString());
+                vectors.add(s.getAsJsonObject("vector"));
+                pending += s.get("pending").getAsLong() + s.get("inFlight").getAsLong();
+            }
+            List<Set<String>> topicIds = new ArrayList<>();
+            List<Integer> counts = new ArrayList<>();
+            for (NodeProcess node : net.nodes) {
+                List<Envelope> envelopes = reader.queryAll(node.httpUrl(), script.topic());
+                counts.add(envelopes.size());
+                Set<String> ids = new HashSet<>();
+                envelopes.forEach(e -> ids.add(messageId(e)));
+                topicIds.add(ids);
+            }
+            Set<String> acked = script.acked.keySet();
+            boolean allOnEveryNode = topicIds.stream().allMatch(ids -> ids.containsAll(acked));
+            boolean bobHasAll = script.receivedIds().containsAll(acked);
+            if (fingerprints.size() == 1 && vectors.size() == 1 && pending == 0 && allOnEveryNode && bobHasAll) {
+                JsonObject s = status.get(0);
+                return new Convergence(s.get("fingerprint").getAsString(), s.getAsJsonObject("vector"),
+                        s.get("events").getAsLong(), topicIds, counts);
+            }
+            last = "fingerprints " + fingerprints.size() + " distinct, vectors " + vectors.size()
+                    + " distinct, pending+inFlight " + pending + ", acknowledged missing per node "
+                    + topicIds.stream().map(ids -> missing(acked, ids)).toList() + ", missing from bob's stream "
+                    + missing(acked, script.receivedIds()) + "; status " + status;
+            Thread.sleep(500);
+        }
+        throw new AssertionError("the nodes did not converge within " + CONVERGENCE_TIMEOUT + ": " + last);
+    }
+
+    private static int missing(Set<String> expected, Set<String> actual) {
+        int n = 0;
+        for (String id : expected) {
+            if (!actual.contains(id)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    // ------------------------------------------------------------------------------------------ verification
+
+    private void verify(Network net, Script script, Convergence c, Figures f) throws Exception {
+        assertThat(script.errors).as("errors reported by chaos.cjs").isEmpty();
+        assertThat(script.exitCode()).as("chaos.cjs exit code").isZero();
+        // node 1 never goes down and is never gated: every send must be acknowledged
+        assertThat(script.failedSends).as("sends that failed on node 1").isEmpty();
+        assertThat(script.acked.size()).as("acknowledged sends").isGreaterThanOrEqualTo(MIN_MESSAGES);
+
+        Set<String> acked = script.acked.keySet();
+        for (int i = 0; i < NODES; i++) {
+            assertThat(c.topicIds().get(i)).as("conversation envelopes on node %d", i + 1).containsAll(acked);
+            assertThat(c.topicEnvelopes().get(i)).as("no envelope twice on node %d", i + 1)
+                    .isEqualTo(c.topicIds().get(i).size());
+            assertThat(c.topicIds().get(i)).as("node %d holds the same conversation as node 1", i + 1)
+                    .isEqualTo(c.topicIds().get(0));
+        }
+
+        // bob's stream on node 3: every acknowledged message exactly once, nothing that was never sent
+        Map<String, Integer> deliveries = new HashMap<>();
+        for (String id : script.receivedList()) {
+            deliveries.merge(id, 1, Integer::sum);
+        }
+        Map<String, Integer> duplicates = new LinkedHashMap<>();
+        deliveries.forEach((id, n) -> {
+            if (n > 1) {
+                duplicates.put(script.contentOf(id), n);
+            }
+        });
+        assertThat(duplicates).as("messages bob's stream delivered more than once (content → times)").isEmpty();
+        assertThat(missingContents(script, acked, deliveries.keySet()))
+                .as("acknowledged messages bob's stream never delivered").isEmpty();
+        Set<String> sentContents = new HashSet<>(script.attemptedContents());
+        assertThat(script.receivedContents()).as("bob received only what alice sent").allMatch(sentContents::contains);
+        assertThat(f.receivedWhile13Cut).as("messages bob received while 1↔3 was cut (relayed by node 2)")
+                .isPositive();
+
+        for (NodeProcess node : net.nodes) {
+            JsonObject evidence = JsonParser.parseString(get(node.httpUrl() + "/debug/evidence")).getAsJsonObject();
+            assertThat(evidence.getAsJsonArray("equivocations")).as("equivocation evidence on %s", node.httpUrl())
+                    .isEmpty();
+            assertThat(replicationStatus(node).get("bootstrapped").getAsBoolean()).isTrue();
+        }
+    }
+
+    private static Set<String> missingContents(Script script, Set<String> expected, Set<String> actual) {
+        Set<String> out = new TreeSet<>();
+        for (String id : expected) {
+            if (!actual.contains(id)) {
+                out.add(script.contentOf(id));
+            }
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------------------------------ figures
+
+    private static final class Figures {
+        static final long FAST_DELIVERY_MS = 300;
+        long node2RestartMs;
+        int receivedWhile13Cut;
+        int receivedWhileNode3Isolated;
+        long node3CaughtUpAfterHealMs;
+        long convergedAfterLastSendMs;
+        long cut13FromMs;
+        long cut13ToMs;
+        long isolationHealedAtMs;
+
+        String report(Script script, Convergence c) {
+            List<Long> all = new ArrayList<>();
+            List<Long> via2 = new ArrayList<>();
+            script.deliveryDelays((sentAtMs, delayMs) -> {
+                all.add(delayMs);
+                if (sentAtMs >= cut13FromMs && sentAtMs < cut13ToMs) {
+                    via2.add(delayMs);
+                }
+            });
+            // the first message sent after the isolation healed that reached bob about as fast as before the faults
+            long pushesResumedMs = script.ackedAtMs.entrySet().stream()
+                    .filter(e -> e.getValue() >= isolationHealedAtMs)
+                    .filter(e -> script.firstReceivedAtMs.containsKey(e.getKey())
+                            && script.firstReceivedAtMs.get(e.getKey()) - e.getValue() < FAST_DELIVERY_MS)
+                    .mapToLong(e -> e.getValue() - isolationHealedAtMs).min().orElse(-1);
+            return "chaos: " + script.acked.size() + " messages acknowledged on node 1 (" + script.failedSends.size()
+                    + " failed), " + script.receivedList().size() + " delivered by bob's stream on node 3 (0"
+                    + " duplicates, 0 missing); node 2 SIGKILLed and restarted (healthy again in " + node2RestartMs
+                    + " ms); " + receivedWhile13Cut + " delivered while 1↔3 was cut, " + receivedWhileNode3Isolated
+                    + " while node 3 was isolated; node 3 caught up " + node3CaughtUpAfterHealMs
+                    + " ms after the heal; the 3 nodes agreed " + convergedAfterLastSendMs
+                    + " ms after the last send (" + c + ").\nsend→stream delay (ack on node 1 to delivery on node 3):"
+                    + " all " + percentiles(all) + "; sent while 1↔3 was cut " + percentiles(via2)
+                    + "; after node 3's isolation healed, the first message delivered within " + FAST_DELIVERY_MS
+                    + " ms was sent " + pushesResumedMs + " ms after the heal";
+        }
+
+        private static String percentiles(List<Long> values) {
+            if (values.isEmpty()) {
+                return "(none)";
+            }
+            List<Long> sorted = values.stream().sorted().toList();
+            return "n=" + sorted.size() + " p50=" + at(sorted, 0.5) + " ms p90=" + at(sorted, 0.9) + " ms max="
+                    + sorted.get(sorted.size() - 1) + " ms";
+        }
+
+        private static long at(List<Long> sorted, double q) {
+            return sorted.get(Math.min(sorted.size() - 1, (int) Math.floor(q * sorted.size())));
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ helpers
+
+    private void sleepUntil(Duration afterT0) throws InterruptedException {
+        long wait = t0Nanos + afterT0.toNanos() - System.nanoTime();
+        if (wait > 0) {
+            Thread.sleep(Duration.ofNanos(wait));
+        }
+    }
+
+    private void note(String what) {
+        String line = String.format("[chaos +%6.1fs] %s", (System.nanoTime() - t0Nanos) / 1e9, what);
+        timeline.add(line);
+        System.out.println(line);
+    }
+
+    private static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + timeout);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static JsonObject replicationStatus(NodeProcess node) throws IOException, InterruptedException {
+        return JsonParser.parseString(get(node.httpUrl() + "/debug/replication")).getAsJsonObject();
+    }
+
+    private static String get(String url) throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException("GET " + url + ": HTTP " + r.statusCode() + " " + r.body());
+        }
+        return r.body();
+    }
+
+    /** xmtp-js's message id: hex SHA-256 of the envelope's message bytes. */
+    private static String messageId(Envelope e) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(e.getMessage().toByteArray()));
+        } catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private String diagnostics(Network net, Script script) {
+        StringBuilder sb = new StringBuilder("\n--- timeline ---\n").append(String.join("\n", timeline));
+        if (net != null) {
+            sb.append("\n--- links ---");
+            for (FaultProxy p : net.allProxies()) {
+                sb.append('\n').append(p);
+            }
+            for (int i = 0; i < NODES; i++) {
+                NodeProcess node = net.nodes[i];
+                String status;
+                try {
+                    status = node.isAlive() ? get(node.httpUrl() + "/debug/replication") : "(not running)";
+                } catch (Exception e) {
+                    status = "(status unavailable: " + e + ")";
+                }
+                sb.append("\n--- node ").append(i + 1).append(' ').append(status).append("\n--- node ").append(i + 1)
+                        .append(" log tail (").append(node.logFile()).append(") ---\n")
+                        .append(XmtpJs.tail(node.logFile(), LOG_TAIL_LINES));
+            }
+        }
+        if (script != null) {
+            sb.append("\n--- chaos.cjs output tail (").append(script.log).append(") ---\n")
+                    .append(XmtpJs.tail(script.log, LOG_TAIL_LINES));
+        }
+        return sb.toString();
+    }
+
+    // ------------------------------------------------------------------------------------------ the network
+
+    /** Three node processes in a full mesh; node i reaches node j only through {@code proxy(i, j)}. */
+    private static final class Network implements AutoCloseable {
+        final NodeProcess[] nodes = new NodeProcess[NODES];
+        final FaultProxy[][] proxies = new FaultProxy[NODES][NODES];
+        final String[] keys = new String[NODES];
+        final int[] replicationPorts = new int[NODES];
+
+        static Network start(Path runDir) throws Exception {
+            Network net = new Network();
+            try {
+                net.launch(runDir);
+                return net;
+            } catch (Throwable t) {
+                net.close();
+                throw t;
+            }
+        }
+
+        private void launch(Path runDir) throws Exception {
+            Path[] dirs = new Path[NODES];
+            for (int i = 0; i < NODES; i++) {
+                dirs[i] = Files.createDirectories(runDir.resolve("node" + (i + 1)));
+                keys[i] = HexFormat.of().formatHex(NodeKey.loadOrCreate(dirs[i]).publicKey());
+            }
+            int[] ports = freePorts(NODES);
+            System.arraycopy(ports, 0, replicationPorts, 0, NODES);
+            for (int i = 0; i < NODES; i++) {
+                for (int j = 0; j < NODES; j++) {
+                    if (i != j) {
+                        proxies[i][j] = FaultProxy.start("n" + (i + 1) + "->n" + (j + 1), replicationPorts[j]);
+                        proxies[i][j].latency(LINK_LATENCY);
+                    }
+                }
+            }
+            List<CompletableFuture<NodeProcess>> starting = new ArrayList<>();
+            for (int i = 0; i < NODES; i++) {
+                List<String> args = new ArrayList<>(List.of("--no-rate-limit",
+                        "--replication-port", Integer.toString(replicationPorts[i]),
+                        "--anti-entropy-interval", ANTI_ENTROPY));
+                for (int j = 0; j < NODES; j++) {
+                    if (j != i) {
+                        args.addAll(List.of("--peer", keys[j] + "@127.0.0.1:" + proxies[i][j].port()));
+                    }
+                }
+                Path dir = dirs[i];
+                starting.add(CompletableFuture.supplyAsync(() -> NodeProcess.start(dir, args),
+                        r -> Thread.ofVirtual().start(r)));
+            }
+            Throwable failure = null;
+            for (int i = 0; i < NODES; i++) {
+                try {
+                    nodes[i] = starting.get(i).get(NODES_READY_TIMEOUT.toSeconds() * 2, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    failure = failure == null ? e : failure;
+                }
+            }
+            if (failure != null) {
+                throw new IllegalStateException("a node did not start", failure);
+            }
+            awaitBootstrapped();
+        }
+
+        private void awaitBootstrapped() throws Exception {
+            long deadline = System.nanoTime() + NODES_READY_TIMEOUT.toNanos();
+            String last = "";
+            while (System.nanoTime() < deadline) {
+                boolean all = true;
+                StringBuilder states = new StringBuilder();
+                for (NodeProcess node : nodes) {
+                    JsonObject s = replicationStatus(node);
+                    boolean done = s.has("bootstrapped") && s.get("bootstrapped").getAsBoolean();
+                    all &= done;
+                    states.append(s).append(' ');
+                }
+                if (all) {
+                    return;
+                }
+                last = states.toString();
+                Thread.sleep(200);
+            }
+            throw new AssertionError("nodes not bootstrapped within " + NODES_READY_TIMEOUT + ": " + last);
+        }
+
+        FaultProxy proxy(int from, int to) {
+            return proxies[from][to];
+        }
+
+        List<FaultProxy> allProxies() {
+            List<FaultProxy> all = new ArrayList<>();
+            for (FaultProxy[] row : proxies) {
+                for (FaultProxy p : row) {
+                    if (p != null) {
+                        all.add(p);
+                    }
+                }
+            }
+            return all;
+        }
+
+        String describe() {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < NODES; i++) {
+                sb.append(i == 0 ? "" : "; ").append("node ").append(i + 1).append(' ')
+                        .append(nodes[i] == null ? "-" : nodes[i].httpUrl()).append(" replication :")
+                        .append(replicationPorts[i]).append(" key ").append(keys[i], 0, 12).append('…');
+            }
+            return sb.toString();
+        }
+
+        @Override
+        public void close() {
+            for (NodeProcess node : nodes) {
+                if (node != null) {
+                    try {
+                        node.close();
+                    } catch (RuntimeException e) {
+                        System.err.println("closing " + node.httpUrl() + ": " + e);
+                    }
+                }
+            }
+            allProxies().forEach(FaultProxy::close);
+        }
+
+        private static int[] freePorts(int count) throws IOException {
+            List<ServerSocket> sockets = new ArrayList<>();
+            try {
+                int[] ports = new int[count];
+                for (int i = 0; i < count; i++) {
+                    ServerSocket s = new ServerSocket();
+                    sockets.add(s);
+                    s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                    ports[i] = s.getLocalPort();
+                }
+                return ports;
+            } finally {
+                for (ServerSocket s : sockets) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ the script
+
+    /** {@code node chaos.cjs}: its JSON lines, parsed as they come. */
+    private static final class Script implements AutoCloseable {
+        final Process process;
+        final Path log;
+        final Thread pump;
+        final CountDownLatch streaming = new CountDownLatch(1);
+        final CountDownLatch sendDone = new CountDownLatch(1);
+        final CountDownLatch summary = new CountDownLatch(1);
+        final Map<String, String> acked = new ConcurrentHashMap<>(); // id → content
+        final Map<String, Long> ackedAtMs = new ConcurrentHashMap<>(); // id → when the send resolved
+        final Map<String, Long> firstReceivedAtMs = new ConcurrentHashMap<>(); // id → first delivery
+        final Map<String, String> failedSends = new ConcurrentHashMap<>(); // content → error
+        final List<String[]> received = Collections.synchronizedList(new ArrayList<>()); // {id, content}
+        final List<String> errors = Collections.synchronizedList(new ArrayList<>());
+        volatile String topic;
+
+        private Script(Process process, Path log) {
+            this.process = process;
+            this.log = log;
+            this.pump = Thread.ofPlatform().name("chaos.cjs-output").daemon().start(this::pump);
+        }
+
+        static Script start(Path runDir, String aliceUrl, String bobUrl) throws IOException {
+            ProcessBuilder builder = new ProcessBuilder("node", "chaos.cjs")
+                    .directory(XmtpJs.JS_DIR.toFile())
+                    .redirectErrorStream(true);
+            builder.environment().put("ALICE_API_URL", aliceUrl);
+            builder.environment().put("BOB_API_URL", bobUrl);
+            builder.environment().put("CHAOS_MESSAGES", Integer.toString(MAX_MESSAGES));
+            builder.environment().put("CHAOS_INTERVAL_MS", Integer.toString(INTERVAL_MS));
+            return new Script(builder.start(), runDir.resolve("chaos-js.log"));
+        }
+
+        private void pump() {
+            try (BufferedReader reader = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                    var out = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
+                for (String line; (line = reader.readLine()) != null; ) {
+                    out.write(line);
+                    out.newLine();
+                    out.flush();
+                    handle(line);
+                }
+            } catch (IOException e) {
+                errors.add("reading chaos.cjs output failed: " + e);
+            } finally {
+                streaming.countDown();
+                sendDone.countDown();
+                summary.countDown();
+            }
+        }
+
+        private void handle(String line) {
+            if (!line.startsWith("{")) {
+                return; // console output of xmtp-js itself ("Stream connection closed. Resubscribing", …)
+            }
+            JsonObject e;
+            try {
+                e = JsonParser.parseString(line).getAsJsonObject();
+            } catch (RuntimeException notJson) {
+                return;
+            }
+            switch (e.get("event").getAsString()) {
+                case "conversation" -> topic = e.get("topic").getAsString();
+                case "streaming" -> streaming.countDown();
+                case "sent" -> {
+                    ackedAtMs.put(e.get("id").getAsString(), e.get("t").getAsLong());
+                    acked.put(e.get("id").getAsString(), e.get("content").getAsString());
+                }
+                case "send-failed" -> failedSends.put(e.get("content").getAsString(), e.get("error").getAsString());
+                case "recv" -> {
+                    firstReceivedAtMs.putIfAbsent(e.get("id").getAsString(), e.get("t").getAsLong());
+                    received.add(new String[] {e.get("id").getAsString(),
+                            e.has("content") ? e.get("content").getAsString() : "?"});
+                }
+                case "send-done" -> sendDone.countDown();
+                case "summary" -> summary.countDown();
+                case "error" -> errors.add(e.get("where").getAsString() + ": " + e.get("error").getAsString());
+                default -> { }
+            }
+        }
+
+        String topic() {
+            return topic;
+        }
+
+        void awaitStreaming(Duration timeout) throws InterruptedException {
+            if (!streaming.await(timeout.toMillis(), TimeUnit.MILLISECONDS) || topic == null
+                    || !process.isAlive()) {
+                throw new AssertionError("chaos.cjs did not open bob's stream within " + timeout + " (alive: "
+                        + process.isAlive() + ", errors: " + errors + ")");
+            }
+        }
+
+        void awaitSendDone(Duration timeout) throws InterruptedException {
+            if (!sendDone.await(timeout.toMillis(), TimeUnit.MILLISECONDS) || !process.isAlive()) {
+                throw new AssertionError("chaos.cjs did not finish sending within " + timeout + " (acknowledged "
+                        + acked.size() + ", failed " + failedSends.size() + ", errors " + errors + ")");
+            }
+        }
+
+        /** Sends one line to the script's stdin ("finish": end the sends; "stop": end the run). */
+        void command(String line) throws IOException {
+            OutputStream in = process.getOutputStream();
+            in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+        }
+
+        /** For every acknowledged message bob received: when it was acknowledged, and how long delivery took. */
+        void deliveryDelays(java.util.function.BiConsumer<Long, Long> sink) {
+            ackedAtMs.forEach((id, sentAt) -> {
+                Long receivedAt = firstReceivedAtMs.get(id);
+                if (receivedAt != null) {
+                    sink.accept(sentAt, receivedAt - sentAt);
+                }
+            });
+        }
+
+        /** Asks the script to print its summary and end. */
+        void stop() throws Exception {
+            command("stop");
+            process.getOutputStream().close();
+            if (!summary.await(20, TimeUnit.SECONDS) || !process.waitFor(20, TimeUnit.SECONDS)) {
+                throw new AssertionError("chaos.cjs did not end after 'stop'");
+            }
+            pump.join(Duration.ofSeconds(5));
+        }
+
+        int exitCode() {
+            return process.exitValue();
+        }
+
+        Set<String> receivedIds() {
+            synchronized (received) {
+                Set<String> ids = new HashSet<>();
+                received.forEach(r -> ids.add(r[0]));
+                return ids;
+            }
+        }
+
+        List<String> receivedList() {
+            synchronized (received) {
+                return received.stream().map(r -> r[0]).toList();
+            }
+        }
+
+        List<String> receivedContents() {
+            synchronized (received) {
+                return received.stream().map(r -> r[1]).toList();
+            }
+        }
+
+        Set<String> attemptedContents() {
+            Set<String> all = new HashSet<>(acked.values());
+            all.addAll(failedSends.keySet());
+            return all;
+        }
+
+        String contentOf(String id) {
+            String content = acked.get(id);
+            if (content != null) {
+                return content;
+            }
+            synchronized (received) {
+                return received.stream().filter(r -> r[0].equals(id)).map(r -> r[1]).findFirst().orElse(id);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (process.isAlive()) {
+                process.destroyForcibly();
+            }
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+                pump.join(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
