@@ -55,7 +55,7 @@ final class Bootstrapper {
     }
     Collections.shuffle(peers, new java.util.Random(r.random.nextLong()));
     List<PeerState> asked = peers.subList(0, Math.min(3, peers.size()));
-    Map<PeerState, VectorReply> answers = new HashMap<>();
+    Map<PeerState, VectorReply> answers = new java.util.LinkedHashMap<>(); // reply order: deterministic replays
     int[] outstanding = {asked.size()};
     for (PeerState p : asked) {
       r.call(p, p.client.vector(), v -> {

@@ -17,6 +17,7 @@ final class PeerState {
   static final int BAN_SCORE = -100;
   static final int MAX_SCORE = 50;
   static final int OUTBOX_LIMIT = 20_000;
+  static final long MAX_BACKOFF_MS = 4_000;
 
   final PeerInfo info;
   final PeerClient client;
@@ -79,7 +80,8 @@ final class PeerState {
       consecutiveTimeouts++;
     }
     failures++;
-    backoffUntilMs = nowMs + Math.min(30_000L, 250L << Math.min(failures, 7));
+    // capped low: a peer that is back is found again within seconds even if it never calls us first
+    backoffUntilMs = nowMs + Math.min(MAX_BACKOFF_MS, 250L << Math.min(failures, 7));
     if (!outbox.isEmpty()) {
       outbox.clear();
       needsSync = true;

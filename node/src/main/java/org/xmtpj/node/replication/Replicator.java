@@ -209,6 +209,25 @@ public final class Replicator {
     }
   }
 
+  /**
+   * A peer called us (transport thread). If we had given up on it for a while, it is evidently back: end the
+   * backoff and sync with it now, instead of waiting for the backoff to expire (a healed partition).
+   */
+  void heardFrom(OriginKey peer) {
+    if (downPeers.remove(peer)) {
+      scheduler.execute(() -> {
+        PeerState p = peer(peer);
+        if (p != null && p.failures > 0) {
+          p.backoffUntilMs = 0;
+          antiEntropy.syncSoon(p);
+        }
+      });
+    }
+  }
+
+  /** Peers currently failing (written by the replication thread, read by transport threads). */
+  private final Set<OriginKey> downPeers = ConcurrentHashMap.newKeySet();
+
   // ---- receive pipeline
 
   /** A peer pushed events (transport thread). Refused when the queue is full; the peer's sync repairs it. */
@@ -545,6 +564,10 @@ public final class Replicator {
       }
       boolean timeout = cause.getMessage() != null && cause.getMessage().contains("DEADLINE");
       p.unavailable(clock.millis(), timeout);
+      OriginKey key = p.info.key();
+      if (key != null) {
+        downPeers.add(key);
+      }
       onFailure.accept(cause);
     }));
   }

@@ -112,6 +112,7 @@ final class ServingHandler implements ReplicationHandler {
     if (replicator.isBanned(from)) {
       throw new PeerException(PeerException.Kind.REFUSED, "peer is banned");
     }
+    replicator.heardFrom(from);
   }
 
   private static int bound(int requested, int max, String what) {
