@@ -32,6 +32,25 @@ class ReplicationSmokeTest {
         assertThat(first == null || first.equals(body)).as("identical query results on every node").isTrue();
         first = body;
       }
+      assertCursorFromOneNodeContinuesOnAnother(cluster, topic);
+    }
+  }
+
+  /** A page of 7 read on node 0; its cursor, used on node 1 and on node 2, gives what node 0 would give next. */
+  private static void assertCursorFromOneNodeContinuesOnAnother(ReplicatedCluster cluster, String topic)
+      throws Exception {
+    for (String direction : new String[] {"SORT_DIRECTION_ASCENDING", "SORT_DIRECTION_DESCENDING"}) {
+      String page = cluster.get(0).query(topic, 7, direction, null).body();
+      var parsed = org.xmtp.proto.message.api.v1.QueryResponse.newBuilder();
+      com.google.protobuf.util.JsonFormat.parser().ignoringUnknownFields().merge(page, parsed);
+      assertThat(parsed.getPagingInfo().hasCursor()).as("page of 7 carries a cursor: " + page).isTrue();
+      String cursor = com.google.protobuf.util.JsonFormat.printer().print(parsed.getPagingInfo().getCursor());
+      String nextOnA = cluster.get(0).query(topic, 7, direction, cursor).body();
+      for (int other = 1; other < 3; other++) {
+        assertThat(cluster.get(other).query(topic, 7, direction, cursor).body())
+            .as("node %d continues node 0's %s cursor", other, direction).isEqualTo(nextOnA);
+      }
+      assertThat(nextOnA).isNotEqualTo(page);
     }
   }
 }
