@@ -22,7 +22,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /** Builds the immutable {@link NodeConfig} from resolved settings; every bad value is named in the error. */
 final class ConfigLoader {
   static final Path DEFAULT_DATA_DIR = Path.of(".xmtpd");
-  private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h)?");
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)?");
 
   private ConfigLoader() {}
 
@@ -78,7 +78,8 @@ final class ConfigLoader {
         positive("replication.antiEntropyInterval", duration(s, "replication.antiEntropyInterval",
             d.antiEntropyInterval())),
         duration(s, "replication.pushLinger", d.pushLinger()),
-        positive("replication.callTimeout", duration(s, "replication.callTimeout", d.callTimeout())), d.limits());
+        positive("replication.callTimeout", duration(s, "replication.callTimeout", d.callTimeout())), d.limits(),
+        duration(s, "replication.retention", d.retention()));
   }
 
   private static Duration positive(String key, Duration d) {
@@ -135,7 +136,7 @@ final class ConfigLoader {
     return p;
   }
 
-  /** {@code 30s}, {@code 500ms}, {@code 2m}, {@code 1h}; a bare number is seconds. */
+  /** {@code 30s}, {@code 500ms}, {@code 2m}, {@code 1h}, {@code 30d}; a bare number is seconds. */
   static Duration duration(Map<String, String> s, String key, Duration def) {
     String v = s.get(key);
     if (v == null) {
@@ -143,13 +144,15 @@ final class ConfigLoader {
     }
     Matcher m = DURATION.matcher(v.trim());
     if (!m.matches()) {
-      throw new IllegalArgumentException(key + " must be a duration like 30s, 500ms, 2m or 1h, was '" + v + "'");
+      throw new IllegalArgumentException(key + " must be a duration like 30s, 500ms, 2m, 1h or 30d, was '" + v
+          + "'");
     }
     long n = Long.parseLong(m.group(1));
     return switch (m.group(2) == null ? "s" : m.group(2)) {
       case "ms" -> Duration.ofMillis(n);
       case "m" -> Duration.ofMinutes(n);
       case "h" -> Duration.ofHours(n);
+      case "d" -> Duration.ofDays(n);
       default -> Duration.ofSeconds(n);
     };
   }

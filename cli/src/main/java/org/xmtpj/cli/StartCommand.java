@@ -64,6 +64,10 @@ final class StartCommand implements Callable<Integer> {
   @Option(names = "--anti-entropy-interval", description = "mean time between anti-entropy rounds (default 30s)")
   String antiEntropyInterval;
 
+  @Option(names = "--retention", description = "prune events created longer ago than this, e.g. 30d (default 0:"
+      + " keep everything; a network parameter, the same on every node)")
+  String retention;
+
   @Option(names = "--set", description = "any setting as key=value, e.g. --set limits.maxPageSize=50")
   List<String> sets = List.of();
 
@@ -119,6 +123,7 @@ final class StartCommand implements Callable<Integer> {
     dedicated.put("replication.tls.key", tlsKey);
     dedicated.put("replication.tls.trust", tlsTrust);
     dedicated.put("replication.antiEntropyInterval", antiEntropyInterval);
+    dedicated.put("replication.retention", retention);
     dedicated.put("rateLimit.enabled", noRateLimit ? "false" : null);
     dedicated.forEach((k, v) -> {
       if (v != null) {

@@ -92,6 +92,21 @@ class ReplicationSettingsTest {
   }
 
   @Test
+  void shouldReadRetentionFromFlagYamlOrEnvironmentAndKeepEverythingByDefault() throws Exception {
+    assertThat(fromFlags().replication().retention()).isZero();
+    assertThat(fromFlags("--retention", "30d").replication().retention()).isEqualTo(Duration.ofDays(30));
+    Path yaml = Files.writeString(dir.resolve("r.yaml"), "replication:\n  retention: 12h\n");
+    Map<String, String> file = ConfigLoader.readYaml(yaml);
+    assertThat(ConfigLoader.build(Settings.resolve(file, Map.of(), Map.of())).replication().retention())
+        .isEqualTo(Duration.ofHours(12));
+    Map<String, String> env = Map.of("XMTPD_REPLICATION_RETENTION", "90m");
+    assertThat(ConfigLoader.build(Settings.resolve(file, env, Map.of())).replication().retention())
+        .isEqualTo(Duration.ofMinutes(90));
+    assertThatThrownBy(() -> fromFlags("--retention", "a week")).hasMessageContaining(
+        "replication.retention must be a duration like 30s, 500ms, 2m, 1h or 30d");
+  }
+
+  @Test
   void shouldPreferTheSystematicEnvironmentNameOverTheAlias() {
     Map<String, String> env = Map.of("XMTPD_PEERS", "alias:1", "XMTPD_REPLICATION_PEERS", "systematic:2");
     assertThat(ConfigLoader.build(Settings.resolve(Map.of(), env, Map.of())).replication().peers())

@@ -122,6 +122,7 @@ public record NodeConfig(Path dataDir, String host, int httpPort, int grpcPort, 
     return "{port=" + r.port() + " peers=" + r.peers().stream()
         .map(p -> (p.key() == null ? "" : p.key().hex() + "@") + p.address()).toList()
         + " tls=" + (r.tls() == null ? "off" : r.tls().certChain()) + " antiEntropy=" + r.antiEntropyInterval()
-        + " pushLinger=" + r.pushLinger() + " callTimeout=" + r.callTimeout() + " limits=" + r.limits() + "}";
+        + " pushLinger=" + r.pushLinger() + " callTimeout=" + r.callTimeout() + " limits=" + r.limits()
+        + " retention=" + (r.retention().isZero() ? "off" : r.retention()) + "}";
   }
 }

@@ -4,11 +4,16 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmtpj.crypto.Ed25519KeyPair;
 import org.xmtpj.crypto.auth.AuthTokenValidator;
+import org.xmtpj.dag.EventId;
 import org.xmtpj.dag.EventSigner;
+import org.xmtpj.dag.SignedEvent;
+import org.xmtpj.dag.TopicKey;
 import org.xmtpj.node.api.MessageApiCore;
 import org.xmtpj.node.grpc.GrpcApiServer;
 import org.xmtpj.node.http.HttpGateway;
@@ -20,6 +25,7 @@ import org.xmtpj.node.ingest.ReplicationListener;
 import org.xmtpj.node.ingest.WriterPolicy;
 import org.xmtpj.node.metrics.ReplicationPrometheus;
 import org.xmtpj.node.replication.ExecutorScheduler;
+import org.xmtpj.node.replication.LocalLog;
 import org.xmtpj.node.replication.Replicator;
 import org.xmtpj.node.replication.ReplicatorOptions;
 import org.xmtpj.node.replication.StaticMembership;
@@ -59,6 +65,7 @@ public final class XmtpNode implements AutoCloseable {
     this.originator = Originator.threaded(store, new EventSigner(key), hub, clock, metrics,
         WriterPolicy.of(config.maxBatchEnvelopes(), config.maxQueuedPublishes()),
         t -> replicator[0] == null ? 0 : replicator[0].mergeRank(t));
+    originator.setRetention(config.replication().retention());
     this.replication = config.replication().enabled() ? new Replication(config, key, self, clock, metrics) : null;
     replicator[0] = replication == null ? null : replication.replicator;
     Publisher publisher = replication == null ? originator
@@ -85,12 +92,32 @@ public final class XmtpNode implements AutoCloseable {
     Replication(NodeConfig config, Ed25519KeyPair key, OriginKey self, Clock clock, NodeMetrics metrics) {
       this.membership = new StaticMembership(self, config.replication().peers());
       this.connector = new GrpcPeerConnector(config.replication(), key, membership, clock);
-      this.replicator = new Replicator(self, originator::insertReplicated, store, membership, connector, scheduler,
-          clock, new java.security.SecureRandom(), config.replication(), ReplicatorOptions.DEFAULTS,
+      this.replicator = new Replicator(self, writerLog(), store, membership, connector, scheduler, clock,
+          new java.security.SecureRandom(), config.replication(), ReplicatorOptions.DEFAULTS,
           new ReplicationPrometheus(metrics.registry()));
       this.server = new ReplicationGrpcServer(new InetSocketAddress(config.host(), config.replication().port()),
           config.replication(), key, membership, replicator.handler(), clock);
       originator.setReplicationListener(this);
+    }
+
+    /** The writer as replication sees it: inserts, and the retention steps learned from peers. */
+    private LocalLog writerLog() {
+      return new LocalLog() {
+        @Override
+        public CompletableFuture<List<Boolean>> insert(List<SignedEvent> events) {
+          return originator.insertReplicated(events);
+        }
+
+        @Override
+        public CompletableFuture<Void> raiseFloor(OriginKey origin, long floor) {
+          return originator.raiseFloor(origin, floor);
+        }
+
+        @Override
+        public CompletableFuture<Integer> retireHeads(TopicKey topic, List<EventId> heads) {
+          return originator.retireHeads(topic, heads);
+        }
+      };
     }
 
     @Override
@@ -157,6 +184,11 @@ public final class XmtpNode implements AutoCloseable {
 
   public NodeConfig config() {
     return config;
+  }
+
+  /** The node's store, for tests in this package. */
+  EventStore store() {
+    return store;
   }
 
   /**

@@ -25,10 +25,14 @@ final class NodeFixture implements AutoCloseable {
   final Identity alice = Identity.random();
 
   NodeFixture(Path dir, java.util.function.UnaryOperator<NodeConfig> tweak) throws IOException {
+    this(dir, tweak, Clock.systemUTC());
+  }
+
+  NodeFixture(Path dir, java.util.function.UnaryOperator<NodeConfig> tweak, Clock clock) throws IOException {
     NodeConfig config = NodeConfig.defaults(dir).withPorts("127.0.0.1", 0, 0)
         .withRateLimit(new RateLimitConfig(false, 1, 1, 1, 1, 10));
     config = config.withReplication(config.replication().withPort(0));
-    node = new XmtpNode(tweak.apply(config), Clock.systemUTC()).start();
+    node = new XmtpNode(tweak.apply(config), clock).start();
   }
 
   NodeFixture(Path dir) throws IOException {
@@ -72,9 +76,15 @@ final class NodeFixture implements AutoCloseable {
         + (cursorJson == null ? "" : ",\"cursor\":" + cursorJson) + "}}");
   }
 
+  private boolean closed;
+
+  /** Idempotent: a cluster closes every node, including one a test stopped already. */
   @Override
-  public void close() {
-    node.close();
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      node.close();
+    }
   }
 
   /** A wallet plus an identity key, able to mint xmtp-js-style auth tokens. */

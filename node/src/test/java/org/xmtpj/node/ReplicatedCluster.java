@@ -5,17 +5,32 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.xmtpj.node.replication.PeerInfo;
 
-/** N real nodes in one JVM, full mesh over loopback gRPC, each with its own SQLite store. */
+/**
+ * N real nodes in one JVM, full mesh over loopback gRPC, each with its own SQLite store. A node can be stopped
+ * and restarted on its directory and port.
+ */
 final class ReplicatedCluster implements AutoCloseable {
   final List<NodeFixture> nodes = new ArrayList<>();
+  private final List<UnaryOperator<NodeConfig>> configs = new ArrayList<>();
+  private final List<Path> dirs = new ArrayList<>();
+  private final Clock clock;
 
   ReplicatedCluster(Path dir, int n, Duration antiEntropy) throws Exception {
+    this(dir, n, antiEntropy, Clock.systemUTC(), c -> c);
+  }
+
+  /** Every node runs on {@code clock}, with {@code tweak} applied on top of the cluster's configuration. */
+  ReplicatedCluster(Path dir, int n, Duration antiEntropy, Clock clock, UnaryOperator<NodeConfig> tweak)
+      throws Exception {
+    this.clock = clock;
     int[] ports = new int[n];
     String[] keys = new String[n];
     for (int i = 0; i < n; i++) {
@@ -33,8 +48,11 @@ final class ReplicatedCluster implements AutoCloseable {
           }
         }
         int port = ports[i];
-        nodes.add(new NodeFixture(dir.resolve("n" + i), c -> c.withReplication(c.replication().withPort(port)
-            .withPeers(peers).withAntiEntropyInterval(antiEntropy))));
+        UnaryOperator<NodeConfig> config = c -> tweak.apply(c.withReplication(c.replication().withPort(port)
+            .withPeers(peers).withAntiEntropyInterval(antiEntropy)));
+        configs.add(config);
+        dirs.add(dir.resolve("n" + i));
+        nodes.add(new NodeFixture(dirs.get(i), config, clock));
       }
     } catch (Exception e) {
       close();
@@ -44,6 +62,18 @@ final class ReplicatedCluster implements AutoCloseable {
 
   NodeFixture get(int i) {
     return nodes.get(i);
+  }
+
+  /** Stops node i (its slot stays, closed, until {@link #restart}). */
+  void stop(int i) {
+    nodes.get(i).close();
+  }
+
+  /** Starts node i again on its directory, port and configuration. */
+  NodeFixture restart(int i) throws Exception {
+    NodeFixture f = new NodeFixture(dirs.get(i), configs.get(i), clock);
+    nodes.set(i, f);
+    return f;
   }
 
   /** Publishes, retrying while the node is still in its first vector check with its peers (503). */

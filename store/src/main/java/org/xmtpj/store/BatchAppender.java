@@ -94,7 +94,7 @@ final class BatchAppender {
       visible.add(new StoredEnvelope(local, c.envelope()));
     }
     insertEvents(fresh, topics, origins, localSeqs);
-    List<Change> changes = TopicWriter.apply(writer, fresh, topics);
+    List<Change> changes = TopicWriter.apply(writer, fresh, topics, Links.record(writer, fresh));
     Map<OriginKey, Set<Long>> seqs = new HashMap<>();
     fresh.forEach(f -> seqs.computeIfAbsent(f.origin(), o -> new HashSet<>()).add(f.originSeq()));
     Map<OriginKey, OriginProgress> progress = vector.advance(writer, origins, seqs);
@@ -135,7 +135,7 @@ final class BatchAppender {
   private void insertEvents(List<FreshEvent> fresh, Map<TopicKey, TopicRow> topics, Map<OriginKey, Long> origins,
       Map<Long, Long> localSeqs) throws SQLException {
     try (PreparedStatement ps = writer.prepareStatement("INSERT INTO events (row_no, id, topic, origin, origin_seq,"
-        + " ts, digest, local_seq, hidden_until, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        + " ts, digest, local_seq, hidden_until, raw, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       for (FreshEvent f : fresh) {
         StoredEvent s = f.stored();
         ps.setLong(1, f.row());
@@ -148,6 +148,7 @@ final class BatchAppender {
         setNullableLong(ps, 8, localSeqs.get(f.row()));
         setNullableLong(ps, 9, s.hiddenUntilMs() > 0 ? s.hiddenUntilMs() : null);
         ps.setBytes(10, f.raw());
+        ps.setLong(11, s.event().event().createdAtMs());
         ps.addBatch();
       }
       ps.executeBatch();

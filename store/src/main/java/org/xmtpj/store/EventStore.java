@@ -12,8 +12,9 @@ import org.xmtpj.dag.TopicKey;
 
 /**
  * Durable storage of a node's replica: events of every origin, each topic's heads, the per-origin vector and the
- * client-visible view. One writer thread calls the mutating methods ({@link #append}, {@link #releaseDue}); any
- * thread may read. Every implementation passes the same conformance suite.
+ * client-visible view. One writer thread calls the mutating methods ({@link #append}, {@link #releaseDue},
+ * {@link #prune}, {@link #raiseFloor}, {@link #retireHeads}); any thread may read. Every implementation passes the
+ * same conformance suite.
  *
  * <p>Client visibility: an event is visible when it carries an envelope, is not hidden (future-dated), and is the
  * representative of its digest (XMTP stores an envelope once; among visible events with one digest the smallest
@@ -90,6 +91,41 @@ public interface EventStore extends AutoCloseable {
   Optional<byte[]> event(EventId id);
 
   StoreStats stats();
+
+  // ---- retention (docs/replication.md §6). Defaults only so that wrappers written before retention (test doubles)
+  // still compile; the relational store implements all of them.
+
+  /**
+   * One bounded pruning pass, in one durable transaction: deletes events created before {@code horizonMs},
+   * examining at most {@code maxEvents} of them (oldest first, resuming where the previous pass stopped), except
+   * heads, events that a stored event created at or after the horizon names as a parent, and events above their
+   * origin's contiguous prefix. Pruned events leave every read (queries, ranges, counts); heads and heads hashes
+   * are unchanged; each origin's floor rises to its largest pruned sequence.
+   */
+  default PruneResult prune(long horizonMs, int maxEvents) {
+    throw new UnsupportedOperationException("retention is not supported by " + getClass().getName());
+  }
+
+  /**
+   * A peer declared every sequence of {@code origin} up to {@code floor} that it did not send pruned: raises this
+   * replica's floor (durably) so that contiguous moves past those gaps. Returns the origin's progress after it.
+   */
+  default OriginProgress raiseFloor(OriginKey origin, long floor) {
+    throw new UnsupportedOperationException("retention is not supported by " + getClass().getName());
+  }
+
+  /** Every sequence ≤ the floor of this origin is stored here or was pruned; 0 if nothing was pruned. */
+  default long floor(OriginKey origin) {
+    return 0;
+  }
+
+  /**
+   * Stops these events being heads of the topic (durably, heads hash and fingerprint updated): their children
+   * were pruned before this replica saw them. Never removes the topic's last head; returns how many left.
+   */
+  default int retireHeads(TopicKey topic, Collection<EventId> ids) {
+    throw new UnsupportedOperationException("retention is not supported by " + getClass().getName());
+  }
 
   @Override
   void close();

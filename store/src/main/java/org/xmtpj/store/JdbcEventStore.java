@@ -21,7 +21,8 @@ import org.xmtpj.dag.TopicKey;
  *
  * <p>Open also completes what the V2 migration cannot compute in SQL for a database created under V1: topic
  * heads hashes (SHA-256, which SQLite lacks) and the origins' vector rows (a walk for the contiguous prefix).
- * Both are recomputed only where missing, so later opens cost nothing extra.
+ * Both are recomputed only where missing, so later opens cost nothing extra. Likewise for V3: the creation time
+ * and parent links of events stored before it ({@link Links#backfill}).
  */
 final class JdbcEventStore implements EventStore {
   private final Connection writer;
@@ -33,6 +34,8 @@ final class JdbcEventStore implements EventStore {
   private final ReplicaReader replicaReader;
   private final BatchAppender appender;
   private final HiddenReleaser releaser;
+  private final Pruner pruner;
+  private final HorizonWrites horizon;
 
   JdbcEventStore(SqlDialect dialect, Connection writer, DataSource readers, AutoCloseable resources) {
     this.writer = writer;
@@ -42,10 +45,13 @@ final class JdbcEventStore implements EventStore {
     this.replicaReader = new ReplicaReader(readers, registry);
     this.appender = new BatchAppender(writer, dialect, registry, counters, vector, fingerprints);
     this.releaser = new HiddenReleaser(writer, readers, counters);
+    this.pruner = new Pruner(writer, counters, vector);
+    this.horizon = new HorizonWrites(writer, dialect, registry, vector, fingerprints);
     try {
       counters.load(writer);
       vector.load(writer);
       fingerprints.load(writer);
+      Links.backfill(writer);
     } catch (SQLException e) {
       appender.rollbackQuietly(e);
       throw new StoreException("loading the store's state", e);
@@ -153,6 +159,26 @@ final class JdbcEventStore implements EventStore {
   @Override
   public Optional<byte[]> event(EventId id) {
     return replicaReader.event(id);
+  }
+
+  @Override
+  public PruneResult prune(long horizonMs, int maxEvents) {
+    return pruner.prune(horizonMs, maxEvents);
+  }
+
+  @Override
+  public OriginProgress raiseFloor(OriginKey origin, long floor) {
+    return horizon.raiseFloor(origin, floor);
+  }
+
+  @Override
+  public long floor(OriginKey origin) {
+    return vector.floor(origin);
+  }
+
+  @Override
+  public int retireHeads(TopicKey topic, Collection<EventId> ids) {
+    return horizon.retireHeads(topic, ids);
   }
 
   @Override

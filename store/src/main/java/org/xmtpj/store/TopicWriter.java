@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,16 +14,17 @@ import org.xmtpj.store.FingerprintTracker.Change;
 import org.xmtpj.store.Registry.TopicRow;
 
 /**
- * Per-topic state an append changes, inside the writer's transaction: heads (parents leave, the new event joins;
- * a new event has no children yet, except later events of the same batch), event counts and heads hashes.
+ * Per-topic state an append changes, inside the writer's transaction: heads (parents leave, the new event joins
+ * unless a stored event already names it as a parent: a later event of the same batch, or, below the retention
+ * horizon, a child inserted before it), event counts and heads hashes.
  */
 final class TopicWriter {
   private TopicWriter() {}
 
   /** Applies the batch; returns each touched topic's heads-hash change for the fingerprint (after the commit). */
-  static List<Change> apply(Connection w, List<FreshEvent> fresh, Map<TopicKey, TopicRow> topics)
-      throws SQLException {
-    updateHeads(w, fresh, topics);
+  static List<Change> apply(Connection w, List<FreshEvent> fresh, Map<TopicKey, TopicRow> topics,
+      Set<EventId> linked) throws SQLException {
+    updateHeads(w, fresh, topics, linked);
     Map<TopicKey, Long> counts = new LinkedHashMap<>();
     fresh.forEach(f -> counts.merge(f.topic(), 1L, Long::sum));
     List<Long> ids = counts.keySet().stream().map(k -> topics.get(k).id()).toList();
@@ -46,10 +46,9 @@ final class TopicWriter {
     return changes;
   }
 
-  private static void updateHeads(Connection w, List<FreshEvent> fresh, Map<TopicKey, TopicRow> topics)
-      throws SQLException {
-    Set<EventId> linked = new HashSet<>();
-    fresh.forEach(f -> linked.addAll(f.stored().event().event().parents()));
+  /** {@code linked}: the fresh events that a stored event names as a parent ({@link Links#record}). */
+  private static void updateHeads(Connection w, List<FreshEvent> fresh, Map<TopicKey, TopicRow> topics,
+      Set<EventId> linked) throws SQLException {
     try (PreparedStatement del = w.prepareStatement("DELETE FROM heads WHERE topic = ? AND id = ?");
         PreparedStatement ins = w.prepareStatement("INSERT INTO heads (topic, id) VALUES (?, ?)")) {
       for (FreshEvent f : fresh) {

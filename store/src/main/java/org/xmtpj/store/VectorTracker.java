@@ -19,10 +19,15 @@ import org.xmtpj.dag.OriginKey;
  * <p>Contiguity only moves when a batch stores {@code contiguous + 1}; it then walks the stored sequences above
  * it in the (origin, origin_seq) index until the first gap, so the work is proportional to the advance. An
  * equivocating second event at a counted sequence changes nothing (the walk reads distinct sequences).
+ *
+ * <p>Retention adds a floor per origin: every sequence ≤ floor is stored or was pruned (here, or at a peer that
+ * declared it). Pruning only removes sequences ≤ contiguous, so contiguous ≥ floor always and a walk never needs
+ * to step over pruned sequences; raising the floor (gaps a peer declared pruned) restarts the walk above it.
  */
 final class VectorTracker {
   private static final int WALK_PAGE = 1_000;
   private volatile Map<OriginKey, OriginProgress> snapshot = Map.of();
+  private volatile Map<OriginKey, Long> floors = Map.of();
 
   Map<OriginKey, OriginProgress> vector() {
     return snapshot;
@@ -30,6 +35,10 @@ final class VectorTracker {
 
   OriginProgress of(OriginKey origin) {
     return snapshot.getOrDefault(origin, new OriginProgress(0, 0));
+  }
+
+  long floor(OriginKey origin) {
+    return floors.getOrDefault(origin, 0L);
   }
 
   /**
@@ -53,15 +62,59 @@ final class VectorTracker {
       w.commit();
     }
     Map<OriginKey, OriginProgress> loaded = new HashMap<>();
-    try (PreparedStatement ps = w.prepareStatement("SELECT o.origin_key, p.contiguous, p.max_seen"
+    Map<OriginKey, Long> loadedFloors = new HashMap<>();
+    try (PreparedStatement ps = w.prepareStatement("SELECT o.origin_key, p.contiguous, p.max_seen, p.floor"
             + " FROM origin_progress p JOIN origins o ON o.id = p.origin WHERE p.max_seen > 0");
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         loaded.put(new OriginKey(rs.getBytes(1)), new OriginProgress(rs.getLong(2), rs.getLong(3)));
+        if (rs.getLong(4) > 0) {
+          loadedFloors.put(new OriginKey(rs.getBytes(1)), rs.getLong(4));
+        }
       }
     }
     w.commit();
     snapshot = Map.copyOf(loaded);
+    floors = Map.copyOf(loadedFloors);
+  }
+
+  /**
+   * Inside the writer's transaction: every sequence ≤ {@code floor} that is not stored here is gone for good.
+   * Returns the origin's new progress (contiguous walks on from the floor), or null if the floor does not rise.
+   */
+  OriginProgress raise(Connection w, long origin, OriginKey key, long floor) throws SQLException {
+    if (floor <= floor(key)) {
+      return null;
+    }
+    OriginProgress before = of(key);
+    long contiguous = walk(w, origin, Math.max(before.contiguous(), floor));
+    OriginProgress after = new OriginProgress(contiguous, Math.max(before.maxSeen(), contiguous));
+    upsert(w, origin, after);
+    recordFloors(w, Map.of(origin, floor));
+    return after;
+  }
+
+  /** Inside the writer's transaction: raises the floors of these origins (row id → floor) where they are lower. */
+  static void recordFloors(Connection w, Map<Long, Long> raised) throws SQLException {
+    try (PreparedStatement ps = w.prepareStatement(
+        "UPDATE origin_progress SET floor = ? WHERE origin = ? AND floor < ?")) {
+      for (Map.Entry<Long, Long> e : raised.entrySet()) {
+        ps.setLong(1, e.getValue());
+        ps.setLong(2, e.getKey());
+        ps.setLong(3, e.getValue());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  /** After the commit: the raised floors (a floor never falls). */
+  void publishFloors(Map<OriginKey, Long> raised) {
+    if (!raised.isEmpty()) {
+      Map<OriginKey, Long> next = new HashMap<>(floors);
+      raised.forEach((k, v) -> next.merge(k, v, Math::max));
+      floors = Map.copyOf(next);
+    }
   }
 
   /**

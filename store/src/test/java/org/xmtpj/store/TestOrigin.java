@@ -23,9 +23,16 @@ final class TestOrigin {
   private final EventSigner signer = new EventSigner(Ed25519KeyPair.generate(new SecureRandom()));
   private final Map<TopicKey, TopicHeads> heads;
   private long seq;
+  private long createdAtMs = 1_000;
 
   TestOrigin(Map<TopicKey, TopicHeads> heads) {
     this.heads = heads;
+  }
+
+  /** The created_at_ms of the events signed from now on (retention tests); 1,000 until changed. */
+  TestOrigin createdAt(long ms) {
+    createdAtMs = ms;
+    return this;
   }
 
   OriginKey key() {
@@ -56,7 +63,7 @@ final class TestOrigin {
   /** An event at an explicit sequence (a repeated sequence makes this origin equivocate). */
   StoredEvent at(long originSeq, String topic, long ts, String message, List<EventId> parents, long hiddenUntilMs) {
     ClientEnvelope env = new ClientEnvelope(topic, ts, message.getBytes(StandardCharsets.UTF_8));
-    SignedEvent signed = signer.sign(TopicKey.of(topic).bytes(), originSeq, 1_000, sorted(parents),
+    SignedEvent signed = signer.sign(TopicKey.of(topic).bytes(), originSeq, createdAtMs, sorted(parents),
         PayloadType.CLIENT_ENVELOPE, ClientEnvelopeCodec.encode(env));
     seq = Math.max(seq, originSeq);
     return new StoredEvent(signed, env, hiddenUntilMs);
@@ -64,7 +71,8 @@ final class TestOrigin {
 
   /** A merge event (no envelope) at the next sequence. */
   StoredEvent merge(TopicKey topic, List<EventId> parents) {
-    SignedEvent signed = signer.sign(topic.bytes(), ++seq, 1_000, sorted(parents), PayloadType.MERGE, new byte[0]);
+    SignedEvent signed = signer.sign(topic.bytes(), ++seq, createdAtMs, sorted(parents), PayloadType.MERGE,
+        new byte[0]);
     return new StoredEvent(signed, null, 0);
   }
 

@@ -58,6 +58,11 @@ final class BatchPreparer {
     return originSeq;
   }
 
+  /** Cached heads are reloaded from the store on next use (retention pruned events). */
+  void forgetHeads() {
+    heads.clear();
+  }
+
   /** Back to a state known to match the store; cached heads may name events that were never stored. */
   void rewind(long seq) {
     originSeq = seq;
@@ -86,6 +91,9 @@ final class BatchPreparer {
           rep.events().forEach(e -> replicated(e, storedIds, events));
         }
         case WriteRequest.Release rel -> { }
+        case WriteRequest.Prune pr -> { } // heads are never pruned: the cached heads stay right
+        case WriteRequest.RaiseFloor rf -> { }
+        case WriteRequest.RetireHeads rh -> heads.forget(rh.topic());
       }
       spans.add(new int[] {start, events.size() + toSign.size() - start});
     }

@@ -31,6 +31,12 @@ final class Committer {
   volatile int acceptedGeneration;
   /** Earliest hidden-until time the store holds; the preparer asks for a release once it has passed. */
   volatile long nextHiddenDue;
+  /** Retention in ms, 0 to keep everything (set at start). */
+  volatile long retentionMs;
+  /** When the preparer asks for the next pruning pass; 0 after a pass that stopped at its bound (a backlog). */
+  volatile long nextPruneMs;
+  /** A pass deleted events: the preparer reloads its cached heads from the store before the next batch. */
+  volatile boolean pruned;
 
   Committer(EventStore store, BatchPreparer preparer, CommitListener listener, IngestMetrics metrics, Clock clock) {
     this.store = store;
@@ -86,6 +92,43 @@ final class Committer {
     group.forEach(this::release);
     deliver(group, result, released);
     answer(group, result);
+    retention(group);
+  }
+
+  /** Retention requests, each its own transaction after the group's append; a failure fails only that request. */
+  private void retention(List<Prepared> group) {
+    for (Prepared p : group) {
+      for (WriteRequest r : p.requests()) {
+        try {
+          switch (r) {
+            case WriteRequest.Prune pr -> afterPrune(pr, store.prune(pr.horizonMs(), pr.maxEvents()));
+            case WriteRequest.RaiseFloor rf -> {
+              store.raiseFloor(rf.origin(), rf.floor());
+              rf.done().complete(null);
+            }
+            case WriteRequest.RetireHeads rh -> rh.done().complete(store.retireHeads(rh.topic(), rh.heads()));
+            default -> { }
+          }
+        } catch (RuntimeException e) {
+          LOG.warn("retention: {} failed", r.getClass().getSimpleName(), e);
+          r.done().completeExceptionally(e);
+        }
+      }
+    }
+  }
+
+  private void afterPrune(WriteRequest.Prune request, org.xmtpj.store.PruneResult result) {
+    if (result.more()) {
+      nextPruneMs = 0; // more old events wait: the next pass comes with the next housekeeping round
+    }
+    if (result.pruned() > 0) {
+      pruned = true;
+      LOG.debug("retention: pruned {} events created before {}", result.pruned(), request.horizonMs());
+    }
+    if (!result.visible().isEmpty()) {
+      listener.committed(result.visible()); // a duplicate took over a pruned representative's digest
+    }
+    request.done().complete(result);
   }
 
   private void deliver(List<Prepared> group, AppendResult result, List<StoredEnvelope> released) {
@@ -122,6 +165,9 @@ final class Committer {
               List.copyOf(result.inserted().subList(offset + span[0], offset + span[0] + span[1])));
           case WriteRequest.Merge m -> m.done().complete(null);
           case WriteRequest.Release rel -> rel.done().complete(null);
+          case WriteRequest.Prune pr -> { } // answered by retention(), after this
+          case WriteRequest.RaiseFloor rf -> { }
+          case WriteRequest.RetireHeads rh -> { }
         }
       }
       offset += p.events().size();

@@ -34,6 +34,11 @@ final class HeadsCache {
     });
   }
 
+  /** The store's heads of this topic are about to change outside an append (retention retires some). */
+  void forget(TopicKey topic) {
+    cache.remove(topic);
+  }
+
   /** After a failed append the cached heads may name events that were never stored. */
   void clear() {
     cache.clear();

@@ -1,6 +1,7 @@
 package org.xmtpj.node.ingest;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -12,7 +13,9 @@ import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmtpj.dag.ClientEnvelope;
+import org.xmtpj.dag.EventId;
 import org.xmtpj.dag.EventSigner;
+import org.xmtpj.dag.OriginKey;
 import org.xmtpj.dag.SignedEvent;
 import org.xmtpj.dag.TopicKey;
 import org.xmtpj.node.api.ApiException;
@@ -33,6 +36,8 @@ import org.xmtpj.store.EventStore;
  */
 public final class Originator implements Publisher, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Originator.class);
+  /** Events one pruning pass examines: bounds the time a pass holds the writer. */
+  static final int PRUNE_PASS_EVENTS = 1_000;
 
   private final WriterPolicy policy;
   private final Clock clock;
@@ -84,6 +89,29 @@ public final class Originator implements Publisher, AutoCloseable {
     committer.replication = listener;
   }
 
+  /**
+   * Events created longer than {@code retention} ago are pruned by the writer in bounded passes (zero, the
+   * default: keep everything). See docs/replication.md §6.
+   */
+  public void setRetention(Duration retention) {
+    committer.retentionMs = retention.toMillis();
+  }
+
+  /** Retention: every sequence of {@code origin} up to {@code floor} not stored here is gone for good. */
+  public CompletableFuture<Void> raiseFloor(OriginKey origin, long floor) {
+    WriteRequest.RaiseFloor request = new WriteRequest.RaiseFloor(origin, floor, new CompletableFuture<>());
+    submit(request, false);
+    return request.done();
+  }
+
+  /** Retention: these heads of the topic were superseded by events pruned before this node saw them. */
+  public CompletableFuture<Integer> retireHeads(TopicKey topic, List<EventId> heads) {
+    WriteRequest.RetireHeads request = new WriteRequest.RetireHeads(topic, List.copyOf(heads),
+        new CompletableFuture<>());
+    submit(request, false);
+    return request.done();
+  }
+
   @Override
   public CompletableFuture<Void> publish(List<ClientEnvelope> envelopes) {
     WriteRequest.Publish request = new WriteRequest.Publish(envelopes, new CompletableFuture<>(), System.nanoTime());
@@ -101,7 +129,10 @@ public final class Originator implements Publisher, AutoCloseable {
     return request.done();
   }
 
-  /** Inline mode: releases due hidden events and emits due merge events (the threaded writer does it itself). */
+  /**
+   * Inline mode: releases due hidden events, emits due merge events and prunes when due (the threaded writer
+   * does it itself).
+   */
   public void tick() {
     housekeeping().forEach(r -> runInline(List.of(r)));
   }
@@ -141,7 +172,18 @@ public final class Originator implements Publisher, AutoCloseable {
       out.add(new WriteRequest.Release(clock.millis(), new CompletableFuture<>()));
     }
     preparer.mergeCandidates().forEach(t -> out.add(new WriteRequest.Merge(t, new CompletableFuture<>())));
+    long retention = committer.retentionMs;
+    long now = clock.millis();
+    if (retention > 0 && committer.nextPruneMs <= now) {
+      committer.nextPruneMs = now + pruneInterval(retention);
+      out.add(new WriteRequest.Prune(now - retention, PRUNE_PASS_EVENTS, new CompletableFuture<>()));
+    }
     return out;
+  }
+
+  /** A hundredth of the retention, between 1 s and 1 min: the horizon moves little between passes. */
+  static long pruneInterval(long retentionMs) {
+    return Math.clamp(retentionMs / 100, 1_000L, 60_000L);
   }
 
   private void prepareLoop() {
@@ -186,6 +228,12 @@ public final class Originator implements Publisher, AutoCloseable {
     if (generation < committer.acceptedGeneration) {
       preparer.rewind(committer.rewindTo);
       generation = committer.acceptedGeneration;
+    }
+    if (committer.pruned) {
+      // the cache may hold a late parent as a head though a stored child names it (the store knows, not the
+      // cache); pruning may have deleted it since, and a new event must never link to a pruned event
+      committer.pruned = false;
+      preparer.forgetHeads();
     }
     long before = preparer.originSeq();
     try {

@@ -16,8 +16,8 @@ import org.xmtpj.store.TopicSummary;
 /**
  * Repair for lost pushes and dormant topics. Every interval (±30 % jitter) one peer is synced: vectors are
  * compared (one call whose size depends on the number of origins, not topics), the origins where the peer is
- * ahead are pulled by sequence range and those where we are ahead are pushed. When the vectors are equal but the
- * fingerprints differ, the bucket hashes locate the topics that differ and their heads are fetched with their
+ * ahead are pulled by sequence range and those where we are ahead are pushed. When no contiguous range differs but
+ * the fingerprints do, the bucket hashes locate the topics that differ and their heads are fetched with their
  * ancestors. Runs on the replication thread.
  */
 final class AntiEntropy {
@@ -67,17 +67,27 @@ final class AntiEntropy {
         work++;
       }
     }
+    long behind = 0;
+    for (var e : mine.entrySet()) {
+      behind += Math.max(0, e.getValue().contiguous() - contiguous(theirs.vector(), e.getKey()));
+    }
+    // a peer this far behind bootstraps by topic streams (causally closed); per-origin ranges pushed at it would
+    // arrive out of causal order across origins and fill its pending buffer with orphans
+    boolean pushRanges = behind < r.options.bootstrapThreshold();
     for (var e : mine.entrySet()) {
       long they = contiguous(theirs.vector(), e.getKey());
-      if (e.getValue().contiguous() > they) {
+      if (e.getValue().contiguous() > they && !pushRanges) {
+        work++;
+      } else if (e.getValue().contiguous() > they) {
         pushRange(p, e.getKey(), they + 1, e.getValue().contiguous());
         work++;
       }
     }
-    boolean sameVectors = mine.equals(theirs.vector());
     boolean sameContent = Arrays.equals(Fingerprints.total(r.store.fingerprintBuckets()), theirs.fingerprint());
     r.metrics.syncRound(work == 0 && sameContent);
-    if (work == 0 && sameVectors && !sameContent) {
+    // equal contiguous prefixes, different contents: equivocation, or events above a gap in an origin's sequence
+    // (their maximum seen differs, which no range pull covers): only reconciliation finds those
+    if (work == 0 && !sameContent) {
       reconcile(p);
       return;
     }
@@ -93,17 +103,22 @@ final class AntiEntropy {
   private void pull(PeerState p, OriginKey origin, long from, long to) {
     r.call(p, p.client.originRange(origin, from, r.config.limits().maxFetchEvents(),
         r.config.limits().maxReplyBytes()), reply -> {
+          if (reply.events().isEmpty() && r.retention.prunedRange(origin, from, reply)) {
+            return; // [retention] the peer pruned the rest of the range: not withholding
+          }
           if (reply.events().isEmpty()) {
-            p.consecutiveTimeouts++; // advertised but not served: asked last from now on
+            p.withheld++; // advertised but not served: after three in a row it is asked last
             r.metrics.rejected("withheld", 1);
             return;
           }
+          p.withheld = 0;
           long last = EventCodec.decode(reply.events().get(reply.events().size() - 1)).event().originSeq();
-          r.receive(p.key(), reply.events()).thenRun(() -> r.scheduler.execute(() -> {
-            if (last < to && r.running()) {
-              pull(p, origin, last + 1, to);
-            }
-          }));
+          r.receive(p.key(), reply.events()).thenRun(() -> r.scheduler.execute(() ->
+              r.retention.afterRangePage(origin, from, reply).whenComplete((ok, err) -> r.scheduler.execute(() -> {
+                if (last < to && r.running()) { // [retention] after the floor the page allows is durable
+                  pull(p, origin, last + 1, to);
+                }
+              }))));
         }, failure -> { });
   }
 
@@ -160,6 +175,9 @@ final class AntiEntropy {
     r.call(p, p.client.heads(List.copyOf(topics)), heads -> heads.forEach((topic, ids) -> {
       List<EventId> unknown = new ArrayList<>(ids);
       unknown.removeAll(r.store.existingIds(ids));
+      if (unknown.isEmpty()) {
+        r.retention.retireSuperseded(topic, ids); // [retention] our extra heads may have lost pruned children
+      }
       for (int i = 0; i < unknown.size(); i += r.config.limits().maxWant()) {
         List<EventId> want = unknown.subList(i, Math.min(unknown.size(), i + r.config.limits().maxWant()));
         AncestorsRequest req = new AncestorsRequest(topic, List.copyOf(want), r.myHeads(topic),

@@ -11,7 +11,9 @@ import org.xmtpj.dag.OriginKey;
  *
  * <p>Scoring: every rejected event, protocol violation or expired orphan costs points; useful answers earn a
  * little back. At {@link #BAN_SCORE} the peer is banned for {@code baseBan × 2^(bans so far)}: repeat offenders
- * stay out longer each time. Three timeouts in a row mark a peer slow (withholding): it is asked last.
+ * stay out longer each time. Three timeouts in a row, or three empty answers to ranges it advertised
+ * (withholding), mark a peer slow: it is asked last. Withholding is counted apart from timeouts because the
+ * empty answer itself is a successful call, and every successful call resets the timeout count.
  */
 final class PeerState {
   static final int BAN_SCORE = -100;
@@ -31,6 +33,8 @@ final class PeerState {
   int bans;
   long bannedUntilMs;
   int consecutiveTimeouts;
+  /** Empty answers in a row to ranges the peer's own vector advertised; a useful answer clears it. */
+  int withheld;
   long backoffUntilMs;
   int failures;
 
@@ -48,7 +52,7 @@ final class PeerState {
   }
 
   boolean slow() {
-    return consecutiveTimeouts >= 3;
+    return consecutiveTimeouts >= 3 || withheld >= 3;
   }
 
   boolean usable(long nowMs) {

@@ -15,9 +15,11 @@ import java.util.List;
  * @param pushLinger how long a push batch may wait to fill before it is sent
  * @param callTimeout deadline of one replication call
  * @param limits hard bounds on frames and requests
+ * @param retention events created longer ago than this are pruned, and gaps in the vector are accepted below it
+ *     (docs/replication.md §6); zero keeps everything. A network parameter: every node should use the same value
  */
 public record ReplicationConfig(int port, List<PeerInfo> peers, Tls tls, Duration antiEntropyInterval,
-    Duration pushLinger, Duration callTimeout, ReplicationLimits limits) {
+    Duration pushLinger, Duration callTimeout, ReplicationLimits limits, Duration retention) {
 
   public static final int DEFAULT_PORT = 5557;
 
@@ -39,11 +41,20 @@ public record ReplicationConfig(int port, List<PeerInfo> peers, Tls tls, Duratio
     if (pushLinger.isNegative() || callTimeout.isNegative() || callTimeout.isZero()) {
       throw new IllegalArgumentException("push linger must be ≥ 0 and call timeout positive");
     }
+    if (retention == null || retention.isNegative()) {
+      throw new IllegalArgumentException("retention must be ≥ 0 (0 keeps everything)");
+    }
+  }
+
+  /** Without retention (kept for callers written before it). */
+  public ReplicationConfig(int port, List<PeerInfo> peers, Tls tls, Duration antiEntropyInterval,
+      Duration pushLinger, Duration callTimeout, ReplicationLimits limits) {
+    this(port, peers, tls, antiEntropyInterval, pushLinger, callTimeout, limits, Duration.ZERO);
   }
 
   public static ReplicationConfig defaults() {
     return new ReplicationConfig(DEFAULT_PORT, List.of(), null, Duration.ofSeconds(30), Duration.ofMillis(2),
-        Duration.ofSeconds(10), ReplicationLimits.DEFAULTS);
+        Duration.ofSeconds(10), ReplicationLimits.DEFAULTS, Duration.ZERO);
   }
 
   public boolean enabled() {
@@ -51,18 +62,22 @@ public record ReplicationConfig(int port, List<PeerInfo> peers, Tls tls, Duratio
   }
 
   public ReplicationConfig withPort(int p) {
-    return new ReplicationConfig(p, peers, tls, antiEntropyInterval, pushLinger, callTimeout, limits);
+    return new ReplicationConfig(p, peers, tls, antiEntropyInterval, pushLinger, callTimeout, limits, retention);
   }
 
   public ReplicationConfig withPeers(List<PeerInfo> ps) {
-    return new ReplicationConfig(port, ps, tls, antiEntropyInterval, pushLinger, callTimeout, limits);
+    return new ReplicationConfig(port, ps, tls, antiEntropyInterval, pushLinger, callTimeout, limits, retention);
   }
 
   public ReplicationConfig withTls(Tls t) {
-    return new ReplicationConfig(port, peers, t, antiEntropyInterval, pushLinger, callTimeout, limits);
+    return new ReplicationConfig(port, peers, t, antiEntropyInterval, pushLinger, callTimeout, limits, retention);
   }
 
   public ReplicationConfig withAntiEntropyInterval(Duration d) {
-    return new ReplicationConfig(port, peers, tls, d, pushLinger, callTimeout, limits);
+    return new ReplicationConfig(port, peers, tls, d, pushLinger, callTimeout, limits, retention);
+  }
+
+  public ReplicationConfig withRetention(Duration r) {
+    return new ReplicationConfig(port, peers, tls, antiEntropyInterval, pushLinger, callTimeout, limits, r);
   }
 }

@@ -37,7 +37,7 @@ public final class Replicator {
   static final int INVALID_EVENT_PENALTY = 20;
 
   final OriginKey self;
-  private final LocalLog log;
+  final LocalLog log;
   final EventStore store;
   final Membership membership;
   private final PeerConnector connector;
@@ -57,6 +57,7 @@ public final class Replicator {
   private final AtomicInteger queuedReceive = new AtomicInteger();
   final AntiEntropy antiEntropy;
   final Bootstrapper bootstrap;
+  final RetentionRules retention = new RetentionRules(this);
   private final ServingHandler handler;
   private volatile boolean running;
 
@@ -287,6 +288,7 @@ public final class Replicator {
       }
     }
     store.existingIds(batch.keySet()).forEach(batch::remove);
+    batch.values().removeIf(retention::prunedHere); // [retention] pruned here: storing it again would revive it
     if (batch.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
@@ -331,7 +333,8 @@ public final class Replicator {
         return;
       }
     }
-    if (missing.isEmpty()) {
+    // [retention] below the horizon a missing parent may be pruned everywhere: it counts as present
+    if (missing.isEmpty() || retention.belowHorizon(e)) {
       ready.add(e);
       present.put(e.id(), topic);
     } else {
@@ -368,7 +371,9 @@ public final class Replicator {
       }
     }
     metrics.inserted(inserted.size());
-    relay(inserted, from);
+    if (bootstrap.done()) {
+      relay(inserted, from); // history streamed during bootstrap came from the peers: never echo it back
+    }
     Map<OriginKey, List<SignedEvent>> unblocked = new LinkedHashMap<>();
     for (SignedEvent e : events) {
       requested.remove(e.id());

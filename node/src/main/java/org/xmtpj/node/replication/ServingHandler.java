@@ -45,9 +45,11 @@ final class ServingHandler implements ReplicationHandler {
     check(fromSeq >= 1, "fromSeq must be ≥ 1");
     int n = bound(maxEvents, limits.maxFetchEvents(), "maxEvents");
     long b = Math.min(maxBytes, limits.maxReplyBytes());
+    // read before the page: a floor read after it could cover an event that arrived in between, unsent
+    long floor = store.floor(origin);
     List<byte[]> events = store.originRange(origin, fromSeq, n + 1, b);
     List<byte[]> page = events.size() > n ? events.subList(0, n) : events;
-    return EventsReply.of(page, events.size() > n || nearBound(sum(page), b));
+    return EventsReply.of(page, events.size() > n || nearBound(sum(page), b)).withFloor(floor);
   }
 
   @Override

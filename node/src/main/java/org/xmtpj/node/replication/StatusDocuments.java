@@ -19,7 +19,9 @@ public final class StatusDocuments {
     boolean first = true;
     for (Map.Entry<OriginKey, OriginProgress> e : store.vector().entrySet()) {
       sb.append(first ? "" : ",").append('"').append(e.getKey().hex()).append("\":{\"contiguous\":")
-          .append(e.getValue().contiguous()).append(",\"maxSeen\":").append(e.getValue().maxSeen()).append('}');
+          .append(e.getValue().contiguous()).append(",\"maxSeen\":").append(e.getValue().maxSeen());
+      long floor = store.floor(e.getKey());
+      sb.append(floor > 0 ? ",\"floor\":" + floor : "").append('}'); // retention: pruned up to here
       first = false;
     }
     sb.append("},\"fingerprint\":\"").append(HexFormat.of().formatHex(Fingerprints.total(store.fingerprintBuckets())))

@@ -91,14 +91,15 @@ final class ProtoCodec {
 
   static EventsResponse events(EventsReply r) {
     return EventsResponse.newBuilder().addAllEvents(rawBytes(r.events())).setNextRow(r.nextRow())
-        .setMore(r.more()).build();
+        .setMore(r.more()).setFloor(r.floor()).build();
   }
 
   static EventsReply events(EventsResponse r, int maxEvents) {
     check(r.getEventsCount() <= maxEvents, "answer has " + r.getEventsCount() + " events, " + maxEvents
         + " were asked for");
     check(r.getNextRow() >= 0, "next_row out of range");
-    return new EventsReply(raw(r.getEventsList()), r.getNextRow(), r.getMore());
+    check(r.getFloor() >= 0, "floor out of range");
+    return new EventsReply(raw(r.getEventsList()), r.getNextRow(), r.getMore(), r.getFloor());
   }
 
   // ---- ancestors

@@ -79,7 +79,7 @@ final class CannedHandler implements ReplicationHandler {
   @Override
   public EventsReply originRange(OriginKey from, OriginKey origin, long fromSeq, int maxEvents, long maxBytes) {
     record(from, "originRange", List.of(origin, fromSeq, maxEvents, maxBytes));
-    return events(Math.min(maxEvents, 2), 0);
+    return events(Math.min(maxEvents, 2), 0).withFloor(3); // a retention floor travels with origin ranges
   }
 
   @Override

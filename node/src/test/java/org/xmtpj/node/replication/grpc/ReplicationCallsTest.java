@@ -75,6 +75,7 @@ class ReplicationCallsTest {
     EventsReply range = await(c.originRange(CannedHandler.ORIGIN, 4, 2, 1000));
     assertThat(range.events()).extracting(String::new).containsExactly("event-0", "event-1");
     assertThat(range.more()).isTrue();
+    assertThat(range.floor()).isEqualTo(3);
     assertThat(handler.calls.peek().argument()).isEqualTo(List.of(CannedHandler.ORIGIN, 4L, 2, 1000L));
 
     var request = new AncestorsRequest(CannedHandler.TOPIC, ids(2), ids(1), Map.of(CannedHandler.ORIGIN, 9L), 5, 99);

@@ -37,7 +37,8 @@ final class TransportFixture implements AutoCloseable {
 
   static ReplicationConfig config(ReplicationLimits limits, Duration callTimeout) {
     ReplicationConfig d = ReplicationConfig.defaults();
-    return new ReplicationConfig(0, List.of(), null, d.antiEntropyInterval(), d.pushLinger(), callTimeout, limits);
+    return new ReplicationConfig(0, List.of(), null, d.antiEntropyInterval(), d.pushLinger(), callTimeout, limits,
+        d.retention());
   }
 
   static ReplicationConfig config() {
