@@ -23,6 +23,7 @@ import org.xmtpj.store.TopicSummary;
 final class AntiEntropy {
   private static final int MAX_BUCKETS_PER_ROUND = 16;
   private final Replicator r;
+  private final java.util.Set<OriginKey> pulling = new java.util.HashSet<>();
   private int next;
 
   AntiEntropy(Replicator r) {
@@ -50,8 +51,8 @@ final class AntiEntropy {
   }
 
   void sync(PeerState p) {
-    if (p.syncing) {
-      return;
+    if (p.syncing || !r.bootstrap.done()) {
+      return; // while bootstrapping, topic streams copy history in causal order; range pulls would duplicate it
     }
     p.syncing = true;
     r.call(p, p.client.vector(), theirs -> compare(p, theirs), failure -> p.syncing = false);
@@ -63,7 +64,9 @@ final class AntiEntropy {
     for (var e : theirs.vector().entrySet()) {
       long have = contiguous(mine, e.getKey());
       if (e.getValue().contiguous() > have && r.membership.isAuthorizedOrigin(e.getKey())) {
-        pull(p, e.getKey(), have + 1, e.getValue().contiguous());
+        if (pulling.add(e.getKey())) { // one pull chain per origin at a time, whichever peer serves it
+          pull(p, e.getKey(), have + 1, e.getValue().contiguous());
+        }
         work++;
       }
     }
@@ -103,6 +106,9 @@ final class AntiEntropy {
   private void pull(PeerState p, OriginKey origin, long from, long to) {
     r.call(p, p.client.originRange(origin, from, r.config.limits().maxFetchEvents(),
         r.config.limits().maxReplyBytes()), reply -> {
+          if (reply.events().isEmpty()) {
+            pulling.remove(origin);
+          }
           if (reply.events().isEmpty() && r.retention.prunedRange(origin, from, reply)) {
             return; // [retention] the peer pruned the rest of the range: not withholding
           }
@@ -117,9 +123,11 @@ final class AntiEntropy {
               r.retention.afterRangePage(origin, from, reply).whenComplete((ok, err) -> r.scheduler.execute(() -> {
                 if (last < to && r.running()) { // [retention] after the floor the page allows is durable
                   pull(p, origin, last + 1, to);
+                } else {
+                  pulling.remove(origin);
                 }
               }))));
-        }, failure -> { });
+        }, failure -> pulling.remove(origin));
   }
 
   /** Pushes one origin's range we hold and the peer lacks, in bounded pages, one page in flight at a time. */

@@ -81,8 +81,8 @@ final class Bootstrapper {
       behind += Math.max(0, e.getValue() - (have == null ? 0 : have.contiguous()));
     }
     if (answers.isEmpty() || behind < r.options.bootstrapThreshold()) {
-      answers.keySet().forEach(r.antiEntropy::sync);
       finish();
+      answers.keySet().forEach(r.antiEntropy::sync);
       return;
     }
     LOG.info("bootstrap: {} events behind {} peers; streaming topics", behind, answers.size());
@@ -189,9 +189,9 @@ final class Bootstrapper {
     long ms = Math.max(1, r.clock.millis() - startedMs);
     LOG.info("bootstrap: streamed {} events in {} ms ({} events/s); syncing by vector", streamed, ms,
         streamed * 1000 / ms);
-    r.usablePeers().forEach(r.antiEntropy::sync);
     notCaughtUp.clear();
     finish();
+    r.usablePeers().forEach(r.antiEntropy::sync);
   }
 
   private void finish() {

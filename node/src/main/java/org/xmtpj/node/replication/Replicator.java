@@ -349,8 +349,11 @@ public final class Replicator {
     ready.forEach(e -> inFlight.put(e.id(), new TopicKey(e.event().topicId())));
     CompletableFuture<Void> done = new CompletableFuture<>();
     log.insert(ready).whenComplete((flags, err) -> scheduler.execute(() -> {
-      committed(from, ready, flags, err);
-      done.complete(null);
+      try {
+        committed(from, ready, flags, err);
+      } finally {
+        done.complete(null); // bootstrap streams wait on it: never leave it pending
+      }
     }));
     return done;
   }
