@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the load generator against a fresh xmtpd node process:  bench/run.sh <scenario> [options]
-# (bench/run.sh --help lists scenarios and options). Builds the bench module, and the modules it needs if they are
-# not installed yet, when the jar is missing or older than the sources.
+# (bench/run.sh --help lists scenarios and options). The replication scenarios (propagation, bootstrap,
+# antientropy-bytes; `replication` = all three) start several peered node processes instead. Builds the bench
+# module, and the modules it needs if they are not installed yet, when the jar is missing or older than the sources.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=../bin/lib.sh

@@ -41,6 +41,12 @@ final class BenchNode implements AutoCloseable {
       dataDir = dataDir.toAbsolutePath();
       keepData = true;
     }
+    return startAt(dataDir, nodeArgs, keepData);
+  }
+
+  /** A node on {@code dataDir} (created if missing), deleted on close unless {@code keepData}. */
+  static BenchNode startAt(Path dataDir, List<String> nodeArgs, boolean keepData) {
+    dataDir = dataDir.toAbsolutePath();
     List<String> args = new ArrayList<>(List.of("--no-rate-limit"));
     args.addAll(nodeArgs);
     long t0 = System.nanoTime();
@@ -66,6 +72,16 @@ final class BenchNode implements AutoCloseable {
     return dataDir;
   }
 
+  Path logFile() {
+    return process.logFile();
+  }
+
+  /** {@code GET /debug/replication}, parsed; null if it cannot be read. */
+  ReplicationStatus replication() {
+    String body = get("/debug/replication");
+    return body.isEmpty() ? null : ReplicationStatus.parse(body);
+  }
+
   /** CPU time (user + system) the node process has used so far, in nanoseconds; -1 if unknown. */
   long cpuNanos() {
     return ProcessHandle.of(process.pid()).flatMap(h -> h.info().totalCpuDuration())
@@ -89,8 +105,12 @@ final class BenchNode implements AutoCloseable {
 
   /** The Prometheus text of {@code GET /metrics}, or "" if it cannot be read. */
   String metrics() {
+    return get("/metrics");
+  }
+
+  private String get(String path) {
     try {
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(httpUrl() + "/metrics"))
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(httpUrl() + path))
           .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
       return r.statusCode() == 200 ? r.body() : "";
     } catch (IOException e) {

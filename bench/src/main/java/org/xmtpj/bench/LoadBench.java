@@ -14,11 +14,14 @@ import java.util.List;
  *
  * <pre>
  * LoadBench publish-grpc | publish-http | query | delivery | delivery-grpc | delivery-http | all  [options]
+ * LoadBench propagation | bootstrap | antientropy-bytes | replication  [options]     (several peered nodes)
  * </pre>
  */
 public final class LoadBench {
   private static final List<String> SCENARIOS =
-      List.of("publish-grpc", "publish-http", "query", "delivery", "delivery-grpc", "delivery-http", "all");
+      List.of("publish-grpc", "publish-http", "query", "delivery", "delivery-grpc", "delivery-http", "all",
+          "propagation", "bootstrap", "antientropy-bytes", "replication");
+  private static final List<String> REPLICATION = List.of("propagation", "bootstrap", "antientropy-bytes");
 
   private LoadBench() {}
 
@@ -42,9 +45,11 @@ public final class LoadBench {
     Path runs = o.path("runs-dir", target.resolve("runs"));
     boolean profile = o.flag("profile");
     boolean keep = o.flag("keep-data");
-    List<String> scenarios = scenario.equals("all")
-        ? List.of("publish-grpc", "publish-http", "query", "delivery")
-        : List.of(scenario);
+    List<String> scenarios = switch (scenario) {
+      case "all" -> List.of("publish-grpc", "publish-http", "query", "delivery");
+      case "replication" -> REPLICATION;
+      default -> List.of(scenario);
+    };
     int failures = 0;
     for (String sc : scenarios) {
       try {
@@ -66,6 +71,25 @@ public final class LoadBench {
       throws Exception {
     String when = ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z"));
     List<String> nodeArgs = o.nodeArgs();
+    if (REPLICATION.contains(scenario)) {
+      awaitQuietMachine(o.doubleValue("max-load", 3.0), o.intValue("max-load-wait", 600));
+      Section s = header(scenario, when, nodeArgs);
+      s.parameter("command", command(scenario));
+      Path datasets = o.path("datasets-dir", targetDir().resolve("datasets"));
+      try (Cluster cluster = Cluster.create(runs, scenario, keep)) {
+        s.parameter("run directory", cluster.root() + (keep ? "" : " (data deleted afterwards, logs kept)"));
+        switch (scenario) {
+          case "propagation" -> Propagation.run(o, cluster, s, profile);
+          case "bootstrap" -> Bootstrap.run(o, cluster, datasets, s, profile);
+          case "antientropy-bytes" -> AntiEntropyBytes.run(o, cluster, datasets, s);
+          default -> throw new IllegalArgumentException(scenario);
+        }
+      } finally {
+        s.result("load average at the end", Window.loadAverage());
+        s.appendTo(report); // also when the run failed: the section then says how far it got
+      }
+      return;
+    }
     Path dataDir = o.path("data-dir", null);
     try (BenchNode node = BenchNode.start(runs, dataDir, scenario, nodeArgs, keep)) {
       if (scenario.startsWith("delivery")) {
@@ -91,6 +115,34 @@ public final class LoadBench {
       }
       s.appendTo(report);
     }
+  }
+
+  /**
+   * The machine is shared (2 cores): waits, up to {@code maxWaitSeconds}, until the 1-minute load average is below
+   * {@code maxLoad}, so that a run does not start in the middle of somebody else's build or test.
+   */
+  private static void awaitQuietMachine(double maxLoad, int maxWaitSeconds) throws InterruptedException {
+    long deadline = System.nanoTime() + maxWaitSeconds * 1_000_000_000L;
+    while (true) {
+      double load = Double.parseDouble(Window.loadAverage().split(" ")[0]);
+      if (load < maxLoad || maxLoad <= 0) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        System.out.printf("load average still %.2f after %d s: starting anyway%n", load, maxWaitSeconds);
+        return;
+      }
+      System.out.printf("load average %.2f ≥ %.1f: waiting 30 s for a quieter machine%n", load, maxLoad);
+      Thread.sleep(30_000);
+    }
+  }
+
+  /** The command line this JVM was started for, as bench/run.sh takes it. */
+  private static String command(String scenario) {
+    String args = System.getProperty("sun.java.command", "");
+    int at = args.indexOf(LoadBench.class.getName());
+    String rest = at < 0 ? scenario : args.substring(at + LoadBench.class.getName().length()).strip();
+    return "bench/run.sh " + rest;
   }
 
   private static Profiler profiler(BenchNode node, String scenario, boolean enabled) {
@@ -162,6 +214,19 @@ public final class LoadBench {
                      --queries N (5000) --warmup-queries N (1000) --page N (100)
                      --no-preload (query what --data-dir already holds, e.g. from an earlier --data-dir run)
           delivery:  --rate N per s (1000) --subscribers N (4) --delivery-topics N (100)
+          replication scenarios (real node processes peered over their replication ports; `replication` runs
+          all three; datasets are generated once with the store API and cached in --datasets-dir
+          (bench/target/datasets); each waits up to --max-load-wait S (600) for a 1-min load average below
+          --max-load L (3; 0 = do not wait)):
+          propagation:       3 nodes, full mesh; publish on node 1, a Subscribe stream on every node
+                             --rate N (1000) --topics N (1000) --size B (1024) --warmup S (20) --duration S (20)
+                             --straggle S (30) --anti-entropy-interval D (node default) --profile (nodes 1, 2)
+          bootstrap:         nodes 1-3 hold a generated dataset, node 4 starts empty and catches up
+                             --events N (1000000) --topics N (1000) --size B (1024) --timeout S (900)
+                             --poll-ms N (500) --profile (node 4)
+          antientropy-bytes: 2 in-sync nodes through counting proxies, bytes per anti-entropy round
+                             --ae-topics N,N (10,100000; 1 event per topic) --size B (256)
+                             --anti-entropy-interval D (1s) --warmup S (5) --duration S (20)
         """);
   }
 }

@@ -13,6 +13,8 @@ final class Window {
   private final BenchNode node;
   private final long startNanos;
   private final String loadBefore;
+  private final long[] pressureBefore;
+  private long[] pressureAfter;
   private final long nodeCpuBefore;
   private final long benchCpuBefore;
   private final String metricsBefore;
@@ -35,6 +37,7 @@ final class Window {
     this.tasksBefore = TaskCpu.snapshot(node.pid());
     this.benchCpuBefore = benchCpuNanos();
     this.loadBefore = loadAverage();
+    this.pressureBefore = pressure();
     this.metricsBefore = node.metrics();
     this.preparer = ThreadWatch.of(node.pid(), "originator");
     this.committer = ThreadWatch.of(node.pid(), "committer");
@@ -56,6 +59,7 @@ final class Window {
     tasksAfter = TaskCpu.snapshot(node.pid());
     benchCpuAfter = benchCpuNanos();
     loadAfter = loadAverage();
+    pressureAfter = pressure();
     metricsAfter = node.metrics();
     return this;
   }
@@ -70,27 +74,57 @@ final class Window {
 
   /** Adds load, CPU and commit figures to the section. */
   void report(Section s) {
-    s.result("load average (1/5/15 min) before → after", loadBefore + " → " + loadAfter);
+    report(s, "");
+  }
+
+  /** As {@link #report(Section)}, every result name starting with {@code prefix} (e.g. "node 2: "). */
+  void report(Section s, String prefix) {
+    s.result(prefix + "load average (1/5/15 min) before → after", loadBefore + " → " + loadAfter);
+    if (pressureBefore != null && pressureAfter != null) {
+      double us = (endNanos - startNanos) / 1e3;
+      s.result(prefix + "machine pressure (PSI, share of the window)", String.format("some task waiting for a "
+              + "CPU %.0f %%, for I/O %.0f %% (all tasks stalled on I/O %.0f %%)",
+          100 * (pressureAfter[0] - pressureBefore[0]) / us, 100 * (pressureAfter[1] - pressureBefore[1]) / us,
+          100 * (pressureAfter[2] - pressureBefore[2]) / us));
+    }
     double wall = endNanos - startNanos;
-    s.result("CPU used (cores of 2): node / load generator", String.format("%.2f / %.2f",
+    s.result(prefix + "CPU used (cores of 2): node / load generator", String.format("%.2f / %.2f",
         (nodeCpuAfter - nodeCpuBefore) / wall, (benchCpuAfter - benchCpuBefore) / wall));
-    s.result("node CPU by thread group (cores)", tasksAfter.busiestSince(tasksBefore, seconds(), 7));
-    s.result("node writer thread \"originator\" time", preparerTime);
+    s.result(prefix + "node CPU by thread group (cores)", tasksAfter.busiestSince(tasksBefore, seconds(), 7));
+    s.result(prefix + "node writer thread \"originator\" time", preparerTime);
     if (committerTime != null) {
-      s.result("node writer thread \"committer\" time", committerTime);
+      s.result(prefix + "node writer thread \"committer\" time", committerTime);
     }
     double commits = delta("xmtpd_store_commits_total");
     double events = delta("xmtpd_store_events_written_total");
     double commitSum = delta("xmtpd_store_commit_seconds_sum");
     double commitCount = delta("xmtpd_store_commit_seconds_count");
     if (commits > 0) {
-      s.result("node group commits", String.format("%,.0f commits/s, %.1f events per commit, mean commit %.2f ms",
+      s.result(prefix + "node group commits", String.format("%,.0f commits/s, %.1f events per commit, mean commit %.2f ms",
           commits / seconds(), events / commits, commitCount > 0 ? 1000 * commitSum / commitCount : Double.NaN));
     }
   }
 
   private double delta(String name) {
     return BenchNode.metric(metricsAfter, name) - BenchNode.metric(metricsBefore, name);
+  }
+
+  /** Linux pressure stall totals in µs: {cpu some, io some, io full}; null without PSI. */
+  static long[] pressure() {
+    try {
+      return new long[] {psiTotal("cpu", "some"), psiTotal("io", "some"), psiTotal("io", "full")};
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static long psiTotal(String resource, String kind) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/pressure", resource))) {
+      if (line.startsWith(kind + " ")) {
+        return Long.parseLong(line.substring(line.indexOf("total=") + 6).trim());
+      }
+    }
+    throw new IOException("no " + kind + " line in /proc/pressure/" + resource);
   }
 
   static String loadAverage() {
