@@ -77,13 +77,14 @@ final class BatchPreparer {
     List<StoredEvent> events = new ArrayList<>();
     List<int[]> spans = new ArrayList<>();
     List<StoredEnvelope> relayed = new ArrayList<>();
+    List<Digest> digests = new ArrayList<>();
     List<EventSigner.Pending> toSign = new ArrayList<>();
     List<ClientEnvelope> toSignEnvelopes = new ArrayList<>();
     List<SignedEvent> originated = new ArrayList<>();
     for (WriteRequest r : batch) {
       int start = events.size() + toSign.size();
       switch (r) {
-        case WriteRequest.Publish p -> publish(p, known, relayed, toSign, toSignEnvelopes);
+        case WriteRequest.Publish p -> publish(p, known, relayed, digests, toSign, toSignEnvelopes);
         case WriteRequest.Merge m -> merge(m.topic(), toSign, toSignEnvelopes);
         case WriteRequest.Replicated rep -> {
           originated.addAll(signPending(toSign, toSignEnvelopes, events));
@@ -98,10 +99,10 @@ final class BatchPreparer {
       spans.add(new int[] {start, events.size() + toSign.size() - start});
     }
     originated.addAll(signPending(toSign, toSignEnvelopes, events));
-    return new Prepared(batch, events, spans, relayed, originated, before, generation);
+    return new Prepared(batch, events, spans, relayed, originated, digests, before, generation);
   }
 
-  private void publish(WriteRequest.Publish p, Set<Digest> known, List<StoredEnvelope> relayed,
+  private void publish(WriteRequest.Publish p, Set<Digest> known, List<StoredEnvelope> relayed, List<Digest> digests,
       List<EventSigner.Pending> toSign, List<ClientEnvelope> envelopes) {
     for (ClientEnvelope env : p.envelopes()) {
       Digest digest = new Digest(env.digest());
@@ -110,6 +111,7 @@ final class BatchPreparer {
         continue;
       }
       inFlightDigests.add(digest);
+      digests.add(digest);
       TopicHeads topicHeads = heads.get(TopicKey.of(env.contentTopic()));
       long now = clock.millis();
       EventSigner.Pending pending = signer.prepare(org.xmtpj.dag.TopicIds.of(env.contentTopic()), ++originSeq, now,

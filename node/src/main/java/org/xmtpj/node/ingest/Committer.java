@@ -186,12 +186,7 @@ final class Committer {
   /** Replicated events never entered the in-flight digests: only this node's publishes did. */
   private void release(Prepared p) {
     p.events().forEach(e -> preparer.inFlightIds.remove(e.event().id()));
-    p.originated().forEach(e -> {
-      if (e.event().payloadType() == org.xmtpj.dag.PayloadType.CLIENT_ENVELOPE) {
-        preparer.inFlightDigests.remove(new org.xmtpj.store.Digest(
-            org.xmtpj.dag.ClientEnvelopeCodec.decode(e.event().payload()).digest()));
-      }
-    });
+    p.digests().forEach(preparer.inFlightDigests::remove);
   }
 
   static void fail(List<WriteRequest> requests, Exception cause) {

@@ -242,7 +242,7 @@ public final class Originator implements Publisher, AutoCloseable {
       LOG.error("preparing a batch of {} write requests failed", batch.size(), e);
       preparer.rewind(before);
       Committer.fail(batch, e);
-      return new Prepared(batch, List.of(), List.of(), List.of(), List.of(), -1, generation);
+      return new Prepared(batch, List.of(), List.of(), List.of(), List.of(), List.of(), -1, generation);
     }
   }
 

@@ -51,11 +51,12 @@ public final class Replicator {
   final PendingBuffer pending;
   final Map<String, PeerState> peers = new LinkedHashMap<>();
   private final Map<OriginKey, PeerState> byKey = new HashMap<>();
-  private final Map<EventId, TopicKey> inFlight = new HashMap<>();
-  private final Map<EventId, Integer> requested = new HashMap<>();
+  final Map<EventId, TopicKey> inFlight = new HashMap<>();
   private final Map<OriginKey, Long> bannedUntil = new ConcurrentHashMap<>();
   private final AtomicInteger queuedReceive = new AtomicInteger();
   final AntiEntropy antiEntropy;
+  private final AncestorFetcher fetcher = new AncestorFetcher(this);
+  private final Pusher pusher = new Pusher(this);
   final Bootstrapper bootstrap;
   final RetentionRules retention = new RetentionRules(this);
   private final ServingHandler handler;
@@ -184,7 +185,7 @@ public final class Replicator {
     return p;
   }
 
-  private static OriginKey safeKey(PeerState p) {
+  static OriginKey safeKey(PeerState p) {
     try {
       return p.key();
     } catch (RuntimeException e) {
@@ -246,7 +247,7 @@ public final class Replicator {
   /** This node's writer committed events it originated (committer thread): push them to every peer. */
   public void onOriginated(List<SignedEvent> events) {
     List<byte[]> raws = events.stream().map(SignedEvent::encoded).toList();
-    scheduler.execute(() -> relay(raws, null));
+    scheduler.execute(() -> pusher.relay(raws, null));
   }
 
   /** Validates untrusted bytes and ingests what passes; returns when the valid ready part is durable. */
@@ -315,7 +316,7 @@ public final class Replicator {
       Map<EventId, TopicKey> wanted = new LinkedHashMap<>();
       blocked.forEach((id, missing) -> missing.forEach(m -> wanted.putIfAbsent(m,
           new TopicKey(batch.get(id).event().topicId()))));
-      fetch(from, wanted);
+      fetcher.fetch(from, wanted);
     }
     return submit(from, ready);
   }
@@ -375,11 +376,11 @@ public final class Replicator {
     }
     metrics.inserted(inserted.size());
     if (bootstrap.done()) {
-      relay(inserted, from); // history streamed during bootstrap came from the peers: never echo it back
+      pusher.relay(inserted, from); // history streamed during bootstrap came from the peers: never echo it back
     }
     Map<OriginKey, List<SignedEvent>> unblocked = new LinkedHashMap<>();
     for (SignedEvent e : events) {
-      requested.remove(e.id());
+      fetcher.arrived(e.id());
       for (PendingBuffer.Entry w : pending.resolve(e.id())) {
         unblocked.computeIfAbsent(w.from(), k -> new ArrayList<>()).add(w.event());
       }
@@ -405,66 +406,6 @@ public final class Replicator {
 
   static final long DELAY_SLO_MS = 5_000;
   private long lastSloWarning;
-
-  // ---- ancestor fetches
-
-  /** Asks for the ancestors of every missing parent of the pending buffer not asked for yet. */
-  void fetchMissing(OriginKey preferred) {
-    Map<EventId, TopicKey> wanted = new LinkedHashMap<>();
-    pending.missingParents().forEach((id, entry) -> wanted.put(id, new TopicKey(entry.event().event().topicId())));
-    fetch(preferred, wanted);
-  }
-
-  /** Asks for the ancestors of these missing parents (not asked for yet): the sender first, then others. */
-  private void fetch(OriginKey preferred, Map<EventId, TopicKey> wanted) {
-    Map<TopicKey, List<EventId>> byTopic = new LinkedHashMap<>();
-    wanted.forEach((id, topic) -> {
-      if (!requested.containsKey(id) && !pending.contains(id) && !inFlight.containsKey(id)) {
-        byTopic.computeIfAbsent(topic, k -> new ArrayList<>()).add(id);
-      }
-    });
-    byTopic.forEach((topic, ids) -> {
-      for (int i = 0; i < ids.size(); i += config.limits().maxWant()) {
-        List<EventId> want = ids.subList(i, Math.min(ids.size(), i + config.limits().maxWant()));
-        want.forEach(id -> requested.put(id, 0));
-        askAncestors(topic, List.copyOf(want), choosePeer(preferred, Set.of()), new HashSet<>());
-      }
-    });
-  }
-
-  private void askAncestors(TopicKey topic, List<EventId> want, PeerState peer, Set<String> tried) {
-    if (peer == null) {
-      want.forEach(requested::remove); // nobody to ask now; the next sync round or push retries
-      return;
-    }
-    tried.add(peer.info.address());
-    AncestorsRequest request = new AncestorsRequest(topic, want, myHeads(topic), contiguousVector(),
-        config.limits().maxFetchEvents(), config.limits().maxReplyBytes());
-    call(peer, peer.client.ancestors(request), reply -> {
-      receive(peer.key(), reply.events());
-      List<EventId> still = want.stream().filter(id -> !inFlight.containsKey(id) && !isStored(id)).toList();
-      if (!still.isEmpty() && reply.events().isEmpty()) {
-        retryAncestors(topic, still, tried, peer);
-      } else {
-        want.forEach(requested::remove);
-        if (reply.more()) {
-          fetchMissing(peer.key());
-        }
-      }
-    }, failure -> retryAncestors(topic, want, tried, peer));
-  }
-
-  private void retryAncestors(TopicKey topic, List<EventId> want, Set<String> tried, PeerState last) {
-    if (tried.size() >= 3) {
-      want.forEach(requested::remove);
-      return;
-    }
-    askAncestors(topic, want, choosePeer(null, tried), tried);
-  }
-
-  private boolean isStored(EventId id) {
-    return !store.existingIds(List.of(id)).isEmpty();
-  }
 
   List<EventId> myHeads(TopicKey topic) {
     var heads = store.heads(topic);
@@ -497,57 +438,6 @@ public final class Replicator {
     }
     List<PeerState> from = fast.isEmpty() ? slow : fast;
     return from.isEmpty() ? null : from.get(random.nextInt(from.size()));
-  }
-
-  // ---- push
-
-  /** Pushes validated, stored events to every usable peer except the one they came from. */
-  void relay(List<byte[]> events, OriginKey except) {
-    if (events.isEmpty()) {
-      return;
-    }
-    for (PeerState p : peers.values()) {
-      if (except != null && except.equals(p.info.key() != null ? p.info.key() : safeKey(p))) {
-        continue;
-      }
-      if (p.banned(clock.millis())) {
-        continue;
-      }
-      p.enqueue(events);
-      scheduleFlush(p);
-    }
-  }
-
-  private void scheduleFlush(PeerState p) {
-    if (p.flushScheduled || p.pushing) {
-      return;
-    }
-    p.flushScheduled = true;
-    scheduler.schedule(config.pushLinger(), () -> {
-      p.flushScheduled = false;
-      flush(p);
-    });
-  }
-
-  private void flush(PeerState p) {
-    if (p.pushing || p.outbox.isEmpty() || !p.usable(clock.millis())) {
-      if (!p.outbox.isEmpty() && !p.usable(clock.millis())) {
-        p.outbox.clear();
-        p.needsSync = true;
-      }
-      return;
-    }
-    List<byte[]> batch = p.takeBatch(config.limits().maxPushEvents(), config.limits().maxReplyBytes());
-    p.pushing = true;
-    call(p, p.client.push(batch), ok -> {
-      p.pushing = false;
-      if (!p.outbox.isEmpty()) {
-        flush(p);
-      }
-    }, failure -> {
-      p.pushing = false;
-      p.needsSync = true; // the batch in flight is lost: the next successful call syncs this peer
-    });
   }
 
   // ---- calls and housekeeping
