@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -15,7 +12,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -35,8 +31,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeAll;
@@ -115,11 +109,12 @@ class ChaosReplicationTest {
         Path runDir = Files.createDirectories(XmtpJs.TARGET_DIR.resolve("chaos-"
                 + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now())));
         Network net = null;
-        Script script = null;
+        ChaosScript script = null;
         try {
             net = Network.start(runDir);
             note("nodes up and bootstrapped: " + net.describe());
-            script = Script.start(runDir, net.nodes[0].httpUrl(), net.nodes[2].httpUrl());
+            script = ChaosScript.start(runDir, net.nodes[0].httpUrl(), net.nodes[2].httpUrl(), MAX_MESSAGES,
+                    INTERVAL_MS);
             script.awaitStreaming(SCRIPT_SETUP_TIMEOUT);
             t0Nanos = System.nanoTime();
             note("bob's stream is open on node 3; alice sends a message every " + INTERVAL_MS + " ms on node 1");
@@ -157,7 +152,7 @@ class ChaosReplicationTest {
 
     // ------------------------------------------------------------------------------------------ fault schedule
 
-    private Figures runFaultSchedule(Network net, Script script) throws Exception {
+    private Figures runFaultSchedule(Network net, ChaosScript script) throws Exception {
         Figures f = new Figures();
         sleepUntil(KILL_NODE2_AT);
         net.nodes[1].kill9();
@@ -238,7 +233,7 @@ class ChaosReplicationTest {
         }
     }
 
-    private Convergence awaitConvergence(Network net, Script script) throws Exception {
+    private Convergence awaitConvergence(Network net, ChaosScript script) throws Exception {
         long deadline = System.nanoTime() + CONVERGENCE_TIMEOUT.toNanos();
         String last = "not checked";
         TestClients reader = TestClients.newIdentity(HTTP);
@@ -293,7 +288,7 @@ class ChaosReplicationTest {
 
     // ------------------------------------------------------------------------------------------ verification
 
-    private void verify(Network net, Script script, Convergence c, Figures f) throws Exception {
+    private void verify(Network net, ChaosScript script, Convergence c, Figures f) throws Exception {
         assertThat(script.errors).as("errors reported by chaos.cjs").isEmpty();
         assertThat(script.exitCode()).as("chaos.cjs exit code").isZero();
         // node 1 never goes down and is never gated: every send must be acknowledged
@@ -336,7 +331,7 @@ class ChaosReplicationTest {
         }
     }
 
-    private static Set<String> missingContents(Script script, Set<String> expected, Set<String> actual) {
+    private static Set<String> missingContents(ChaosScript script, Set<String> expected, Set<String> actual) {
         Set<String> out = new TreeSet<>();
         for (String id : expected) {
             if (!actual.contains(id)) {
@@ -359,7 +354,7 @@ class ChaosReplicationTest {
         long cut13ToMs;
         long isolationHealedAtMs;
 
-        String report(Script script, Convergence c) {
+        String report(ChaosScript script, Convergence c) {
             List<Long> all = new ArrayList<>();
             List<Long> via2 = new ArrayList<>();
             script.deliveryDelays((sentAtMs, delayMs) -> {
@@ -447,7 +442,7 @@ class ChaosReplicationTest {
         }
     }
 
-    private String diagnostics(Network net, Script script) {
+    private String diagnostics(Network net, ChaosScript script) {
         StringBuilder sb = new StringBuilder("\n--- timeline ---\n").append(String.join("\n", timeline));
         if (net != null) {
             sb.append("\n--- links ---");
@@ -618,187 +613,4 @@ class ChaosReplicationTest {
         }
     }
 
-    // ------------------------------------------------------------------------------------------ the script
-
-    /** {@code node chaos.cjs}: its JSON lines, parsed as they come. */
-    private static final class Script implements AutoCloseable {
-        final Process process;
-        final Path log;
-        final Thread pump;
-        final CountDownLatch streaming = new CountDownLatch(1);
-        final CountDownLatch sendDone = new CountDownLatch(1);
-        final CountDownLatch summary = new CountDownLatch(1);
-        final Map<String, String> acked = new ConcurrentHashMap<>(); // id → content
-        final Map<String, Long> ackedAtMs = new ConcurrentHashMap<>(); // id → when the send resolved
-        final Map<String, Long> firstReceivedAtMs = new ConcurrentHashMap<>(); // id → first delivery
-        final Map<String, String> failedSends = new ConcurrentHashMap<>(); // content → error
-        final List<String[]> received = Collections.synchronizedList(new ArrayList<>()); // {id, content}
-        final List<String> errors = Collections.synchronizedList(new ArrayList<>());
-        volatile String topic;
-
-        private Script(Process process, Path log) {
-            this.process = process;
-            this.log = log;
-            this.pump = Thread.ofPlatform().name("chaos.cjs-output").daemon().start(this::pump);
-        }
-
-        static Script start(Path runDir, String aliceUrl, String bobUrl) throws IOException {
-            ProcessBuilder builder = new ProcessBuilder("node", "chaos.cjs")
-                    .directory(XmtpJs.JS_DIR.toFile())
-                    .redirectErrorStream(true);
-            builder.environment().put("ALICE_API_URL", aliceUrl);
-            builder.environment().put("BOB_API_URL", bobUrl);
-            builder.environment().put("CHAOS_MESSAGES", Integer.toString(MAX_MESSAGES));
-            builder.environment().put("CHAOS_INTERVAL_MS", Integer.toString(INTERVAL_MS));
-            return new Script(builder.start(), runDir.resolve("chaos-js.log"));
-        }
-
-        private void pump() {
-            try (BufferedReader reader = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-                    var out = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
-                for (String line; (line = reader.readLine()) != null; ) {
-                    out.write(line);
-                    out.newLine();
-                    out.flush();
-                    handle(line);
-                }
-            } catch (IOException e) {
-                errors.add("reading chaos.cjs output failed: " + e);
-            } finally {
-                streaming.countDown();
-                sendDone.countDown();
-                summary.countDown();
-            }
-        }
-
-        private void handle(String line) {
-            if (!line.startsWith("{")) {
-                return; // console output of xmtp-js itself ("Stream connection closed. Resubscribing", …)
-            }
-            JsonObject e;
-            try {
-                e = JsonParser.parseString(line).getAsJsonObject();
-            } catch (RuntimeException notJson) {
-                return;
-            }
-            switch (e.get("event").getAsString()) {
-                case "conversation" -> topic = e.get("topic").getAsString();
-                case "streaming" -> streaming.countDown();
-                case "sent" -> {
-                    ackedAtMs.put(e.get("id").getAsString(), e.get("t").getAsLong());
-                    acked.put(e.get("id").getAsString(), e.get("content").getAsString());
-                }
-                case "send-failed" -> failedSends.put(e.get("content").getAsString(), e.get("error").getAsString());
-                case "recv" -> {
-                    firstReceivedAtMs.putIfAbsent(e.get("id").getAsString(), e.get("t").getAsLong());
-                    received.add(new String[] {e.get("id").getAsString(),
-                            e.has("content") ? e.get("content").getAsString() : "?"});
-                }
-                case "send-done" -> sendDone.countDown();
-                case "summary" -> summary.countDown();
-                case "error" -> errors.add(e.get("where").getAsString() + ": " + e.get("error").getAsString());
-                default -> { }
-            }
-        }
-
-        String topic() {
-            return topic;
-        }
-
-        void awaitStreaming(Duration timeout) throws InterruptedException {
-            if (!streaming.await(timeout.toMillis(), TimeUnit.MILLISECONDS) || topic == null
-                    || !process.isAlive()) {
-                throw new AssertionError("chaos.cjs did not open bob's stream within " + timeout + " (alive: "
-                        + process.isAlive() + ", errors: " + errors + ")");
-            }
-        }
-
-        void awaitSendDone(Duration timeout) throws InterruptedException {
-            if (!sendDone.await(timeout.toMillis(), TimeUnit.MILLISECONDS) || !process.isAlive()) {
-                throw new AssertionError("chaos.cjs did not finish sending within " + timeout + " (acknowledged "
-                        + acked.size() + ", failed " + failedSends.size() + ", errors " + errors + ")");
-            }
-        }
-
-        /** Sends one line to the script's stdin ("finish": end the sends; "stop": end the run). */
-        void command(String line) throws IOException {
-            OutputStream in = process.getOutputStream();
-            in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            in.flush();
-        }
-
-        /** For every acknowledged message bob received: when it was acknowledged, and how long delivery took. */
-        void deliveryDelays(java.util.function.BiConsumer<Long, Long> sink) {
-            ackedAtMs.forEach((id, sentAt) -> {
-                Long receivedAt = firstReceivedAtMs.get(id);
-                if (receivedAt != null) {
-                    sink.accept(sentAt, receivedAt - sentAt);
-                }
-            });
-        }
-
-        /** Asks the script to print its summary and end. */
-        void stop() throws Exception {
-            command("stop");
-            process.getOutputStream().close();
-            if (!summary.await(20, TimeUnit.SECONDS) || !process.waitFor(20, TimeUnit.SECONDS)) {
-                throw new AssertionError("chaos.cjs did not end after 'stop'");
-            }
-            pump.join(Duration.ofSeconds(5));
-        }
-
-        int exitCode() {
-            return process.exitValue();
-        }
-
-        Set<String> receivedIds() {
-            synchronized (received) {
-                Set<String> ids = new HashSet<>();
-                received.forEach(r -> ids.add(r[0]));
-                return ids;
-            }
-        }
-
-        List<String> receivedList() {
-            synchronized (received) {
-                return received.stream().map(r -> r[0]).toList();
-            }
-        }
-
-        List<String> receivedContents() {
-            synchronized (received) {
-                return received.stream().map(r -> r[1]).toList();
-            }
-        }
-
-        Set<String> attemptedContents() {
-            Set<String> all = new HashSet<>(acked.values());
-            all.addAll(failedSends.keySet());
-            return all;
-        }
-
-        String contentOf(String id) {
-            String content = acked.get(id);
-            if (content != null) {
-                return content;
-            }
-            synchronized (received) {
-                return received.stream().filter(r -> r[0].equals(id)).map(r -> r[1]).findFirst().orElse(id);
-            }
-        }
-
-        @Override
-        public void close() {
-            if (process.isAlive()) {
-                process.destroyForcibly();
-            }
-            try {
-                process.waitFor(10, TimeUnit.SECONDS);
-                pump.join(Duration.ofSeconds(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
 }
