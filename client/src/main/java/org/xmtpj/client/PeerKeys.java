@@ -1,0 +1,6 @@
+package org.xmtpj.client;
+
+import org.xmtp.proto.message.contents.SignedPublicKeyBundle;
+
+/** A verified public key bundle: its wallet address and the two secp256k1 public keys (65 bytes each). */
+record PeerKeys(String address, byte[] identityKey, byte[] preKey, SignedPublicKeyBundle bundle) {}
