@@ -1,0 +1,149 @@
+package org.xmtpj.client;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.xmtp.proto.message.api.v1.Envelope;
+import org.xmtp.proto.message.contents.InvitationV1;
+
+/** The user's V2 conversations: created by sealed invitations on both parties' invite topics. */
+public final class Conversations {
+  private final ClientContext ctx;
+  private final Consent consent;
+  private final String inviteTopic;
+  private final Map<String, Conversation> byTopic = new LinkedHashMap<>();
+  private final RecentIds readInvites = new RecentIds(100_000);
+  private final List<SkippedEnvelope> skipped = new ArrayList<>();
+  private long lastListedNs;
+
+  Conversations(ClientContext ctx, Consent consent) {
+    this.ctx = ctx;
+    this.consent = consent;
+    this.inviteTopic = Topics.invite(ctx.address());
+  }
+
+  /** A conversation with {@code peer}: the existing one, or a new one announced to both parties. */
+  public Conversation newConversation(String peer) {
+    return newConversation(peer, null, Map.of());
+  }
+
+  /**
+   * A conversation with {@code peer} under an application conversation id (several may exist per peer, one per id).
+   *
+   * @throws IllegalArgumentException if the address is malformed or is the user's own
+   * @throws XmtpException of kind NOT_ON_NETWORK if the peer has no XMTP identity on this network
+   */
+  public Conversation newConversation(String peer, String conversationId, Map<String, String> metadata) {
+    String address = IdentitySetup.checksum(peer);
+    if (address.equals(ctx.address())) {
+      throw new IllegalArgumentException("cannot start a conversation with yourself (" + address + ")");
+    }
+    String id = conversationId == null || conversationId.isEmpty() ? null : conversationId;
+    for (Conversation c : list()) {
+      if (c.peerAddress().equals(address) && Objects.equals(c.conversationId(), id)) {
+        return c;
+      }
+    }
+    PeerKeys keys = ctx.contacts().lookup(address).orElseThrow(() -> new XmtpException(
+        XmtpException.Kind.NOT_ON_NETWORK, address + " has no XMTP identity on this network (no contact bundle)"));
+    long createdNs = ctx.api().nowNs();
+    InvitationV1 invitation = Invitations.create(ctx.me(), keys, id, metadata == null ? Map.of() : metadata);
+    byte[] sealed = Invitations.seal(ctx.me(), keys, invitation, createdNs, ctx.random());
+    ctx.api().publish(List.of(
+        IdentitySetup.envelope(Topics.invite(address), createdNs, sealed),
+        IdentitySetup.envelope(inviteTopic, createdNs, sealed)));
+    Conversation created;
+    try {
+      created = register(Invitations.open(ctx.me(), sealed, createdNs));
+    } catch (InvalidDataException e) {
+      throw new IllegalStateException("an invitation we just sealed does not open: " + e.getMessage(), e);
+    }
+    if (consent.cachedState(address) != ConsentState.ALLOWED) {
+      consent.allow(address);
+    }
+    return created;
+  }
+
+  /** All conversations, oldest first; reads only invitations newer than the last listing (minus clock skew). */
+  public synchronized List<Conversation> list() {
+    long from = Math.max(0, lastListedNs - ResilientStream.CLOCK_SKEW_NS);
+    long startedAt = ctx.api().nowNs();
+    for (Envelope e : ctx.api().queryAll(inviteTopic, from, 0, false, 0)) {
+      accept(e);
+    }
+    lastListedNs = startedAt;
+    return List.copyOf(byTopic.values());
+  }
+
+  /** Invitations that failed to open or verify, and why. */
+  public synchronized List<SkippedEnvelope> skippedInvitations() {
+    return List.copyOf(skipped);
+  }
+
+  /** Conversations that appear from now on (started by the user elsewhere or by peers). */
+  public XmtpStream<Conversation> stream() {
+    Set<String> known = new HashSet<>(topicsKnown());
+    return ResilientStream.start(ctx.api(), List.of(inviteTopic), (e, s) -> {
+      Conversation c = open(e);
+      if (c != null && known.add(c.topic())) {
+        s.emit(c);
+      }
+    }, ctx.streamOpenTimeout());
+  }
+
+  /**
+   * Messages of every conversation, including conversations that start while streaming: each new invitation adds
+   * its topic and fetches what was already sent there.
+   */
+  public XmtpStream<DecodedMessage> streamAllMessages() {
+    List<String> topics = new ArrayList<>();
+    topics.add(inviteTopic);
+    list().forEach(c -> topics.add(c.topic()));
+    return ResilientStream.start(ctx.api(), topics, (e, s) -> {
+      if (e.getContentTopic().equals(inviteTopic)) {
+        Conversation c = open(e);
+        if (c != null) {
+          s.addTopics(List.of(c.topic()));
+        }
+        return;
+      }
+      Conversation c = byTopic(e.getContentTopic());
+      if (c == null) {
+        throw new InvalidDataException("envelope on a topic of no known conversation");
+      }
+      s.emit(c.decode(e));
+    }, ctx.streamOpenTimeout());
+  }
+
+  private synchronized List<String> topicsKnown() {
+    return new ArrayList<>(byTopic.keySet());
+  }
+
+  private synchronized Conversation byTopic(String topic) {
+    return byTopic.get(topic);
+  }
+
+  private synchronized Conversation open(Envelope e) throws InvalidDataException {
+    if (!readInvites.add(e.getContentTopic(), e.getMessage())) {
+      return null;
+    }
+    return register(Invitations.open(ctx.me(), e.getMessage().toByteArray(), e.getTimestampNs()));
+  }
+
+  private synchronized void accept(Envelope e) {
+    try {
+      open(e);
+    } catch (InvalidDataException ex) {
+      skipped.add(new SkippedEnvelope(e.getContentTopic(), e.getTimestampNs(), ex.getMessage()));
+    }
+  }
+
+  /** The first invitation for a topic wins, as in xmtp-js; later copies (e.g. re-sent invitations) are ignored. */
+  private synchronized Conversation register(Invitations.Opened opened) {
+    return byTopic.computeIfAbsent(opened.topic(), t -> new Conversation(ctx, consent, opened));
+  }
+}
