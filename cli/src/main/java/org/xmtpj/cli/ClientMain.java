@@ -2,6 +2,10 @@ package org.xmtpj.cli;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import org.xmtpj.cli.keystore.Passphrases;
+import org.xmtpj.cli.keystore.WalletKeystore;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,31 +22,74 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * Entry point of {@code xmtp}, the client CLI. This first version talks to a node's HTTP API directly (health,
- * raw topic queries and streams); identity, conversations and encryption arrive with the Java SDK.
+ * Entry point of {@code xmtp}, the client CLI: a wallet in a local passphrase-encrypted keystore, and the Java SDK
+ * for identity, conversations, messages and consent; plus raw node tools (health, query, stream).
  */
 @Command(name = "xmtp", mixinStandardHelpOptions = true, version = "xmtp 0.1.0",
-    description = "XMTP client tools.",
-    subcommands = {ClientMain.Health.class, ClientMain.Query.class, ClientMain.Stream.class})
+    description = "XMTP client: chat with any XMTP user (xmtp-js or Java) through an XMTP node.",
+    subcommands = {IdentityCommands.Init.class, IdentityCommands.WhoAmI.class, ConversationCommands.Send.class,
+        ConversationCommands.Chat.class, ConversationCommands.ListConversations.class,
+        ConversationCommands.Messages.class, IdentityCommands.Allow.class, IdentityCommands.Deny.class,
+        IdentityCommands.Show.class, IdentityCommands.CanMessage.class, ClientMain.Health.class,
+        ClientMain.Query.class, ClientMain.Stream.class})
 public final class ClientMain {
-  @Option(names = "--node", defaultValue = "http://localhost:5555", description = "node URL (default ${DEFAULT-VALUE})")
+  @Option(names = "--node", defaultValue = "${env:XMTP_NODE:-http://localhost:5555}", scope = CommandLine.ScopeType.INHERIT,
+      description = "node URL: http(s)://host:port (HTTP gateway) or grpc://host:port (default ${DEFAULT-VALUE};"
+          + " env XMTP_NODE)")
   String node;
+
+  @Option(names = "--home", scope = CommandLine.ScopeType.INHERIT,
+      description = "keystore directory (default $XMTP_HOME or ~/.xmtp)")
+  Path home;
+
+  Passphrases passphrases = Passphrases.system();
+  WalletKeystore.ScryptParams scrypt = WalletKeystore.ScryptParams.STRONG;
+  private BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+  private PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+  private PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+
+  /** For embedding and tests: other passphrase source, keystore strength, input and outputs. */
+  ClientMain(Passphrases passphrases, WalletKeystore.ScryptParams scrypt, BufferedReader in, PrintWriter out,
+      PrintWriter err) {
+    this.passphrases = passphrases;
+    this.scrypt = scrypt;
+    this.in = in;
+    this.out = out;
+    this.err = err;
+  }
+
+  ClientMain() {}
+
+  BufferedReader in() {
+    return in;
+  }
+
+  PrintWriter out() {
+    return out;
+  }
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   public static void main(String[] args) {
-    System.setProperty("logback.configurationFile", "logback-text.xml");
-    int code = new CommandLine(new ClientMain())
-        .setExecutionExceptionHandler((ex, cmd, parsed) -> {
+    System.setProperty("logback.configurationFile", "logback-cli.xml");
+    System.exit(run(new ClientMain(), args));
+  }
+
+  /** Runs one command line; failures print one actionable line on stderr and exit 1. */
+  static int run(ClientMain main, String... args) {
+    CommandLine cli = new CommandLine(main);
+    cli.setOut(main.out);
+    cli.setErr(main.err);
+    return cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
           String msg = ex instanceof ConnectException
-              ? "cannot reach the node at " + ((ClientMain) cmd.getCommandSpec().root().userObject()).node
-                  + " (is it running? try bin/xmtpd start)"
-              : ex.getMessage();
+              ? "cannot reach the node at " + main.node + " (is it running? try bin/xmtpd devnet)"
+              : UserSession.describe(ex, main.node);
+          main.out.flush();
           cmd.getErr().println("xmtp: " + msg);
+          cmd.getErr().flush();
           return 1;
         })
         .execute(args);
-    System.exit(code);
   }
 
   HttpResponse<String> post(String path, String json) throws Exception {
@@ -60,7 +107,7 @@ public final class ClientMain {
     public Integer call() throws Exception {
       HttpResponse<String> r = root.http.send(HttpRequest.newBuilder(URI.create(root.node + "/healthz")).build(),
           HttpResponse.BodyHandlers.ofString());
-      System.out.println(root.node + ": " + r.body());
+      root.out().println(root.node + ": " + r.body());
       return r.statusCode() == 200 ? 0 : 1;
     }
   }
@@ -84,7 +131,7 @@ public final class ClientMain {
       String dir = ascending ? "SORT_DIRECTION_ASCENDING" : "SORT_DIRECTION_DESCENDING";
       HttpResponse<String> r = root.post("/message/v1/query", "{\"contentTopics\":[" + quote(topic)
           + "],\"pagingInfo\":{\"limit\":" + limit + ",\"direction\":\"" + dir + "\"}}");
-      System.out.println(r.body());
+      root.out().println(r.body());
       return r.statusCode() == 200 ? 0 : 1;
     }
   }
@@ -108,7 +155,7 @@ public final class ClientMain {
         String line;
         while ((line = in.readLine()) != null) {
           if (!line.equals("{\"result\":{}}")) {
-            System.out.println(line);
+            root.out().println(line);
           }
         }
       }

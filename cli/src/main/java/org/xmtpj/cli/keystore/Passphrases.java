@@ -33,6 +33,11 @@ public final class Passphrases {
     return new Passphrases(System.getenv(), console == null ? null : prompt -> console.readPassword("%s", prompt));
   }
 
+  /** Reads only from {@code env} (no terminal): for embedding and tests. */
+  public static Passphrases fromEnvironment(Map<String, String> env) {
+    return new Passphrases(Map.copyOf(env), null);
+  }
+
   /** The passphrase of an existing wallet. An empty one is accepted: other tools allow it. */
   public char[] existing(String prompt) {
     String fromEnv = env.get(ENV);
