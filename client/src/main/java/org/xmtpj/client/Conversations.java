@@ -79,6 +79,23 @@ public final class Conversations {
     return List.copyOf(byTopic.values());
   }
 
+  /**
+   * Legacy V1 conversations, found through the first messages their senders copied to the user's intro topic.
+   * They are read-only.
+   */
+  public List<LegacyConversation> listLegacy() {
+    Map<String, LegacyConversation> byPeer = new LinkedHashMap<>();
+    for (Envelope e : ctx.api().queryAll(Topics.intro(ctx.address()), 0, 0, false, 0)) {
+      try {
+        String peer = MessagesV1.decode(ctx.me(), e.getContentTopic(), e.getMessage().toByteArray()).peerAddress();
+        byPeer.computeIfAbsent(peer, p -> new LegacyConversation(ctx, p));
+      } catch (InvalidDataException ignored) {
+        // intro topics are open to anyone; what does not decrypt for us is not a conversation of ours
+      }
+    }
+    return List.copyOf(byPeer.values());
+  }
+
   /** Invitations that failed to open or verify, and why. */
   public synchronized List<SkippedEnvelope> skippedInvitations() {
     return List.copyOf(skipped);
@@ -88,8 +105,8 @@ public final class Conversations {
   public XmtpStream<Conversation> stream() {
     Set<String> known = new HashSet<>(topicsKnown());
     return ResilientStream.start(ctx.api(), List.of(inviteTopic), (e, s) -> {
-      Conversation c = open(e);
-      if (c != null && known.add(c.topic())) {
+      Conversation c = openForStream(e);
+      if (known.add(c.topic())) {
         s.emit(c);
       }
     }, ctx.streamOpenTimeout());
@@ -103,10 +120,11 @@ public final class Conversations {
     List<String> topics = new ArrayList<>();
     topics.add(inviteTopic);
     list().forEach(c -> topics.add(c.topic()));
+    Set<String> following = new HashSet<>(topics);
     return ResilientStream.start(ctx.api(), topics, (e, s) -> {
       if (e.getContentTopic().equals(inviteTopic)) {
-        Conversation c = open(e);
-        if (c != null) {
+        Conversation c = openForStream(e);
+        if (following.add(c.topic())) {
           s.addTopics(List.of(c.topic()));
         }
         return;
@@ -131,6 +149,15 @@ public final class Conversations {
     if (!readInvites.add(e.getContentTopic(), e.getMessage())) {
       return null;
     }
+    return register(Invitations.open(ctx.me(), e.getMessage().toByteArray(), e.getTimestampNs()));
+  }
+
+  /**
+   * The conversation of an invitation a stream received, even if a listing or another stream read it first: each
+   * stream keeps its own record of what it has delivered or follows, so none may be told "already read".
+   */
+  private synchronized Conversation openForStream(Envelope e) throws InvalidDataException {
+    readInvites.add(e.getContentTopic(), e.getMessage());
     return register(Invitations.open(ctx.me(), e.getMessage().toByteArray(), e.getTimestampNs()));
   }
 

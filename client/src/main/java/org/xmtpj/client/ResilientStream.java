@@ -56,6 +56,11 @@ final class ResilientStream<T> implements XmtpStream<T> {
   private final RecentIds seen = new RecentIds(20_000);
   private final LinkedHashSet<String> topics;
   private final Map<String, Long> catchUpFrom = new HashMap<>();
+  /**
+   * Per topic the stream started with, when it started: a catch-up never reads from before that (its skew margin
+   * would otherwise replay what was on the topic before the stream began). Topics added later follow from 0.
+   */
+  private final Map<String, Long> followedSince = new HashMap<>();
   private final Thread owner;
   private volatile boolean open = true;
   private volatile int reconnects;
@@ -67,6 +72,8 @@ final class ResilientStream<T> implements XmtpStream<T> {
     this.api = api;
     this.handler = handler;
     this.topics = new LinkedHashSet<>(topics);
+    long startNs = api.nowNs();
+    this.topics.forEach(t -> followedSince.put(t, startNs));
     this.owner = Thread.ofVirtual().name("xmtp-stream").unstarted(this::run);
   }
 
@@ -157,7 +164,8 @@ final class ResilientStream<T> implements XmtpStream<T> {
     catchUpFrom.clear();
     for (Map.Entry<String, Long> gap : due.entrySet()) {
       try {
-        for (Envelope e : api.queryAll(gap.getKey(), Math.max(0, gap.getValue()), 0, false, 0)) {
+        long from = Math.max(gap.getValue(), followedSince.getOrDefault(gap.getKey(), 0L));
+        for (Envelope e : api.queryAll(gap.getKey(), Math.max(0, from), 0, false, 0)) {
           deliver(e);
         }
       } catch (XmtpException ex) {
