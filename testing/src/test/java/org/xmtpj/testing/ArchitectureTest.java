@@ -44,6 +44,19 @@ class ArchitectureTest {
       .because("the CLI is the composition root above the node, not the other way round");
 
   @ArchTest
+  static final ArchRule clientShouldUseOnlyProtoAndCrypto = noClasses()
+      .that().resideInAPackage("org.xmtpj.client..")
+      .should().dependOnClassesThat().resideInAnyPackage(
+          "org.xmtpj.dag..", "org.xmtpj.store..", "org.xmtpj.node..", "org.xmtpj.cli..", "java.sql..")
+      .because("the SDK ships to app developers: wire protocol and crypto only, no server code");
+
+  @ArchTest
+  static final ArchRule nodeShouldNotDependOnTheSdk = noClasses()
+      .that().resideInAPackage("org.xmtpj.node..")
+      .should().dependOnClassesThat().resideInAPackage("org.xmtpj.client..")
+      .because("the node serves any client; it must not assume ours");
+
+  @ArchTest
   static final ArchRule onlyTestsShouldDependOnTestingHarnesses = noClasses()
       .that().resideOutsideOfPackage("org.xmtpj.testing..")
       .should().dependOnClassesThat().resideInAPackage("org.xmtpj.testing..")
