@@ -206,24 +206,20 @@ final class ResilientStream<T> implements XmtpStream<T> {
   }
 
   private void onAddTopics(List<String> added) {
+    List<String> fresh = added.stream().filter(t -> !topics.contains(t)).distinct().toList();
+    if (fresh.isEmpty()) {
+      return; // nothing to resubscribe for; pending catch-ups stay as they are
+    }
+    // the old subscription is replaced, so its topics get a gap to fill from the switch on
     long switchPoint = api.nowNs() - CLOCK_SKEW_NS;
-    boolean changed = false;
     for (String t : topics) {
       catchUpFrom.merge(t, switchPoint, Math::min);
     }
-    for (String t : added) {
-      if (topics.add(t)) {
-        catchUpFrom.put(t, 0L);
-        changed = true;
-      }
+    for (String t : fresh) {
+      topics.add(t);
+      catchUpFrom.put(t, 0L);
     }
-    if (changed) {
-      subscribe();
-    } else {
-      for (String t : topics) {
-        catchUpFrom.remove(t);
-      }
-    }
+    subscribe();
   }
 
   private void deliver(Envelope envelope) {
