@@ -67,8 +67,10 @@ final class NodeApi implements AutoCloseable {
   private synchronized String token(boolean fresh) {
     long now = clock.millis();
     if (fresh || token == null || now - tokenCreatedMs > TOKEN_LIFETIME.toMillis()) {
-      token = AuthTokenFactory.token(identity, now * 1_000_000L);
-      tokenCreatedMs = now;
+      // a refresh within the same millisecond would sign the same bytes again: move the time on
+      long created = token == null ? now : Math.max(now, tokenCreatedMs + 1);
+      token = AuthTokenFactory.token(identity, created * 1_000_000L);
+      tokenCreatedMs = created;
     }
     return token;
   }

@@ -158,6 +158,23 @@ class SdkEndToEndTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"http", "grpc"})
+  void shouldRelayEphemeralMessagesLiveWithoutStoringThem(String transport) throws Exception {
+    try (XmtpClient alice = client(transport, newWallet()); XmtpClient bob = client(transport, newWallet())) {
+      Conversation a = alice.conversations().newConversation(bob.address());
+      Conversation b = bob.conversations().list().get(0);
+      try (XmtpStream<DecodedMessage> live = b.streamEphemeral()) {
+        a.send(Content.text("typing..."), SendOptions.DEFAULT.withEphemeral(true));
+        DecodedMessage m = take(live);
+        assertThat(m.text()).isEqualTo("typing...");
+        assertThat(m.senderAddress()).isEqualTo(alice.address());
+      }
+      a.send("stored");
+      assertThat(b.messages().messages()).extracting(DecodedMessage::text).containsExactly("stored");
+    }
+  }
+
   static DecodedMessage take(XmtpStream<DecodedMessage> s) throws InterruptedException {
     DecodedMessage m = s.poll(Duration.ofSeconds(20));
     assertThat(m).as("a message within 20 s; skipped: %s", s.drainSkipped()).isNotNull();
