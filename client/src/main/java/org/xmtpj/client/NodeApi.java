@@ -30,6 +30,7 @@ final class NodeApi implements AutoCloseable {
   private String token;
   private long tokenCreatedMs;
   private long lastNs;
+  private final java.util.Set<AutoCloseable> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** Blocks between retries; tests pass a no-op. */
   interface Sleeper {
@@ -162,8 +163,24 @@ final class NodeApi implements AutoCloseable {
     return max > 0 && max < MAX_PAGE ? max : MAX_PAGE;
   }
 
+  void track(AutoCloseable stream) {
+    streams.add(stream);
+  }
+
+  void untrack(AutoCloseable stream) {
+    streams.remove(stream);
+  }
+
+  /** Ends the client's streams first: a stream left running would keep reconnecting to a closed transport. */
   @Override
   public void close() {
+    for (AutoCloseable s : List.copyOf(streams)) {
+      try {
+        s.close();
+      } catch (Exception ignored) {
+        // closing is best effort; the transport goes next either way
+      }
+    }
     transport.close();
   }
 }

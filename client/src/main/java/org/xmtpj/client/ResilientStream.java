@@ -80,6 +80,7 @@ final class ResilientStream<T> implements XmtpStream<T> {
   /** Starts the stream and waits until the node has registered it, so nothing sent after this returns is missed. */
   static <T> ResilientStream<T> start(NodeApi api, Collection<String> topics, Handler<T> handler, Duration wait) {
     ResilientStream<T> s = new ResilientStream<>(api, topics, handler);
+    api.track(s);
     s.owner.start();
     try {
       s.firstOpen.get(wait.toMillis(), TimeUnit.MILLISECONDS);
@@ -139,7 +140,18 @@ final class ResilientStream<T> implements XmtpStream<T> {
     if (current != null) {
       current.close();
     }
-    current = api.transport().subscribe(List.copyOf(topics), new ApiTransport.Listener() {
+    try {
+      current = api.transport().subscribe(List.copyOf(topics), listener(g));
+    } catch (RuntimeException e) {
+      // e.g. the client was closed under us: handled like any lost connection (close() ends the loop)
+      current = null;
+      events.add(new Ended(g, e instanceof XmtpException x ? x
+          : new XmtpException(XmtpException.Kind.CLOSED, "cannot subscribe: " + e.getMessage(), e)));
+    }
+  }
+
+  private ApiTransport.Listener listener(int g) {
+    return new ApiTransport.Listener() {
       @Override
       public void onOpen() {
         events.add(new Opened(g));
@@ -154,7 +166,7 @@ final class ResilientStream<T> implements XmtpStream<T> {
       public void onClosed(XmtpException failure) {
         events.add(new Ended(g, failure));
       }
-    });
+    };
   }
 
   private void onOpened() {
@@ -279,5 +291,6 @@ final class ResilientStream<T> implements XmtpStream<T> {
   @Override
   public void close() {
     events.add(new Stop());
+    api.untrack(this);
   }
 }

@@ -175,6 +175,21 @@ class SdkEndToEndTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"http", "grpc"})
+  void shouldEndOpenStreamsWhenTheClientCloses(String transport) throws Exception {
+    XmtpClient alice = client(transport, newWallet());
+    XmtpStream<DecodedMessage> all = alice.conversations().streamAllMessages();
+    alice.close();
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (all.isOpen() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(all.isOpen()).isFalse();
+    assertThatThrownBy(() -> all.poll(Duration.ofSeconds(1))).isInstanceOf(XmtpException.class)
+        .hasMessageContaining("closed");
+  }
+
   static DecodedMessage take(XmtpStream<DecodedMessage> s) throws InterruptedException {
     DecodedMessage m = s.poll(Duration.ofSeconds(20));
     assertThat(m).as("a message within 20 s; skipped: %s", s.drainSkipped()).isNotNull();
