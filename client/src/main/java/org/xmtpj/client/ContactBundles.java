@@ -1,6 +1,9 @@
 package org.xmtpj.client;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.xmtp.proto.message.contents.ContactBundle;
 import org.xmtp.proto.message.contents.ContactBundleV1;
 import org.xmtp.proto.message.contents.ContactBundleV2;
@@ -80,8 +83,36 @@ final class ContactBundles {
     return key.toBuilder().clearSignature().build();
   }
 
+  /**
+   * Bundles already verified, by their encoding. Verification is a pure function of the bytes and costs two
+   * signature checks (a public-key recovery and a verify, ~0.6 ms); every message carries its sender's bundle, and
+   * a conversation's messages carry the same one, so this cache takes most of the cost out of reading messages.
+   */
+  private static final int VERIFIED_CAPACITY = 4096;
+  private static final Map<ByteString, PeerKeys> VERIFIED = new LinkedHashMap<>(256, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<ByteString, PeerKeys> eldest) {
+      return size() > VERIFIED_CAPACITY;
+    }
+  };
+
   /** Verifies the wallet's signature on the identity key and the identity key's on the pre-key. */
   static PeerKeys verify(SignedPublicKeyBundle bundle) throws InvalidDataException {
+    ByteString key = bundle.toByteString();
+    synchronized (VERIFIED) {
+      PeerKeys known = VERIFIED.get(key);
+      if (known != null) {
+        return known;
+      }
+    }
+    PeerKeys verified = verifyUncached(bundle);
+    synchronized (VERIFIED) {
+      VERIFIED.put(key, verified);
+    }
+    return verified;
+  }
+
+  private static PeerKeys verifyUncached(SignedPublicKeyBundle bundle) throws InvalidDataException {
     if (!bundle.hasIdentityKey() || !bundle.hasPreKey()) {
       throw new InvalidDataException("key bundle lacks an identity key or a pre-key");
     }
