@@ -1,0 +1,738 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Token} from "./Token.sol";
+import {NodeRegistry} from "./NodeRegistry.sol";
+
+/// @title Staking
+/// @notice Delegated proof of stake for the nodes of NodeRegistry.
+///
+/// Stake. Every node has a bonded pool of tokens divided into shares. A position (delegator, node) holds shares;
+/// its value is `shares * pool.stake / pool.shares`. The operator's own position is the node's self-stake, and
+/// a node is eligible for the active set only while its self-stake is at least `minSelfStake`. Slashing lowers
+/// `pool.stake` and leaves shares alone, so every position of the node loses the same fraction in O(1).
+/// Undelegated tokens move into the node's unbonding pool (also share based, so also slashable in O(1)) and can
+/// be withdrawn `unbondingPeriod` seconds later. Withdrawal is per unbonding id: constant gas.
+///
+/// Epochs. `currentEpoch() = (now - genesisTime) / epochLength`. Anyone may call `advanceEpoch()` once per epoch
+/// (the node software does, at each epoch start); it pays the rewards of the previous snapshot and takes the new
+/// snapshot: the top `maxActiveNodes` eligible candidates by total bonded stake, ties broken by lower node id.
+/// The active set in force for epoch e is the latest snapshot taken at an epoch <= e (`activeSet(e)`); an epoch
+/// in which nobody advanced keeps the previous set.
+///
+/// Rewards. Each advance mints nothing; it credits `supplyBase * inflationRateBps / 10000 * elapsed / 1 year`
+/// (supplyBase = token supply plus credited-but-unclaimed rewards) to the nodes of the previous snapshot, split by
+/// their snapshotted stake. Of a node's share, the snapshotted commission goes to the operator and the rest to the
+/// node's reward-bearing shares through a cumulative reward-per-share accumulator. Claims mint through Token (this
+/// contract holds MINTER_ROLE), so this contract's token balance always equals bonded + unbonding stake exactly.
+/// Shares delegated after a snapshot start earning at the next snapshot (so a just-in-time delegation cannot take
+/// part of a reward it did not stake for); undelegated shares stop earning at once.
+///
+/// Gas bounds. `maxActiveNodes <= MAX_ACTIVE_NODES (100)`; the candidate list (nodes with enough self-stake)
+/// holds at most `maxCandidates <= MAX_CANDIDATES (200)`. `advanceEpoch` loops over the candidates once and over
+/// the previous active set once; `claimCandidacy` on a full list scans it once. Every other function is O(1).
+contract Staking is AccessControl {
+    using SafeERC20 for IERC20;
+    using SafeCast for uint256;
+
+    bytes32 public constant GOVERNANCE_ROLE = keccak256("GOVERNANCE_ROLE");
+    /// @notice Held by the consensus (Checkpoints) contract: the only caller of `slash`.
+    bytes32 public constant CONSENSUS_ROLE = keccak256("CONSENSUS_ROLE");
+
+    uint256 public constant BPS = 10_000;
+    uint256 public constant MAX_ACTIVE_NODES = 100;
+    /// @notice Ceiling of `maxCandidates`.
+    uint256 public constant MAX_CANDIDATES = 200;
+    /// @notice Ceiling of `inflationRateBps` (20% a year).
+    uint256 public constant MAX_INFLATION_BPS = 2_000;
+    /// @notice Ceiling of one slash. Below 100% so that a pool never reaches zero stake with live shares.
+    uint256 public constant MAX_SLASH_BPS = 9_999;
+    uint256 public constant YEAR = 365 days;
+    uint256 private constant ACC = 1e18;
+
+    struct Pool {
+        uint256 stake; // bonded tokens, the value of all `shares`
+        uint256 shares; // all bonded shares = rewardShares + pendingShares
+        uint256 rewardShares; // shares that earn rewards
+        uint256 pendingShares; // shares that start earning once a snapshot has been taken after `pendingTag`
+        uint256 accRewardPerShare; // scaled by 1e18
+        uint256 unbondingStake; // tokens in the unbonding pool
+        uint256 unbondingShares;
+        uint256 commissionOwed; // credited to the operator, not yet claimed
+        address operator; // cached from the registry at the first delegation (a node's operator never changes)
+        uint64 pendingTag; // snapshot count when pendingShares were added
+    }
+
+    struct Position {
+        uint256 activeShares;
+        uint256 pendingShares;
+        uint64 pendingTag;
+        uint256 rewardDebt; // activeShares * accRewardPerShare / 1e18 at the last sync
+        uint256 rewardsOwed; // credited, not yet claimed
+    }
+
+    struct Unbonding {
+        address owner;
+        uint64 releaseTime;
+        uint256 nodeId;
+        uint256 shares; // of the node's unbonding pool
+    }
+
+    struct Snapshot {
+        uint64 epoch;
+        uint256 totalStake;
+        // packed: nodeId << 160 | commissionBps << 128 | stake (uint128)
+        uint256[] entries;
+    }
+
+    Token public immutable token;
+    NodeRegistry public immutable registry;
+    uint64 public immutable genesisTime;
+    uint64 public immutable epochLength;
+    uint64 public immutable unbondingPeriod;
+    /// @notice Size limit of the candidate list (set at deploy, at most MAX_CANDIDATES).
+    uint256 public immutable maxCandidates;
+
+    uint256 public maxActiveNodes;
+    uint256 public inflationRateBps;
+    uint256 public minSelfStake;
+    /// @notice Share of a slash sent to the reporter (the rest is burned).
+    uint256 public reporterRewardBps;
+
+    uint256 public totalBonded;
+    uint256 public totalUnbonding;
+    uint256 public rewardsCredited;
+    uint256 public rewardsClaimed;
+
+    mapping(uint256 nodeId => Pool) private _pools;
+    mapping(address delegator => mapping(uint256 nodeId => Position)) private _positions;
+    mapping(uint256 nodeId => mapping(uint256 tag => uint256 acc)) private _activationAcc;
+    mapping(uint256 unbondingId => Unbonding) private _unbondings;
+    uint256 public unbondingCount;
+
+    uint256[] private _candidates;
+    mapping(uint256 nodeId => uint256 indexPlusOne) private _candidateIndex;
+
+    Snapshot[] private _snapshots;
+
+    // ---------------------------------------------------------------- events
+
+    event Delegated(address indexed delegator, uint256 indexed nodeId, uint256 amount, uint256 shares);
+    event UnbondingStarted(
+        address indexed delegator,
+        uint256 indexed nodeId,
+        uint256 indexed unbondingId,
+        uint256 amount,
+        uint64 releaseTime
+    );
+    event Withdrawn(address indexed delegator, uint256 indexed nodeId, uint256 indexed unbondingId, uint256 amount);
+    event RewardsClaimed(address indexed delegator, uint256 indexed nodeId, uint256 amount);
+    event CommissionClaimed(uint256 indexed nodeId, address indexed operator, uint256 amount);
+    event Slashed(
+        uint256 indexed nodeId,
+        uint256 bps,
+        uint256 bondedAmount,
+        uint256 unbondingAmount,
+        uint256 burned,
+        address indexed reporter,
+        uint256 reporterReward
+    );
+    event EpochSnapshotted(uint64 indexed epoch, uint256[] nodeIds, uint256[] stakes, uint256 totalStake);
+    event RewardsDistributed(uint64 indexed snapshotEpoch, uint64 epochs, uint256 amount);
+    event NodeRewarded(uint256 indexed nodeId, uint64 indexed snapshotEpoch, uint256 commission, uint256 delegatorRewards);
+    event CandidateAdded(uint256 indexed nodeId);
+    event CandidateRemoved(uint256 indexed nodeId);
+    event MaxActiveNodesSet(uint256 maxActiveNodes);
+    event InflationRateSet(uint256 inflationRateBps);
+    event MinSelfStakeSet(uint256 minSelfStake);
+    event ReporterRewardSet(uint256 reporterRewardBps);
+
+    // ---------------------------------------------------------------- errors
+
+    error ZeroAddress();
+    error InvalidParameter();
+    error ZeroAmount();
+    error NodeNotRegistered(uint256 nodeId);
+    error UnknownNode(uint256 nodeId);
+    error InsufficientStake(uint256 requested, uint256 available);
+    error NotUnbondingOwner(uint256 unbondingId);
+    error UnbondingNotMatured(uint256 unbondingId, uint64 releaseTime);
+    error NothingToClaim();
+    error NotOperator(uint256 nodeId);
+    error InvalidSlash(uint256 bps);
+    error EpochAlreadySnapshotted(uint64 epoch);
+    error NoSnapshot(uint64 epoch);
+    error IndexOutOfRange(uint256 index);
+    error NotEligible(uint256 nodeId);
+    error AlreadyCandidate(uint256 nodeId);
+    error WeakerThanAllCandidates(uint256 nodeId);
+
+    struct Params {
+        uint64 genesisTime; // 0 = the deploy block's timestamp
+        uint64 epochLength; // seconds
+        uint64 unbondingPeriod; // seconds
+        uint256 maxActiveNodes;
+        uint256 inflationRateBps;
+        uint256 minSelfStake;
+        uint256 reporterRewardBps;
+        uint256 maxCandidates; // 0 = MAX_CANDIDATES
+    }
+
+    constructor(Token token_, NodeRegistry registry_, address admin, Params memory p) {
+        if (address(token_) == address(0) || address(registry_) == address(0) || admin == address(0)) {
+            revert ZeroAddress();
+        }
+        uint64 genesis = p.genesisTime == 0 ? uint64(block.timestamp) : p.genesisTime;
+        uint256 candidateCap = p.maxCandidates == 0 ? MAX_CANDIDATES : p.maxCandidates;
+        if (genesis > block.timestamp || p.epochLength == 0 || candidateCap > MAX_CANDIDATES) {
+            revert InvalidParameter();
+        }
+        maxCandidates = candidateCap;
+        token = token_;
+        registry = registry_;
+        genesisTime = genesis;
+        epochLength = p.epochLength;
+        unbondingPeriod = p.unbondingPeriod;
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _grantRole(GOVERNANCE_ROLE, admin);
+        _setMaxActiveNodes(p.maxActiveNodes);
+        _setInflationRate(p.inflationRateBps);
+        _setMinSelfStake(p.minSelfStake);
+        _setReporterReward(p.reporterRewardBps);
+    }
+
+    // ================================================================ staking
+
+    /// @notice Bonds `amount` tokens (pulled from msg.sender; approve first) to `nodeId`. When msg.sender is the
+    ///         node's operator this is self-stake. The new shares earn rewards from the next snapshot on.
+    function delegate(uint256 nodeId, uint256 amount) external {
+        if (amount == 0) revert ZeroAmount();
+        if (!registry.isRegistered(nodeId)) revert NodeNotRegistered(nodeId);
+        Pool storage pool = _pools[nodeId];
+        Position storage pos = _positions[msg.sender][nodeId];
+        if (pool.operator == address(0)) pool.operator = registry.operatorOf(nodeId);
+        _syncPool(nodeId, pool);
+        _syncPosition(nodeId, pool, pos);
+
+        // Shares per token never drop below 1 (they start 1:1, slashing raises the ratio, and undelegation burns
+        // rounded up from a ratio >= 1 keeps it >= 1), so `shares >= amount > 0`; and a pool has zero shares
+        // exactly when it has zero stake.
+        uint256 shares = pool.shares == 0 ? amount : (amount * pool.shares) / pool.stake;
+        uint64 tag = uint64(_snapshots.length);
+        pool.stake += amount;
+        pool.shares += shares;
+        pool.pendingShares += shares;
+        pool.pendingTag = tag;
+        pos.pendingShares += shares;
+        pos.pendingTag = tag;
+        totalBonded += amount;
+
+        IERC20(address(token)).safeTransferFrom(msg.sender, address(this), amount);
+        emit Delegated(msg.sender, nodeId, amount, shares);
+        _refreshCandidacy(nodeId, true);
+    }
+
+    /// @notice Starts unbonding `amount` tokens of msg.sender's stake in `nodeId`. They stop earning at once and
+    ///         can be withdrawn with `withdraw(unbondingId)` after `unbondingPeriod`; until then they can be slashed.
+    ///         Pass exactly `stakeOf(msg.sender, nodeId)` to leave the node completely.
+    function undelegate(uint256 nodeId, uint256 amount) external returns (uint256 unbondingId) {
+        if (amount == 0) revert ZeroAmount();
+        Pool storage pool = _pools[nodeId];
+        Position storage pos = _positions[msg.sender][nodeId];
+        _syncPool(nodeId, pool);
+        _syncPosition(nodeId, pool, pos);
+
+        uint256 held = pos.activeShares + pos.pendingShares;
+        uint256 value = held == 0 ? 0 : (held * pool.stake) / pool.shares;
+        if (amount > value) revert InsufficientStake(amount, value);
+        uint256 burn = amount == value ? held : _ceilDiv(amount * pool.shares, pool.stake);
+
+        uint256 fromPending = burn < pos.pendingShares ? burn : pos.pendingShares;
+        uint256 fromActive = burn - fromPending;
+        pos.pendingShares -= fromPending;
+        pool.pendingShares -= fromPending;
+        pos.activeShares -= fromActive;
+        pool.rewardShares -= fromActive;
+        pos.rewardDebt = (pos.activeShares * pool.accRewardPerShare) / ACC;
+        pool.shares -= burn;
+        pool.stake -= amount;
+        totalBonded -= amount;
+
+        uint256 ushares =
+            pool.unbondingShares == 0 ? amount : (amount * pool.unbondingShares) / pool.unbondingStake;
+        pool.unbondingShares += ushares;
+        pool.unbondingStake += amount;
+        totalUnbonding += amount;
+
+        unbondingId = ++unbondingCount;
+        uint64 releaseTime = uint64(block.timestamp) + unbondingPeriod;
+        _unbondings[unbondingId] = Unbonding(msg.sender, releaseTime, nodeId, ushares);
+        emit UnbondingStarted(msg.sender, nodeId, unbondingId, amount, releaseTime);
+        _refreshCandidacy(nodeId, false);
+    }
+
+    /// @notice Pays out a matured unbonding entry (its value after any slashing) to its owner.
+    function withdraw(uint256 unbondingId) external returns (uint256 amount) {
+        Unbonding memory u = _unbondings[unbondingId];
+        if (u.owner != msg.sender) revert NotUnbondingOwner(unbondingId);
+        if (block.timestamp < u.releaseTime) revert UnbondingNotMatured(unbondingId, u.releaseTime);
+        Pool storage pool = _pools[u.nodeId];
+        amount = (u.shares * pool.unbondingStake) / pool.unbondingShares;
+        pool.unbondingShares -= u.shares;
+        pool.unbondingStake -= amount;
+        totalUnbonding -= amount;
+        delete _unbondings[unbondingId];
+        if (amount > 0) IERC20(address(token)).safeTransfer(msg.sender, amount);
+        emit Withdrawn(msg.sender, u.nodeId, unbondingId, amount);
+    }
+
+    /// @notice Mints msg.sender's credited rewards from `nodeId`. Constant gas.
+    function claimRewards(uint256 nodeId) external returns (uint256 amount) {
+        Pool storage pool = _pools[nodeId];
+        Position storage pos = _positions[msg.sender][nodeId];
+        _syncPool(nodeId, pool);
+        _syncPosition(nodeId, pool, pos);
+        amount = pos.rewardsOwed;
+        if (amount == 0) revert NothingToClaim();
+        pos.rewardsOwed = 0;
+        rewardsClaimed += amount;
+        token.mint(msg.sender, amount);
+        emit RewardsClaimed(msg.sender, nodeId, amount);
+    }
+
+    /// @notice Mints the commission credited to `nodeId` to its operator (also after deregistration).
+    function claimCommission(uint256 nodeId) external returns (uint256 amount) {
+        if (registry.operatorOf(nodeId) != msg.sender) revert NotOperator(nodeId);
+        Pool storage pool = _pools[nodeId];
+        amount = pool.commissionOwed;
+        if (amount == 0) revert NothingToClaim();
+        pool.commissionOwed = 0;
+        rewardsClaimed += amount;
+        token.mint(msg.sender, amount);
+        emit CommissionClaimed(nodeId, msg.sender, amount);
+    }
+
+    // ================================================================ consensus hook
+
+    /// @notice Slashes `bps` of everything staked on `nodeId`: its bonded pool (self-stake and delegations alike)
+    ///         and its unbonding pool (every unbonding entry not yet withdrawn). `reporterRewardBps` of the slashed
+    ///         tokens go to `reporter` (none if it is the zero address); the rest is burned. Only CONSENSUS_ROLE.
+    ///         The snapshot of the current epoch is not changed; the lower stake counts from the next snapshot.
+    function slash(uint256 nodeId, uint256 bps, address reporter)
+        external
+        onlyRole(CONSENSUS_ROLE)
+        returns (uint256 slashed)
+    {
+        if (bps == 0 || bps > MAX_SLASH_BPS) revert InvalidSlash(bps);
+        if (registry.operatorOf(nodeId) == address(0)) revert UnknownNode(nodeId);
+        Pool storage pool = _pools[nodeId];
+        uint256 bonded = (pool.stake * bps) / BPS;
+        uint256 unbonding = (pool.unbondingStake * bps) / BPS;
+        pool.stake -= bonded;
+        pool.unbondingStake -= unbonding;
+        totalBonded -= bonded;
+        totalUnbonding -= unbonding;
+        slashed = bonded + unbonding;
+        uint256 toReporter = reporter == address(0) ? 0 : (slashed * reporterRewardBps) / BPS;
+        uint256 burned = slashed - toReporter;
+        if (burned > 0) token.burn(burned);
+        if (toReporter > 0) IERC20(address(token)).safeTransfer(reporter, toReporter);
+        emit Slashed(nodeId, bps, bonded, unbonding, burned, reporter, toReporter);
+    }
+
+    // ================================================================ epochs
+
+    function currentEpoch() public view returns (uint64) {
+        return uint64((block.timestamp - genesisTime) / epochLength);
+    }
+
+    /// @notice Timestamp at which `epoch` starts.
+    function epochStart(uint64 epoch) external view returns (uint256) {
+        return uint256(genesisTime) + uint256(epoch) * epochLength;
+    }
+
+    /// @notice Credits the rewards of the previous snapshot's period and snapshots the active set of the current
+    ///         epoch. Anyone may call it, once per epoch. Gas: O(candidates + previous active set).
+    function advanceEpoch() external {
+        uint64 epoch = currentEpoch();
+        uint256 count = _snapshots.length;
+        if (count > 0) {
+            uint64 last = _snapshots[count - 1].epoch;
+            if (last >= epoch) revert EpochAlreadySnapshotted(epoch);
+            _distribute(count - 1, epoch - last);
+        }
+        _takeSnapshot(epoch);
+    }
+
+    // ================================================================ candidacy
+
+    /// @notice Puts an eligible node on a full candidate list by evicting the weakest candidate (lowest total
+    ///         stake, ties: higher id), if `nodeId` is stronger. On a list with room it just adds the node.
+    ///         Gas: O(maxCandidates) when the list is full.
+    function claimCandidacy(uint256 nodeId) external {
+        if (_candidateIndex[nodeId] != 0) revert AlreadyCandidate(nodeId);
+        if (!_eligible(nodeId)) revert NotEligible(nodeId);
+        if (_candidates.length >= maxCandidates) {
+            uint256 weakestPos = 0;
+            uint256 weakestKey = type(uint256).max;
+            for (uint256 i = 0; i < _candidates.length; i++) {
+                uint256 k = _rankKey(_candidates[i]);
+                if (k < weakestKey) {
+                    weakestKey = k;
+                    weakestPos = i;
+                }
+            }
+            if (_rankKey(nodeId) <= weakestKey) revert WeakerThanAllCandidates(nodeId);
+            _removeCandidate(_candidates[weakestPos]);
+        }
+        _addCandidate(nodeId);
+    }
+
+    // ================================================================ governance
+
+    function setMaxActiveNodes(uint256 n) external onlyRole(GOVERNANCE_ROLE) {
+        _setMaxActiveNodes(n);
+    }
+
+    function setInflationRate(uint256 bps) external onlyRole(GOVERNANCE_ROLE) {
+        _setInflationRate(bps);
+    }
+
+    function setMinSelfStake(uint256 amount) external onlyRole(GOVERNANCE_ROLE) {
+        _setMinSelfStake(amount);
+    }
+
+    function setReporterReward(uint256 bps) external onlyRole(GOVERNANCE_ROLE) {
+        _setReporterReward(bps);
+    }
+
+    // ================================================================ views
+
+    /// @notice The active set in force for `epoch`: nodes ordered by stake (descending, ties by lower id), their
+    ///         snapshotted stakes and the total. Reverts if no snapshot was taken at or before `epoch`.
+    function activeSet(uint64 epoch)
+        external
+        view
+        returns (uint256[] memory nodeIds, uint256[] memory stakes, uint256 totalStake)
+    {
+        Snapshot storage s = _snapshots[_snapshotIndexFor(epoch)];
+        uint256 n = s.entries.length;
+        nodeIds = new uint256[](n);
+        stakes = new uint256[](n);
+        for (uint256 i = 0; i < n; i++) {
+            (nodeIds[i], stakes[i],) = _unpack(s.entries[i]);
+        }
+        totalStake = s.totalStake;
+    }
+
+    /// @notice One entry of `activeSet(epoch)`, for contracts that verify signers by index (O(1)).
+    function activeSetEntry(uint64 epoch, uint256 index)
+        external
+        view
+        returns (uint256 nodeId, uint256 stake, uint256 commissionBps)
+    {
+        Snapshot storage s = _snapshots[_snapshotIndexFor(epoch)];
+        if (index >= s.entries.length) revert IndexOutOfRange(index);
+        return _unpack(s.entries[index]);
+    }
+
+    /// @notice Size and total stake of `activeSet(epoch)`, and the epoch at which that snapshot was taken.
+    function activeSetInfo(uint64 epoch) external view returns (uint256 size, uint256 totalStake, uint64 snapshotEpoch) {
+        Snapshot storage s = _snapshots[_snapshotIndexFor(epoch)];
+        return (s.entries.length, s.totalStake, s.epoch);
+    }
+
+    function snapshotCount() external view returns (uint256) {
+        return _snapshots.length;
+    }
+
+    /// @notice Epoch of the latest snapshot; reverts if none was taken yet.
+    function lastSnapshotEpoch() external view returns (uint64) {
+        if (_snapshots.length == 0) revert NoSnapshot(0);
+        return _snapshots[_snapshots.length - 1].epoch;
+    }
+
+    function candidates() external view returns (uint256[] memory) {
+        return _candidates;
+    }
+
+    function isCandidate(uint256 nodeId) external view returns (bool) {
+        return _candidateIndex[nodeId] != 0;
+    }
+
+    /// @notice Token value of `delegator`'s bonded stake in `nodeId` (self-stake when delegator is the operator).
+    function stakeOf(address delegator, uint256 nodeId) public view returns (uint256) {
+        Pool storage pool = _pools[nodeId];
+        Position storage pos = _positions[delegator][nodeId];
+        uint256 held = pos.activeShares + pos.pendingShares;
+        return held == 0 ? 0 : (held * pool.stake) / pool.shares;
+    }
+
+    function selfStakeOf(uint256 nodeId) public view returns (uint256) {
+        return stakeOf(registry.operatorOf(nodeId), nodeId);
+    }
+
+    /// @notice The stake pools of a node.
+    function poolOf(uint256 nodeId)
+        external
+        view
+        returns (
+            uint256 bondedStake,
+            uint256 bondedShares,
+            uint256 unbondingStake,
+            uint256 unbondingShares,
+            uint256 commissionOwed
+        )
+    {
+        Pool storage p = _pools[nodeId];
+        return (p.stake, p.shares, p.unbondingStake, p.unbondingShares, p.commissionOwed);
+    }
+
+    /// @notice Shares of a position: `earning` ones and `pending` ones (earning from the next snapshot).
+    function positionOf(address delegator, uint256 nodeId)
+        external
+        view
+        returns (uint256 earningShares, uint256 pendingShares)
+    {
+        Position storage pos = _positions[delegator][nodeId];
+        earningShares = pos.activeShares;
+        pendingShares = pos.pendingShares;
+        if (pendingShares != 0 && pos.pendingTag < _snapshots.length) {
+            earningShares += pendingShares;
+            pendingShares = 0;
+        }
+    }
+
+    /// @notice Rewards `delegator` could claim from `nodeId` now.
+    function pendingRewards(address delegator, uint256 nodeId) external view returns (uint256 owed) {
+        Pool storage pool = _pools[nodeId];
+        Position storage pos = _positions[delegator][nodeId];
+        uint256 acc = pool.accRewardPerShare;
+        owed = pos.rewardsOwed + (pos.activeShares * acc) / ACC - pos.rewardDebt;
+        if (pos.pendingShares != 0 && pos.pendingTag < _snapshots.length) {
+            uint256 a0 = (pool.pendingShares != 0 && pool.pendingTag == pos.pendingTag)
+                ? acc // the pool has not been synced since: the accumulator has not moved either
+                : _activationAcc[nodeId][pos.pendingTag];
+            owed += (pos.pendingShares * acc) / ACC - (pos.pendingShares * a0) / ACC;
+        }
+    }
+
+    /// @notice An unbonding entry and its current value (after any slashing).
+    function unbondingOf(uint256 unbondingId)
+        external
+        view
+        returns (address owner, uint256 nodeId, uint64 releaseTime, uint256 amount)
+    {
+        Unbonding storage u = _unbondings[unbondingId];
+        owner = u.owner;
+        nodeId = u.nodeId;
+        releaseTime = u.releaseTime;
+        if (u.shares != 0) {
+            Pool storage pool = _pools[u.nodeId];
+            amount = (u.shares * pool.unbondingStake) / pool.unbondingShares;
+        }
+    }
+
+    // ================================================================ internals: accounting
+
+    /// @dev Moves the pool's pending shares into the reward-bearing ones once a snapshot followed their bonding,
+    ///      remembering the accumulator at that moment for the positions that own them.
+    function _syncPool(uint256 nodeId, Pool storage pool) private {
+        if (pool.pendingShares != 0 && pool.pendingTag < _snapshots.length) {
+            _activationAcc[nodeId][pool.pendingTag] = pool.accRewardPerShare;
+            pool.rewardShares += pool.pendingShares;
+            pool.pendingShares = 0;
+        }
+    }
+
+    /// @dev Credits what the position earned since its last sync; activates its pending shares if due.
+    ///      Call after `_syncPool` of the same node.
+    function _syncPosition(uint256 nodeId, Pool storage pool, Position storage pos) private {
+        uint256 acc = pool.accRewardPerShare;
+        uint256 owed = (pos.activeShares * acc) / ACC - pos.rewardDebt;
+        if (pos.pendingShares != 0 && pos.pendingTag < _snapshots.length) {
+            uint256 a0 = _activationAcc[nodeId][pos.pendingTag];
+            owed += (pos.pendingShares * acc) / ACC - (pos.pendingShares * a0) / ACC;
+            pos.activeShares += pos.pendingShares;
+            pos.pendingShares = 0;
+        }
+        if (owed != 0) pos.rewardsOwed += owed;
+        pos.rewardDebt = (pos.activeShares * acc) / ACC;
+    }
+
+    function _distribute(uint256 snapshotIndex, uint64 epochs) private {
+        Snapshot storage s = _snapshots[snapshotIndex];
+        uint256 total = s.totalStake;
+        uint256 n = s.entries.length;
+        if (total == 0 || n == 0 || inflationRateBps == 0) return;
+        uint256 supplyBase = token.totalSupply() + (rewardsCredited - rewardsClaimed);
+        uint256 reward = (supplyBase * inflationRateBps * uint256(epochLength) * epochs) / (BPS * YEAR);
+        uint256 credited = 0;
+        for (uint256 i = 0; i < n; i++) {
+            (uint256 nodeId, uint256 stake, uint256 commissionBps) = _unpack(s.entries[i]);
+            uint256 nodeReward = (reward * stake) / total;
+            Pool storage pool = _pools[nodeId];
+            _syncPool(nodeId, pool);
+            uint256 commission = (nodeReward * commissionBps) / BPS;
+            uint256 rest = nodeReward - commission;
+            if (pool.rewardShares == 0) {
+                rest = 0; // nobody left earning on this node: that part is simply not issued
+            } else if (rest != 0) {
+                pool.accRewardPerShare += (rest * ACC) / pool.rewardShares;
+            }
+            pool.commissionOwed += commission;
+            credited += commission + rest;
+            emit NodeRewarded(nodeId, s.epoch, commission, rest);
+        }
+        rewardsCredited += credited;
+        emit RewardsDistributed(s.epoch, epochs, credited);
+    }
+
+    // ================================================================ internals: active set
+
+    function _takeSnapshot(uint64 epoch) private {
+        // 1. Prune ineligible candidates and build the ranking keys of the rest. Iterating backwards keeps
+        //    swap-and-pop removal safe.
+        uint256[] memory keys = new uint256[](_candidates.length);
+        uint256 k = 0;
+        for (uint256 i = _candidates.length; i > 0; i--) {
+            uint256 nodeId = _candidates[i - 1];
+            if (_eligible(nodeId)) {
+                keys[k++] = _rankKey(nodeId);
+            } else {
+                _removeCandidate(nodeId);
+            }
+        }
+        // 2. Select the top `maxActiveNodes` with a binary heap: O(k + m log k).
+        uint256 m = k < maxActiveNodes ? k : maxActiveNodes;
+        for (uint256 i = k / 2; i > 0; i--) {
+            _siftDown(keys, i - 1, k);
+        }
+        Snapshot storage s = _snapshots.push();
+        s.epoch = epoch;
+        uint256[] memory nodeIds = new uint256[](m);
+        uint256[] memory stakes = new uint256[](m);
+        uint256 total = 0;
+        uint256 heapSize = k;
+        for (uint256 j = 0; j < m; j++) {
+            uint256 top = keys[0];
+            heapSize--;
+            keys[0] = keys[heapSize];
+            _siftDown(keys, 0, heapSize);
+            uint256 nodeId = type(uint64).max - uint64(top);
+            uint256 stake = top >> 64;
+            uint256 commission = registry.commissionOf(nodeId);
+            s.entries.push((nodeId << 160) | (commission << 128) | stake);
+            nodeIds[j] = nodeId;
+            stakes[j] = stake;
+            total += stake;
+        }
+        s.totalStake = total;
+        emit EpochSnapshotted(epoch, nodeIds, stakes, total);
+    }
+
+    /// @dev Ranking key: higher is stronger. stake (<= 2^128) in the high bits, then the inverted id so that
+    ///      a lower id wins a tie. Keys are unique because ids are.
+    function _rankKey(uint256 nodeId) private view returns (uint256) {
+        return (uint256(_pools[nodeId].stake.toUint128()) << 64) | (type(uint64).max - nodeId.toUint64());
+    }
+
+    function _siftDown(uint256[] memory a, uint256 i, uint256 n) private pure {
+        while (true) {
+            uint256 c = 2 * i + 1;
+            if (c >= n) return;
+            if (c + 1 < n && a[c + 1] > a[c]) c++;
+            if (a[c] <= a[i]) return;
+            (a[c], a[i]) = (a[i], a[c]);
+            i = c;
+        }
+    }
+
+    function _eligible(uint256 nodeId) private view returns (bool) {
+        Pool storage pool = _pools[nodeId];
+        if (pool.stake == 0 || !registry.isRegistered(nodeId)) return false;
+        Position storage own = _positions[pool.operator][nodeId];
+        return ((own.activeShares + own.pendingShares) * pool.stake) / pool.shares >= minSelfStake;
+    }
+
+    /// @dev Adds an eligible node to the candidate list when there is room; removes an ineligible one.
+    ///      `mayAdd` is false after an undelegation (which can only lower eligibility).
+    function _refreshCandidacy(uint256 nodeId, bool mayAdd) private {
+        bool listed = _candidateIndex[nodeId] != 0;
+        bool eligible = _eligible(nodeId);
+        if (eligible && !listed && mayAdd && _candidates.length < maxCandidates) {
+            _addCandidate(nodeId);
+        } else if (!eligible && listed) {
+            _removeCandidate(nodeId);
+        }
+    }
+
+    function _addCandidate(uint256 nodeId) private {
+        _candidates.push(nodeId);
+        _candidateIndex[nodeId] = _candidates.length;
+        emit CandidateAdded(nodeId);
+    }
+
+    function _removeCandidate(uint256 nodeId) private {
+        uint256 idx = _candidateIndex[nodeId] - 1;
+        uint256 lastId = _candidates[_candidates.length - 1];
+        _candidates[idx] = lastId;
+        _candidateIndex[lastId] = idx + 1;
+        _candidates.pop();
+        delete _candidateIndex[nodeId];
+        emit CandidateRemoved(nodeId);
+    }
+
+    /// @dev Index of the latest snapshot taken at an epoch <= `epoch` (binary search).
+    function _snapshotIndexFor(uint64 epoch) private view returns (uint256) {
+        uint256 lo = 0;
+        uint256 hi = _snapshots.length;
+        while (lo < hi) {
+            uint256 mid = (lo + hi) / 2;
+            if (_snapshots[mid].epoch <= epoch) lo = mid + 1;
+            else hi = mid;
+        }
+        if (lo == 0) revert NoSnapshot(epoch);
+        return lo - 1;
+    }
+
+    function _unpack(uint256 e) private pure returns (uint256 nodeId, uint256 stake, uint256 commissionBps) {
+        nodeId = e >> 160;
+        commissionBps = (e >> 128) & 0xffffffff;
+        stake = uint128(e);
+    }
+
+    function _ceilDiv(uint256 a, uint256 b) private pure returns (uint256) {
+        return a == 0 ? 0 : (a - 1) / b + 1;
+    }
+
+    // ================================================================ internals: parameters
+
+    function _setMaxActiveNodes(uint256 n) private {
+        if (n == 0 || n > MAX_ACTIVE_NODES) revert InvalidParameter();
+        maxActiveNodes = n;
+        emit MaxActiveNodesSet(n);
+    }
+
+    function _setInflationRate(uint256 bps) private {
+        if (bps > MAX_INFLATION_BPS) revert InvalidParameter();
+        inflationRateBps = bps;
+        emit InflationRateSet(bps);
+    }
+
+    function _setMinSelfStake(uint256 amount) private {
+        if (amount == 0) revert InvalidParameter();
+        minSelfStake = amount;
+        emit MinSelfStakeSet(amount);
+    }
+
+    function _setReporterReward(uint256 bps) private {
+        if (bps > BPS) revert InvalidParameter();
+        reporterRewardBps = bps;
+        emit ReporterRewardSet(bps);
+    }
+}

@@ -1,0 +1,256 @@
+"use strict";
+// Seeded random sequences of staking operations. After every step:
+//   - Staking's token balance == totalBonded + totalUnbonding == sum over nodes of (bonded + unbonding pools);
+//   - token totalSupply == totalMinted - totalBurned == (mints - burns seen in Transfer events);
+//   - rewardsClaimed <= rewardsCredited;
+// every few steps and at the end, the sum of every position's and every unbonding entry's value equals the pools
+// up to rounding dust (< 1 wei per position and entry), and every snapshot equals an off-chain recomputation of
+// the top N (stake descending, lower id first).
+// INVARIANT_SEED and INVARIANT_STEPS override the defaults.
+const { expect } = require("chai");
+const { ethers } = require("hardhat");
+const { time } = require("@nomicfoundation/hardhat-network-helpers");
+const { deploySystem, tokens, fund, registerAndStake, toEpoch } = require("./helpers");
+
+function mulberry32(seed) {
+  let a = seed >>> 0;
+  return function () {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SEEDS = process.env.INVARIANT_SEED ? [Number(process.env.INVARIANT_SEED)] : [20261126, 7];
+const STEPS = Number(process.env.INVARIANT_STEPS || 150);
+
+describe("Invariants (seeded random operation sequences)", function () {
+  for (const seed of SEEDS) {
+    it(`seed ${seed}, ${STEPS} steps`, async function () {
+      const rnd = mulberry32(seed);
+      const pick = (arr) => arr[Math.floor(rnd() * arr.length)];
+      const randAmount = (max) => (max * BigInt(Math.floor(rnd() * 1_000_000) + 1)) / 1_000_000n;
+
+      const d = await deploySystem({ maxActiveNodes: 3n, maxCandidates: 4n, inflationRateBps: 2_000n });
+      const s = d.signers;
+      const ops = s.slice(1, 6);
+      const dels = s.slice(6, 10);
+      const consensus = s[10];
+      const reporter = s[11];
+      await d.staking.grantRole(await d.staking.CONSENSUS_ROLE(), consensus.address);
+      const tokenAddr = (await d.token.getAddress()).toLowerCase();
+      const stakingAddr = await d.staking.getAddress();
+      const transferTopic = d.token.interface.getEvent("Transfer").topicHash;
+
+      let minted = await d.token.totalMinted();
+      let burned = 0n;
+      const track = async (txPromise) => {
+        const rc = await (await txPromise).wait();
+        for (const log of rc.logs) {
+          if (log.address.toLowerCase() !== tokenAddr || log.topics[0] !== transferTopic) continue;
+          const ev = d.token.interface.parseLog(log);
+          if (ev.args.from === ethers.ZeroAddress) minted += ev.args.value;
+          if (ev.args.to === ethers.ZeroAddress) burned += ev.args.value;
+        }
+        return rc;
+      };
+
+      const nodeIds = [];
+      const stakes = [300, 150, 120, 100, 100];
+      for (let i = 0; i < ops.length; i++) {
+        nodeIds.push(await registerAndStake(d, ops[i], 100 + i, tokens(stakes[i]), 500 * i));
+      }
+      const actors = [...ops, ...dels];
+      for (const a of actors) await fund(d, a, tokens(5_000));
+      for (const a of actors) await d.token.connect(a).approve(stakingAddr, ethers.MaxUint256);
+      const unbondings = []; // { id, owner }
+      const counts = {};
+
+      const expectedTopN = async () => {
+        const min = await d.staking.minSelfStake();
+        const rows = [];
+        for (const id of await d.staking.candidates()) {
+          const stake = (await d.staking.poolOf(id)).bondedStake;
+          if (stake === 0n || !(await d.registry.isRegistered(id))) continue;
+          if ((await d.staking.selfStakeOf(id)) < min) continue;
+          rows.push({ id, stake });
+        }
+        rows.sort((a, b) => (a.stake === b.stake ? (a.id < b.id ? -1 : 1) : a.stake > b.stake ? -1 : 1));
+        return rows.slice(0, Number(await d.staking.maxActiveNodes()));
+      };
+
+      const cheapInvariants = async () => {
+        const bal = await d.token.balanceOf(stakingAddr);
+        const bonded = await d.staking.totalBonded();
+        const unbonding = await d.staking.totalUnbonding();
+        expect(bal).to.equal(bonded + unbonding);
+        let pools = 0n;
+        for (const id of nodeIds) {
+          const p = await d.staking.poolOf(id);
+          pools += p.bondedStake + p.unbondingStake;
+          if (p.bondedShares === 0n) expect(p.bondedStake).to.equal(0n);
+          if (p.unbondingShares === 0n) expect(p.unbondingStake).to.equal(0n);
+        }
+        expect(pools).to.equal(bal);
+        const supply = await d.token.totalSupply();
+        expect(supply).to.equal((await d.token.totalMinted()) - (await d.token.totalBurned()));
+        expect(supply).to.equal(minted - burned);
+        expect(await d.staking.rewardsClaimed()).to.be.lte(await d.staking.rewardsCredited());
+      };
+
+      const fullInvariants = async () => {
+        const bal = await d.token.balanceOf(stakingAddr);
+        let sum = 0n;
+        let parts = 0n;
+        for (const a of actors) {
+          for (const id of nodeIds) {
+            const v = await d.staking.stakeOf(a.address, id);
+            if (v > 0n) parts++;
+            sum += v;
+          }
+        }
+        for (const u of unbondings) {
+          const info = await d.staking.unbondingOf(u.id);
+          if (info.owner === ethers.ZeroAddress) continue;
+          sum += info.amount;
+          parts++;
+        }
+        expect(sum).to.be.lte(bal);
+        expect(bal - sum).to.be.lte(parts + BigInt(nodeIds.length) * 2n);
+      };
+
+      const steps = [
+        ["delegate", 5, async () => {
+          const a = pick(actors);
+          const id = pick(nodeIds);
+          if (!(await d.registry.isRegistered(id))) return false;
+          const bal = await d.token.balanceOf(a.address);
+          if (bal === 0n) return false;
+          await track(d.staking.connect(a).delegate(id, randAmount(bal / 4n + 1n)));
+          return true;
+        }],
+        ["undelegate", 4, async () => {
+          const a = pick(actors);
+          const id = pick(nodeIds);
+          const v = await d.staking.stakeOf(a.address, id);
+          if (v === 0n) return false;
+          const amount = rnd() < 0.3 ? v : randAmount(v);
+          const rc = await track(d.staking.connect(a).undelegate(id, amount));
+          const ev = rc.logs.map((l) => d.staking.interface.parseLog(l)).find((e) => e && e.name === "UnbondingStarted");
+          unbondings.push({ id: ev.args.unbondingId, owner: a });
+          return true;
+        }],
+        ["withdraw", 3, async () => {
+          const now = BigInt(await time.latest());
+          for (const u of unbondings) {
+            const info = await d.staking.unbondingOf(u.id);
+            if (info.owner !== ethers.ZeroAddress && info.releaseTime <= now + 1n) {
+              await track(d.staking.connect(u.owner).withdraw(u.id));
+              return true;
+            }
+          }
+          return false;
+        }],
+        ["advance", 3, async () => {
+          const next = (await d.staking.currentEpoch()) + 1n + (rnd() < 0.2 ? 2n : 0n);
+          await toEpoch(d, next, BigInt(Math.floor(rnd() * 50)));
+          const expected = await expectedTopN();
+          await track(d.staking.advanceEpoch());
+          const [ids, st] = await d.staking.activeSet(await d.staking.currentEpoch());
+          expect([...ids]).to.deep.equal(expected.map((r) => r.id));
+          expect([...st]).to.deep.equal(expected.map((r) => r.stake));
+          return true;
+        }],
+        ["slash", 1, async () => {
+          const id = pick(nodeIds);
+          await track(d.staking.connect(consensus).slash(id, 1 + Math.floor(rnd() * 3000), rnd() < 0.5 ? reporter.address : ethers.ZeroAddress));
+          return true;
+        }],
+        ["claimRewards", 2, async () => {
+          const a = pick(actors);
+          const id = pick(nodeIds);
+          if ((await d.staking.pendingRewards(a.address, id)) === 0n) return false;
+          const expected = await d.staking.pendingRewards(a.address, id);
+          const before = await d.token.balanceOf(a.address);
+          await track(d.staking.connect(a).claimRewards(id));
+          expect(await d.token.balanceOf(a.address)).to.equal(before + expected);
+          return true;
+        }],
+        ["claimCommission", 1, async () => {
+          const i = Math.floor(rnd() * ops.length);
+          if ((await d.staking.poolOf(nodeIds[i])).commissionOwed === 0n) return false;
+          await track(d.staking.connect(ops[i]).claimCommission(nodeIds[i]));
+          return true;
+        }],
+        ["claimCandidacy", 1, async () => {
+          const id = pick(nodeIds);
+          try {
+            await track(d.staking.claimCandidacy(id));
+            return true;
+          } catch {
+            return false; // not eligible, already listed, or too weak: all legitimate refusals
+          }
+        }],
+        ["setCommission", 1, async () => {
+          const i = Math.floor(rnd() * ops.length);
+          if (!(await d.registry.isRegistered(nodeIds[i]))) return false;
+          const c = Math.floor(rnd() * 5000);
+          if (BigInt(c) === (await d.registry.commissionOf(nodeIds[i]))) return false;
+          await track(d.registry.connect(ops[i]).setCommission(nodeIds[i], c));
+          return true;
+        }],
+        ["deregister", 0.1, async () => {
+          const i = Math.floor(rnd() * ops.length);
+          if (!(await d.registry.isRegistered(nodeIds[i]))) return false;
+          await track(d.registry.connect(ops[i]).deregister(nodeIds[i]));
+          return true;
+        }],
+        ["wait", 1, async () => {
+          await time.increase(1 + Math.floor(rnd() * 200));
+          return true;
+        }],
+      ];
+      const totalWeight = steps.reduce((acc, [, w]) => acc + w, 0);
+
+      for (let step = 0; step < STEPS; step++) {
+        let r = rnd() * totalWeight;
+        let chosen = steps[steps.length - 1];
+        for (const st of steps) {
+          r -= st[1];
+          if (r <= 0) {
+            chosen = st;
+            break;
+          }
+        }
+        const done = await chosen[2]();
+        if (done) counts[chosen[0]] = (counts[chosen[0]] || 0) + 1;
+        await cheapInvariants();
+        if (step % 20 === 19) await fullInvariants();
+      }
+      await fullInvariants();
+      // Drain: everyone leaves and withdraws; the contract must then hold exactly nothing.
+      for (const a of actors) {
+        for (const id of nodeIds) {
+          const v = await d.staking.stakeOf(a.address, id);
+          if (v > 0n) {
+            const rc = await track(d.staking.connect(a).undelegate(id, v));
+            const ev = rc.logs.map((l) => d.staking.interface.parseLog(l)).find((e) => e && e.name === "UnbondingStarted");
+            unbondings.push({ id: ev.args.unbondingId, owner: a });
+          }
+        }
+      }
+      await time.increase(await d.staking.unbondingPeriod());
+      for (const u of unbondings) {
+        if ((await d.staking.unbondingOf(u.id)).owner !== ethers.ZeroAddress) await track(d.staking.connect(u.owner).withdraw(u.id));
+      }
+      await cheapInvariants();
+      expect(await d.token.balanceOf(stakingAddr)).to.equal(0n);
+      expect(await d.staking.totalBonded()).to.equal(0n);
+      expect(await d.staking.totalUnbonding()).to.equal(0n);
+      console.log(`      operations done: ${JSON.stringify(counts)}`);
+      expect(counts.advance || 0).to.be.greaterThan(0);
+    });
+  }
+});

@@ -1,0 +1,69 @@
+"use strict";
+// The files the Java `chain` module will drive: start-node.sh starts `hardhat node`, deploy.js deploys to it and
+// writes the deployment JSON, stop-node.sh stops it. Runs against a real node process on a random local port.
+const { expect } = require("chai");
+const { execFileSync } = require("child_process");
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+
+const ROOT = path.join(__dirname, "..");
+
+async function rpc(url, method, params = []) {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  return (await res.json()).result;
+}
+
+describe("scripts: start-node.sh, deploy.js, stop-node.sh", function () {
+  this.timeout(90_000);
+  const port = String(20_000 + Math.floor(Math.random() * 20_000));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "xmtpj-contracts-"));
+  const pidfile = path.join(dir, "node.pid");
+  const logfile = path.join(dir, "node.log");
+  const out = path.join(dir, "deployment.json");
+  const url = `http://127.0.0.1:${port}`;
+
+  after(function () {
+    if (fs.existsSync(pidfile)) execFileSync("bash", [path.join(ROOT, "scripts/stop-node.sh"), pidfile]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("starts a node, deploys, writes the deployment file, stops the node", async function () {
+    const started = execFileSync("bash", [path.join(ROOT, "scripts/start-node.sh"), port, pidfile, logfile], { encoding: "utf8" });
+    expect(started).to.match(new RegExp(`^ready ${url} chainId=31337 pid=\\d+`));
+    const pid = Number(fs.readFileSync(pidfile, "utf8").trim());
+    expect(() => process.kill(pid, 0)).to.not.throw();
+
+    // A second start on the same port is refused.
+    expect(() => execFileSync("bash", [path.join(ROOT, "scripts/start-node.sh"), port, pidfile, logfile], { stdio: "pipe" })).to.throw();
+
+    const env = { ...process.env, DEPLOYMENT_FILE: out };
+    delete env.HARDHAT_NETWORK;
+    execFileSync("node", [path.join(ROOT, "scripts/deploy.js"), "--rpc", url, "--epoch-length", "90"], { cwd: ROOT, env, stdio: "pipe" });
+    const dep = JSON.parse(fs.readFileSync(out, "utf8"));
+    expect(dep.chainId).to.equal(31337);
+    expect(dep.deployBlock).to.be.a("number");
+    expect(dep.minterBound).to.equal(true);
+    expect(dep.parameters.epochLength).to.equal("90");
+    expect(dep.parameters.commissionIncreaseDelay).to.equal("90"); // raised to one epoch
+    for (const name of ["Token", "NodeRegistry", "Staking", "IdentityRegistry"]) {
+      expect(dep.contracts[name].address).to.match(/^0x[0-9a-fA-F]{40}$/);
+      const code = await rpc(url, "eth_getCode", [dep.contracts[name].address, "latest"]);
+      expect(code.length).to.be.greaterThan(2);
+    }
+
+    execFileSync("bash", [path.join(ROOT, "scripts/stop-node.sh"), pidfile]);
+    expect(fs.existsSync(pidfile)).to.equal(false);
+    let alive = true;
+    try {
+      process.kill(pid, 0);
+    } catch {
+      alive = false;
+    }
+    expect(alive).to.equal(false);
+  });
+});

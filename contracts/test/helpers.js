@@ -1,0 +1,67 @@
+"use strict";
+const { ethers } = require("hardhat");
+const { deployAll } = require("../scripts/lib/deploy-all");
+
+const E18 = 10n ** 18n;
+const tokens = (n) => BigInt(n) * E18;
+const BPS = 10_000n;
+const YEAR = 365n * 24n * 3600n;
+
+/** Small parameters that make every branch reachable with a handful of accounts. */
+const TEST_PARAMS = Object.freeze({
+  genesisSupply: tokens(10_000_000),
+  maxCommissionBps: 5_000,
+  commissionIncreaseDelay: 100n,
+  epochLength: 100n,
+  unbondingPeriod: 300n,
+  maxActiveNodes: 3n,
+  inflationRateBps: 1_000n,
+  minSelfStake: tokens(100),
+  reporterRewardBps: 1_000n,
+  maxCandidates: 4n,
+});
+
+async function deploySystem(overrides = {}) {
+  const signers = await ethers.getSigners();
+  const d = await deployAll(ethers, { deployer: signers[0], ...TEST_PARAMS, ...overrides });
+  return { ...d, signers };
+}
+
+/** Distinct, deterministic Ed25519-sized node keys. */
+const nodeKey = (i) => ethers.keccak256(ethers.toUtf8Bytes(`node-key-${i}`));
+
+/** Gives `who` `amount` tokens from the genesis holder and approves Staking for them. */
+async function fund(d, who, amount) {
+  await (await d.token.connect(d.signers[0]).transfer(who.address, amount)).wait();
+  await (await d.token.connect(who).approve(await d.staking.getAddress(), amount)).wait();
+}
+
+/** Registers `op` as a node and self-stakes `stake`; returns the node id. */
+async function registerAndStake(d, op, i, stake, commissionBps = 1_000) {
+  await (await d.registry.connect(op).register(nodeKey(i), `https://node${i}.example:5556`, commissionBps)).wait();
+  const id = await d.registry.nodeIdOfOperator(op.address);
+  if (stake > 0n) {
+    await fund(d, op, stake);
+    await (await d.staking.connect(op).delegate(id, stake)).wait();
+  }
+  return id;
+}
+
+/** Expected inflation credited by one advanceEpoch over `epochs` epochs, computed like the contract. */
+async function expectedReward(d, epochs) {
+  const supply = await d.token.totalSupply();
+  const outstanding = (await d.staking.rewardsCredited()) - (await d.staking.rewardsClaimed());
+  const rate = await d.staking.inflationRateBps();
+  const len = await d.staking.epochLength();
+  return ((supply + outstanding) * rate * len * BigInt(epochs)) / (BPS * YEAR);
+}
+
+/** Moves time to the start of epoch `e` (plus `offset` seconds). */
+async function toEpoch(d, e, offset = 0n) {
+  const { time } = require("@nomicfoundation/hardhat-network-helpers");
+  const t = (await d.staking.epochStart(e)) + BigInt(offset);
+  const now = BigInt(await time.latest());
+  if (t > now) await time.setNextBlockTimestamp(t);
+}
+
+module.exports = { E18, tokens, BPS, YEAR, TEST_PARAMS, deploySystem, nodeKey, fund, registerAndStake, expectedReward, toEpoch };
