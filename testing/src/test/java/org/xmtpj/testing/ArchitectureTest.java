@@ -51,6 +51,13 @@ class ArchitectureTest {
       .because("the SDK ships to app developers: wire protocol and crypto only, no server code");
 
   @ArchTest
+  static final ArchRule chainShouldNotDependOnServerOrSdk = noClasses()
+      .that().resideInAPackage("org.xmtpj.chain..")
+      .should().dependOnClassesThat().resideInAnyPackage(
+          "org.xmtpj.dag..", "org.xmtpj.store..", "org.xmtpj.node..", "org.xmtpj.client..", "org.xmtpj.cli..")
+      .because("chain adapts the contracts; the node and the SDK use it, not the other way round");
+
+  @ArchTest
   static final ArchRule nodeShouldNotDependOnTheSdk = noClasses()
       .that().resideInAPackage("org.xmtpj.node..")
       .should().dependOnClassesThat().resideInAPackage("org.xmtpj.client..")
