@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the load generator against a fresh xmtpd node process:  bench/run.sh <scenario> [options]
 # (bench/run.sh --help lists scenarios and options). The replication scenarios (propagation, bootstrap,
-# antientropy-bytes; `replication` = all three) start several peered node processes instead. Builds the bench
+# antientropy-bytes; `replication` = all three) start several peered node processes instead. The Java SDK scenarios
+# (sdk-crypto, sdk-e2e; `sdk` = both) run under `taskset -c 0` with -XX:ActiveProcessorCount=1. Builds the bench
 # module, and the modules it needs if they are not installed yet, when the jar is missing or older than the sources.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -26,5 +27,12 @@ if stale; then
 fi
 
 cd "$root"
-exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
+# The Java SDK scenarios measure what one core does: this JVM (and JMH's forks, which inherit the affinity) runs on
+# CPU ${SDK_CPU:-0} only and sizes itself for one processor; sdk-e2e moves the node it starts to the other CPU.
+pin=()
+jvm=()
+case "${1:-}" in
+  sdk|sdk-crypto|sdk-e2e) pin=(taskset -c "${SDK_CPU:-0}"); jvm=(-XX:ActiveProcessorCount=1) ;;
+esac
+exec "${pin[@]}" "$JAVA_HOME/bin/java" "${jvm[@]}" --enable-native-access=ALL-UNNAMED \
   -cp "$jar:$here/target/lib/*" org.xmtpj.bench.LoadBench "$@"

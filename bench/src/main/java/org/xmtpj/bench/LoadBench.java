@@ -15,12 +15,13 @@ import java.util.List;
  * <pre>
  * LoadBench publish-grpc | publish-http | query | delivery | delivery-grpc | delivery-http | all  [options]
  * LoadBench propagation | bootstrap | antientropy-bytes | replication  [options]     (several peered nodes)
+ * LoadBench sdk | sdk-crypto | sdk-e2e  [options]     (the Java SDK; run.sh pins this JVM to one core)
  * </pre>
  */
 public final class LoadBench {
   private static final List<String> SCENARIOS =
       List.of("publish-grpc", "publish-http", "query", "delivery", "delivery-grpc", "delivery-http", "all",
-          "propagation", "bootstrap", "antientropy-bytes", "replication");
+          "propagation", "bootstrap", "antientropy-bytes", "replication", "sdk", "sdk-crypto", "sdk-e2e");
   private static final List<String> REPLICATION = List.of("propagation", "bootstrap", "antientropy-bytes");
 
   private LoadBench() {}
@@ -48,6 +49,7 @@ public final class LoadBench {
     List<String> scenarios = switch (scenario) {
       case "all" -> List.of("publish-grpc", "publish-http", "query", "delivery");
       case "replication" -> REPLICATION;
+      case "sdk" -> List.of("sdk-crypto", "sdk-e2e");
       default -> List.of(scenario);
     };
     int failures = 0;
@@ -90,6 +92,10 @@ public final class LoadBench {
       }
       return;
     }
+    if (scenario.startsWith("sdk")) {
+      runSdk(scenario, o, runs, report, keep, when, nodeArgs);
+      return;
+    }
     Path dataDir = o.path("data-dir", null);
     try (BenchNode node = BenchNode.start(runs, dataDir, scenario, nodeArgs, keep)) {
       if (scenario.startsWith("delivery")) {
@@ -114,6 +120,43 @@ public final class LoadBench {
         default -> throw new IllegalArgumentException(scenario);
       }
       s.appendTo(report);
+    }
+  }
+
+  /**
+   * The Java SDK on one core: the JMH micro-benchmark needs no node; the end-to-end run starts one node process,
+   * moves it to {@code --node-cpus} (default 1; this JVM runs on the core run.sh gave it) and runs over gRPC, then
+   * HTTP, each with fresh users.
+   */
+  private static void runSdk(String scenario, Options o, Path runs, Path report, boolean keep, String when,
+      List<String> nodeArgs) throws Exception {
+    awaitQuietMachine(o.doubleValue("max-load", 1.5), o.intValue("max-load-wait", 1200));
+    if (scenario.equals("sdk-crypto")) {
+      Section s = new Section("`sdk-crypto` — " + when);
+      s.parameter("machine", machine()).parameter("command", command(scenario))
+          .parameter("load average at start", Window.loadAverage());
+      try {
+        SdkCrypto.run(o, s);
+      } finally {
+        s.result("load average at the end", Window.loadAverage());
+        s.appendTo(report);
+      }
+      return;
+    }
+    try (BenchNode node = BenchNode.start(runs, o.path("data-dir", null), scenario, nodeArgs, keep)) {
+      String nodeCpus = SdkLoad.pin(node.pid(), o.string("node-cpus", "1"));
+      System.out.println("node moved to CPUs " + nodeCpus);
+      for (String transport : List.of("grpc", "http")) {
+        String now = ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z"));
+        Section s = header("sdk-e2e-" + transport, now, nodeArgs);
+        s.parameter("command", command(scenario));
+        try {
+          SdkLoad.run(o, node, s, transport.equals("http"));
+        } finally {
+          s.result("load average at the end", Window.loadAverage());
+          s.appendTo(report);
+        }
+      }
     }
   }
 
@@ -151,13 +194,24 @@ public final class LoadBench {
 
   private static Section header(String scenario, String when, List<String> nodeArgs) {
     Section s = new Section("`" + scenario + "` — " + when);
-    s.parameter("machine", Runtime.getRuntime().availableProcessors() + " CPUs, " + System.getProperty("os.name")
-        + " " + System.getProperty("os.version") + ", Java " + System.getProperty("java.runtime.version"));
+    s.parameter("machine", machine());
     s.parameter("node", "separate JVM (same JDK, default heap/GC), SQLite, flags --no-rate-limit"
         + (nodeArgs.isEmpty() ? "" : " " + String.join(" ", nodeArgs)));
     s.parameter("node build", nodeBuild());
     s.parameter("load average at start", Window.loadAverage());
     return s;
+  }
+
+  /** The machine's CPUs (not what this JVM was limited to), OS and JDK. */
+  private static String machine() {
+    long cpus;
+    try (var lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+      cpus = lines.filter(l -> l.startsWith("processor")).count();
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      cpus = Runtime.getRuntime().availableProcessors();
+    }
+    return cpus + " CPUs, " + System.getProperty("os.name") + " "
+        + System.getProperty("os.version") + ", Java " + System.getProperty("java.runtime.version");
   }
 
   /** The git commit of the working tree and whether the node's modules differ from it, plus the node jar's time. */
@@ -214,6 +268,17 @@ public final class LoadBench {
                      --queries N (5000) --warmup-queries N (1000) --page N (100)
                      --no-preload (query what --data-dir already holds, e.g. from an earlier --data-dir run)
           delivery:  --rate N per s (1000) --subscribers N (4) --delivery-topics N (100)
+          sdk scenarios (the Java SDK; run.sh starts this JVM under taskset -c 0 with -XX:ActiveProcessorCount=1;
+          each waits up to --max-load-wait S (1200) for a 1-min load average below --max-load L (1.5)):
+          sdk:               sdk-crypto, then sdk-e2e
+          sdk-crypto:        JMH: encode, decode, send path, invitations, their primitives, on one core
+                             --jmh-forks N (1) --jmh-warmup N (15) --jmh-iterations N (5)
+                             --jmh-seconds S (2, per iteration)
+                             --jmh-include REGEX (benchmark method names; all)
+          sdk-e2e:           one node process moved to --node-cpus LIST (1); over gRPC then HTTP: alice sends to
+                             bob, bob decrypts on streamAllMessages(); sequential and --concurrency K (32) async
+                             --messages N (4000) per phase --warmup-messages N (5000, per warm-up phase) --size B (100)
+                             --conversations N (20 timed newConversation calls)
           replication scenarios (real node processes peered over their replication ports; `replication` runs
           all three; datasets are generated once with the store API and cached in --datasets-dir
           (bench/target/datasets); each waits up to --max-load-wait S (600) for a 1-min load average below

@@ -45,6 +45,18 @@ final class TaskCpu {
     return new TaskCpu(ticks, names);
   }
 
+  /** CPU seconds (user + system) used since {@code earlier} by the threads whose group name {@code matches}. */
+  double secondsSince(TaskCpu earlier, java.util.function.Predicate<String> matches) {
+    long ticks = 0;
+    for (Map.Entry<String, long[]> e : byTask.entrySet()) {
+      if (matches.test(names.get(e.getKey()))) {
+        long[] before = earlier.byTask.getOrDefault(e.getKey(), new long[2]);
+        ticks += e.getValue()[0] - before[0] + e.getValue()[1] - before[1];
+      }
+    }
+    return ticks / TICK;
+  }
+
   /** "name user+sys cores (sys part), ..." for the busiest thread groups between this and {@code later}. */
   String busiestSince(TaskCpu earlier, double seconds, int top) {
     Map<String, double[]> groups = new HashMap<>();
