@@ -119,8 +119,8 @@ final class IdentityCommands {
     }
   }
 
-  @Command(name = "can-message", description = "Tell whether addresses have an XMTP identity on the network.")
-  static final class CanMessage implements Callable<Integer> {
+  /** A command over a list of addresses, run with the user's client. */
+  abstract static class AddressCommand implements Callable<Integer> {
     @ParentCommand
     ClientMain root;
 
@@ -130,74 +130,62 @@ final class IdentityCommands {
     @Override
     public Integer call() {
       try (XmtpClient client = UserSession.connect(root)) {
-        Map<String, Boolean> answers = client.canMessage(addresses);
-        answers.forEach((a, yes) -> root.out().println(a + "  " + (yes ? "yes" : "no (not on the network)")));
-        return answers.containsValue(false) ? 1 : 0;
+        return run(client);
       }
+    }
+
+    abstract int run(XmtpClient client);
+  }
+
+  @Command(name = "can-message", description = "Tell whether addresses have an XMTP identity on the network.")
+  static final class CanMessage extends AddressCommand {
+    @Override
+    int run(XmtpClient client) {
+      Map<String, Boolean> answers = client.canMessage(addresses);
+      answers.forEach((a, yes) -> root.out().println(a + "  " + (yes ? "yes" : "no (not on the network)")));
+      return answers.containsValue(false) ? 1 : 0;
     }
   }
 
   @Command(name = "allow", description = "Allow addresses (consent, shared with every XMTP client of this wallet).")
-  static final class Allow implements Callable<Integer> {
-    @ParentCommand
-    ClientMain root;
-
-    @Parameters(paramLabel = "ADDRESS", arity = "1..*")
-    List<String> addresses;
-
+  static final class Allow extends AddressCommand {
     @Override
-    public Integer call() {
-      return setConsent(root, addresses, ConsentState.ALLOWED);
+    int run(XmtpClient client) {
+      return setConsent(root, client, addresses, ConsentState.ALLOWED);
     }
   }
 
   @Command(name = "deny", description = "Deny addresses (consent, shared with every XMTP client of this wallet).")
-  static final class Deny implements Callable<Integer> {
-    @ParentCommand
-    ClientMain root;
-
-    @Parameters(paramLabel = "ADDRESS", arity = "1..*")
-    List<String> addresses;
-
+  static final class Deny extends AddressCommand {
     @Override
-    public Integer call() {
-      return setConsent(root, addresses, ConsentState.DENIED);
+    int run(XmtpClient client) {
+      return setConsent(root, client, addresses, ConsentState.DENIED);
     }
   }
 
   @Command(name = "consent", description = "Show the consent state of addresses.")
-  static final class Show implements Callable<Integer> {
-    @ParentCommand
-    ClientMain root;
-
-    @Parameters(paramLabel = "ADDRESS", arity = "1..*")
-    List<String> addresses;
-
+  static final class Show extends AddressCommand {
     @Override
-    public Integer call() {
-      try (XmtpClient client = UserSession.connect(root)) {
-        Map<String, ConsentState> states = client.consent().refresh();
-        for (String a : addresses) {
-          String checksummed = org.xmtpj.crypto.Ethereum.checksum(a);
-          root.out().println(checksummed + "  " + states.getOrDefault(checksummed, ConsentState.UNKNOWN)
-              .name().toLowerCase(java.util.Locale.ROOT));
-        }
+    int run(XmtpClient client) {
+      Map<String, ConsentState> states = client.consent().refresh();
+      for (String a : addresses) {
+        String checksummed = org.xmtpj.crypto.Ethereum.checksum(a);
+        root.out().println(checksummed + "  " + states.getOrDefault(checksummed, ConsentState.UNKNOWN)
+            .name().toLowerCase(java.util.Locale.ROOT));
       }
       return 0;
     }
   }
 
-  private static int setConsent(ClientMain root, List<String> addresses, ConsentState state) {
-    try (XmtpClient client = UserSession.connect(root)) {
-      String[] list = addresses.toArray(String[]::new);
-      if (state == ConsentState.ALLOWED) {
-        client.consent().allow(list);
-      } else {
-        client.consent().deny(list);
-      }
-      for (String a : list) {
-        root.out().println(org.xmtpj.crypto.Ethereum.checksum(a) + "  " + state.name().toLowerCase(java.util.Locale.ROOT));
-      }
+  private static int setConsent(ClientMain root, XmtpClient client, List<String> addresses, ConsentState state) {
+    String[] list = addresses.toArray(String[]::new);
+    if (state == ConsentState.ALLOWED) {
+      client.consent().allow(list);
+    } else {
+      client.consent().deny(list);
+    }
+    for (String a : list) {
+      root.out().println(org.xmtpj.crypto.Ethereum.checksum(a) + "  " + state.name().toLowerCase(java.util.Locale.ROOT));
     }
     return 0;
   }
