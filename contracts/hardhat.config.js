@@ -47,5 +47,7 @@ module.exports = {
   },
   mocha: {
     timeout: 120000,
+    // JUNIT_REPORT=FILE (set by the chain module's Maven build) adds a JUnit XML report to the spec output
+    ...(process.env.JUNIT_REPORT ? { reporter: path.join(__dirname, "scripts", "junit-reporter.js") } : {}),
   },
 };
