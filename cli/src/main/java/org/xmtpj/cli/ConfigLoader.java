@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import org.xmtpj.node.NodeConfig;
 import org.xmtpj.node.api.ApiLimits;
 import org.xmtpj.node.ratelimit.RateLimitConfig;
+import org.xmtpj.node.chain.ChainConfig;
 import org.xmtpj.node.replication.PeerInfo;
 import org.xmtpj.node.replication.ReplicationConfig;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -65,7 +66,43 @@ final class ConfigLoader {
         i(s, "store.maxBatchEnvelopes", NodeConfig.DEFAULT_MAX_BATCH_ENVELOPES),
         i(s, "store.maxQueuedPublishes", NodeConfig.DEFAULT_MAX_QUEUED_PUBLISHES),
         Duration.ofSeconds(l(s, "shutdownGraceSeconds", NodeConfig.DEFAULT_SHUTDOWN_GRACE.toSeconds())),
-        replication(s));
+        replication(s), chain(s));
+  }
+
+  /** Chain membership when {@code chain.rpc} is set (then {@code chain.deployment} is required), else null. */
+  static ChainConfig chain(Map<String, String> s) {
+    String rpc = s.get("chain.rpc");
+    if (rpc == null || rpc.isBlank()) {
+      if (s.get("chain.deployment") != null) {
+        throw new IllegalArgumentException("chain.deployment is set but chain.rpc is not: give both");
+      }
+      return null;
+    }
+    Path deployment = file(s, "chain.deployment");
+    if (deployment == null) {
+      throw new IllegalArgumentException("chain.rpc is set: chain.deployment (the deployment file) is required too");
+    }
+    if (s.get("replication.peers") != null && !s.get("replication.peers").isBlank()) {
+      throw new IllegalArgumentException("replication.peers and chain.rpc exclude each other: with a chain, peers"
+          + " come from the registry's active set");
+    }
+    return new ChainConfig(rpc.trim(), deployment,
+        positive("chain.pollInterval", duration(s, "chain.pollInterval", ChainConfig.DEFAULT_POLL_INTERVAL)),
+        l(s, "chain.confirmations", 0), duration(s, "chain.staleAfter", ChainConfig.DEFAULT_STALE_AFTER),
+        operatorKey(s));
+  }
+
+  /** The operator key from {@code chain.operatorKeyFile} (a file holding the hex key), or null. */
+  private static String operatorKey(Map<String, String> s) {
+    Path file = file(s, "chain.operatorKeyFile");
+    if (file == null) {
+      return null;
+    }
+    try {
+      return Files.readString(file).trim();
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("chain.operatorKeyFile: cannot read " + file + ": " + e.getMessage());
+    }
   }
 
   static ReplicationConfig replication(Map<String, String> s) {

@@ -21,7 +21,9 @@ final class Settings {
       "store.maxBatchEnvelopes", "store.maxQueuedPublishes", "shutdownGraceSeconds",
       "replication.port", "replication.peers", "replication.tls.cert", "replication.tls.key",
       "replication.tls.trust", "replication.antiEntropyInterval", "replication.pushLinger",
-      "replication.callTimeout", "replication.retention");
+      "replication.callTimeout", "replication.retention",
+      "chain.rpc", "chain.deployment", "chain.pollInterval", "chain.confirmations", "chain.staleAfter",
+      "chain.operatorKeyFile");
 
   /** Shorter environment names accepted besides the systematic ones (which win when both are set). */
   static final Map<String, String> ENV_ALIASES = Map.of("replication.peers", "XMTPD_PEERS");

@@ -68,6 +68,18 @@ final class StartCommand implements Callable<Integer> {
       + " keep everything; a network parameter, the same on every node)")
   String retention;
 
+  @Option(names = "--chain-rpc", paramLabel = "URL", description = "JSON-RPC URL of the EVM chain with the registry"
+      + " contracts: peers then come from the active set (env XMTPD_CHAIN_RPC); needs --deployment")
+  String chainRpc;
+
+  @Option(names = "--deployment", paramLabel = "FILE", description = "deployment file of the contracts"
+      + " (written by contracts/scripts/deploy.js; env XMTPD_CHAIN_DEPLOYMENT)")
+  String deployment;
+
+  @Option(names = "--operator-key-file", paramLabel = "FILE", description = "file holding the operator's private"
+      + " key (hex); with it the node advances epochs when due (env XMTPD_CHAIN_OPERATOR_KEY_FILE)")
+  String operatorKeyFile;
+
   @Option(names = "--set", description = "any setting as key=value, e.g. --set limits.maxPageSize=50")
   List<String> sets = List.of();
 
@@ -125,6 +137,9 @@ final class StartCommand implements Callable<Integer> {
     dedicated.put("replication.antiEntropyInterval", antiEntropyInterval);
     dedicated.put("replication.retention", retention);
     dedicated.put("rateLimit.enabled", noRateLimit ? "false" : null);
+    dedicated.put("chain.rpc", chainRpc);
+    dedicated.put("chain.deployment", deployment);
+    dedicated.put("chain.operatorKeyFile", operatorKeyFile);
     dedicated.forEach((k, v) -> {
       if (v != null) {
         flags.put(k, v);

@@ -2,6 +2,7 @@ package org.xmtpj.node;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import org.xmtpj.node.chain.ChainConfig;
 import org.xmtpj.node.api.ApiLimits;
 import org.xmtpj.node.ratelimit.RateLimitConfig;
 import org.xmtpj.node.replication.ReplicationConfig;
@@ -15,10 +16,13 @@ import org.xmtpj.node.replication.ReplicationConfig;
  * @param maxBatchEnvelopes most envelopes one group commit takes
  * @param maxQueuedPublishes publishes that may wait for the writer before new ones are refused
  * @param replication node-to-node replication (port, peers, TLS, intervals, limits)
+ * @param chain where membership comes from when it is the chain (registry contracts), or null for the static
+ *     peers of {@code replication}
  */
 public record NodeConfig(Path dataDir, String host, int httpPort, int grpcPort, String dbUrl, ApiLimits limits,
     RateLimitConfig rateLimit, Duration maxTokenAge, Duration keepAliveInterval, int subscriberQueue,
-    int maxBatchEnvelopes, int maxQueuedPublishes, Duration shutdownGrace, ReplicationConfig replication) {
+    int maxBatchEnvelopes, int maxQueuedPublishes, Duration shutdownGrace, ReplicationConfig replication,
+    ChainConfig chain) {
 
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_HTTP_PORT = 5555;
@@ -67,42 +71,47 @@ public record NodeConfig(Path dataDir, String host, int httpPort, int grpcPort, 
     return new NodeConfig(dataDir, DEFAULT_HOST, DEFAULT_HTTP_PORT, DEFAULT_GRPC_PORT, null, ApiLimits.DEFAULTS,
         RateLimitConfig.DEFAULTS, DEFAULT_MAX_TOKEN_AGE, DEFAULT_KEEP_ALIVE, DEFAULT_SUBSCRIBER_QUEUE,
         DEFAULT_MAX_BATCH_ENVELOPES, DEFAULT_MAX_QUEUED_PUBLISHES, DEFAULT_SHUTDOWN_GRACE,
-        ReplicationConfig.defaults());
+        ReplicationConfig.defaults(), null);
   }
 
   public NodeConfig withPorts(String host, int http, int grpc) {
     return new NodeConfig(dataDir, host, http, grpc, dbUrl, limits, rateLimit, maxTokenAge, keepAliveInterval,
-        subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, replication);
+        subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, replication, chain);
   }
 
   public NodeConfig withRateLimit(RateLimitConfig rl) {
     return new NodeConfig(dataDir, host, httpPort, grpcPort, dbUrl, limits, rl, maxTokenAge, keepAliveInterval,
-        subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, replication);
+        subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, replication, chain);
   }
 
   public NodeConfig withLimits(ApiLimits l) {
     return new NodeConfig(dataDir, host, httpPort, grpcPort, dbUrl, l, rateLimit, maxTokenAge, keepAliveInterval,
-        subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, replication);
+        subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, replication, chain);
   }
 
   public NodeConfig withSubscriberQueue(int n) {
     return new NodeConfig(dataDir, host, httpPort, grpcPort, dbUrl, limits, rateLimit, maxTokenAge,
-        keepAliveInterval, n, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, replication);
+        keepAliveInterval, n, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, replication, chain);
   }
 
   public NodeConfig withKeepAlive(Duration interval) {
     return new NodeConfig(dataDir, host, httpPort, grpcPort, dbUrl, limits, rateLimit, maxTokenAge, interval,
-        subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, replication);
+        subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, replication, chain);
   }
 
   public NodeConfig withDbUrl(String url) {
     return new NodeConfig(dataDir, host, httpPort, grpcPort, url, limits, rateLimit, maxTokenAge,
-        keepAliveInterval, subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, replication);
+        keepAliveInterval, subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, replication, chain);
   }
 
   public NodeConfig withReplication(ReplicationConfig r) {
     return new NodeConfig(dataDir, host, httpPort, grpcPort, dbUrl, limits, rateLimit, maxTokenAge,
-        keepAliveInterval, subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, r);
+        keepAliveInterval, subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, r, chain);
+  }
+
+  public NodeConfig withChain(ChainConfig c) {
+    return new NodeConfig(dataDir, host, httpPort, grpcPort, dbUrl, limits, rateLimit, maxTokenAge,
+        keepAliveInterval, subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, replication, c);
   }
 
   /** For logs: never prints a database password. */
@@ -112,7 +121,8 @@ public record NodeConfig(Path dataDir, String host, int httpPort, int grpcPort, 
             : dbUrl.replaceAll("password=[^&]*", "password=***")) + " limits=" + limits + " rateLimit=" + rateLimit
         + " maxTokenAge=" + maxTokenAge + " keepAlive=" + keepAliveInterval + " subscriberQueue=" + subscriberQueue
         + " maxBatchEnvelopes=" + maxBatchEnvelopes + " maxQueuedPublishes=" + maxQueuedPublishes
-        + " shutdownGrace=" + shutdownGrace + " replication=" + describe(replication);
+        + " shutdownGrace=" + shutdownGrace + " replication=" + describe(replication) + " chain="
+        + (chain == null ? "off (static peers)" : chain.describe());
   }
 
   private static String describe(ReplicationConfig r) {

@@ -29,6 +29,8 @@ import org.xmtpj.node.replication.LocalLog;
 import org.xmtpj.node.replication.Replicator;
 import org.xmtpj.node.replication.ReplicatorOptions;
 import org.xmtpj.node.replication.StaticMembership;
+import org.xmtpj.node.replication.Membership;
+import org.xmtpj.node.chain.ChainFollower;
 import org.xmtpj.node.replication.StatusDocuments;
 import org.xmtpj.node.replication.grpc.GrpcPeerConnector;
 import org.xmtpj.node.replication.grpc.ReplicationGrpcServer;
@@ -42,6 +44,7 @@ import org.xmtpj.store.EventStores;
 /** Composition root of one xmtpd node: constructor wiring, start, and an orderly drain on stop. */
 public final class XmtpNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(XmtpNode.class);
+  private static final java.time.Duration CHAIN_START_TIMEOUT = java.time.Duration.ofSeconds(60);
 
   private final NodeConfig config;
   private final Ed25519KeyPair key;
@@ -50,6 +53,7 @@ public final class XmtpNode implements AutoCloseable {
   private final SubscriptionHub hub;
   private final HttpGateway http;
   private final GrpcApiServer grpc;
+  private final ChainFollower chain;
   private final Replication replication;
   private volatile boolean serving;
 
@@ -66,6 +70,7 @@ public final class XmtpNode implements AutoCloseable {
         WriterPolicy.of(config.maxBatchEnvelopes(), config.maxQueuedPublishes()),
         t -> replicator[0] == null ? 0 : replicator[0].mergeRank(t));
     originator.setRetention(config.replication().retention());
+    this.chain = config.chain() == null ? null : startChain(config, self, clock, metrics);
     this.replication = config.replication().enabled() ? new Replication(config, key, self, clock, metrics) : null;
     replicator[0] = replication == null ? null : replication.replicator;
     Publisher publisher = replication == null ? originator
@@ -76,7 +81,8 @@ public final class XmtpNode implements AutoCloseable {
     this.http = new HttpGateway(new InetSocketAddress(config.host(), config.httpPort()), core, rateLimiter,
         metrics, () -> serving, java.util.Map.of(
             "/debug/replication", () -> StatusDocuments.replication(self, store, replicator[0]),
-            "/debug/evidence", () -> StatusDocuments.evidence(store)));
+            "/debug/evidence", () -> StatusDocuments.evidence(store),
+            "/debug/chain", () -> chain == null ? "{\"chain\":\"off\"}" : chain.status(self)));
     this.grpc = new GrpcApiServer(new InetSocketAddress(config.host(), config.grpcPort()), core, rateLimiter,
         metrics, config.keepAliveInterval());
   }
@@ -84,13 +90,14 @@ public final class XmtpNode implements AutoCloseable {
   /** The replication side of the node: engine, its thread, the node-to-node server and client connections. */
   private final class Replication implements ReplicationListener {
     final ExecutorScheduler scheduler = new ExecutorScheduler("replicator");
-    final StaticMembership membership;
+    final Membership membership;
     final GrpcPeerConnector connector;
     final Replicator replicator;
     final ReplicationGrpcServer server;
 
     Replication(NodeConfig config, Ed25519KeyPair key, OriginKey self, Clock clock, NodeMetrics metrics) {
-      this.membership = new StaticMembership(self, config.replication().peers());
+      this.membership = chain != null ? chain.membership()
+          : new StaticMembership(self, config.replication().peers());
       this.connector = new GrpcPeerConnector(config.replication(), key, membership, clock);
       this.replicator = new Replicator(self, writerLog(), store, membership, connector, scheduler, clock,
           new java.security.SecureRandom(), config.replication(), ReplicatorOptions.DEFAULTS,
@@ -141,6 +148,18 @@ public final class XmtpNode implements AutoCloseable {
       server.stop(java.time.Duration.ofSeconds(1));
       scheduler.close();
       connector.close();
+    }
+  }
+
+  /** Catches up with the chain before replication starts, so that the first peer set is the chain's. */
+  private ChainFollower startChain(NodeConfig config, OriginKey self, Clock clock, NodeMetrics metrics)
+      throws IOException {
+    try {
+      return ChainFollower.start(config.chain(), self, clock, metrics.registry(), CHAIN_START_TIMEOUT);
+    } catch (IOException | RuntimeException e) {
+      originator.close();
+      store.close();
+      throw e;
     }
   }
 
@@ -203,6 +222,9 @@ public final class XmtpNode implements AutoCloseable {
     grpc.stop(java.time.Duration.ofSeconds(Math.min(grace, 2)));
     if (replication != null) {
       replication.stop();
+    }
+    if (chain != null) {
+      chain.close();
     }
     originator.close();
     hub.closeAll();
