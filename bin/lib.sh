@@ -2,6 +2,8 @@
 # shellcheck shell=bash
 
 xmtpj_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# the launchers find contracts/ (Hardhat scripts, compiled artifacts) from any working directory
+export XMTPJ_CONTRACTS_DIR="${XMTPJ_CONTRACTS_DIR:-$xmtpj_root/contracts}"
 
 java_major() { # prints the major version of the java binary $1, or 0
   "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}' \

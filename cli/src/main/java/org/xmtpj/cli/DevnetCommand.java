@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.xmtpj.chain.local.LocalChain;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -24,8 +25,9 @@ import picocli.CommandLine.Option;
  * which drains), and kills what has not exited after 15 s. A SIGKILL of this process leaves the children running.
  */
 @Command(name = "devnet", mixinStandardHelpOptions = true,
-    description = "Run N local nodes, every one peered with all the others (node i: http P+10(i-1), grpc +1,"
-        + " replication +2).")
+    description = "Run a local network: a local chain with the contracts, and N nodes registered and staked on it"
+        + " whose peers follow the active set (--no-chain: static peers instead). Node i: http P+10(i-1), grpc +1,"
+        + " replication +2.")
 final class DevnetCommand implements Callable<Integer> {
   private static final Duration STOP_GRACE = Duration.ofSeconds(15);
 
@@ -43,10 +45,18 @@ final class DevnetCommand implements Callable<Integer> {
       + " /healthz (default 90)")
   int startupTimeoutSeconds;
 
+  @Option(names = "--no-chain", description = "no local chain: static peers, every node pinning all the others")
+  boolean noChain;
+
+  @Option(names = "--chain-port", defaultValue = "8545", description = "port of the local Hardhat chain"
+      + " (default 8545)")
+  int chainPort;
+
   @Option(names = "--jvm-opt", description = "an option for each node's JVM, e.g. --jvm-opt=-Xmx512m; repeatable")
   List<String> jvmOptions = List.of();
 
   private final List<Process> children = new ArrayList<>();
+  private volatile LocalChain chain;
   private volatile boolean running;
   private volatile boolean stopping;
 
@@ -63,6 +73,9 @@ final class DevnetCommand implements Callable<Integer> {
       }
     }, "devnet-shutdown"));
     try {
+      if (!noChain) {
+        plan = startChain(plan);
+      }
       launchAll(plan);
       awaitHealthy(plan);
     } catch (IOException | RuntimeException e) {
@@ -76,6 +89,22 @@ final class DevnetCommand implements Callable<Integer> {
     watchForExits(plan);
     stopped.await();
     return 0;
+  }
+
+  /** Starts the local chain, deploys, and funds, registers and stakes every node; then the first snapshot. */
+  private DevnetPlan startChain(DevnetPlan plan) throws IOException {
+    Path chainDir = plan.dir().resolve("chain");
+    System.out.println("starting a local chain on port " + chainPort + " and deploying the contracts…");
+    chain = LocalChain.builder().port(chainPort).workDir(chainDir).start();
+    for (DevnetPlan.Node node : plan.nodes()) {
+      byte[] nodeKey = java.util.HexFormat.of().parseHex(node.key());
+      long id = DevnetChain.provision(chain, node.index(), nodeKey, node.endpoint(), node.operatorKeyFile());
+      System.out.println("node " + node.index() + ": registered as node id " + id + ", self-staked "
+          + DevnetChain.SELF_STAKE_TOKENS + " tokens");
+    }
+    var set = DevnetChain.snapshot(chain);
+    System.out.println("epoch " + set.epoch() + " active set: " + set.nodeIds());
+    return plan.withChain(new DevnetPlan.Chain(chain.rpcUrl(), chain.deploymentFile()));
   }
 
   /**

@@ -11,7 +11,7 @@ import org.xmtpj.node.NodeKey;
  * {@code base + 10(i-1)} (HTTP), {@code +1} (gRPC) and {@code +2} (replication), all on 127.0.0.1, with every
  * other node as a pinned peer. Node keys are created up front, so each node can pin all the others.
  */
-record DevnetPlan(Path dir, List<Node> nodes) {
+record DevnetPlan(Path dir, List<Node> nodes, Chain chain) {
   static final String HOST = "127.0.0.1";
   static final int PORT_STRIDE = 10;
 
@@ -27,7 +27,19 @@ record DevnetPlan(Path dir, List<Node> nodes) {
     String httpUrl() {
       return "http://" + HOST + ":" + httpPort;
     }
+
+    /** What the node registers on chain: its replication address. */
+    String endpoint() {
+      return HOST + ":" + replicationPort;
+    }
+
+    Path operatorKeyFile() {
+      return dataDir.resolve("operator.key");
+    }
   }
+
+  /** The local chain the nodes follow instead of pinning each other. */
+  record Chain(String rpcUrl, Path deploymentFile) {}
 
   DevnetPlan {
     nodes = List.copyOf(nodes);
@@ -51,7 +63,11 @@ record DevnetPlan(Path dir, List<Node> nodes) {
       int http = basePort + PORT_STRIDE * (i - 1);
       nodes.add(new Node(i, data, key, http, http + 1, http + 2));
     }
-    return new DevnetPlan(root, nodes);
+    return new DevnetPlan(root, nodes, null);
+  }
+
+  DevnetPlan withChain(Chain c) {
+    return new DevnetPlan(dir, nodes, c);
   }
 
   /** The command line that starts {@code node} as a child JVM running {@link Main}. */
@@ -62,6 +78,11 @@ record DevnetPlan(Path dir, List<Node> nodes) {
         "--data-dir", node.dataDir().toString(), "--host", HOST,
         "--http-port", String.valueOf(node.httpPort()), "--grpc-port", String.valueOf(node.grpcPort()),
         "--replication-port", String.valueOf(node.replicationPort())));
+    if (chain != null) {
+      cmd.addAll(List.of("--chain-rpc", chain.rpcUrl(), "--deployment", chain.deploymentFile().toString(),
+          "--operator-key-file", node.operatorKeyFile().toString(), "--set", "chain.pollInterval=1s"));
+      return cmd;
+    }
     for (Node other : nodes) {
       if (other.index() != node.index()) {
         cmd.add("--peer");
@@ -79,6 +100,11 @@ record DevnetPlan(Path dir, List<Node> nodes) {
     for (Node n : nodes) {
       sb.append(String.format(format, n.index(), n.key(), n.httpUrl(), HOST + ":" + n.grpcPort(),
           HOST + ":" + n.replicationPort(), n.log()));
+    }
+    if (chain != null) {
+      sb.append("chain: ").append(chain.rpcUrl()).append("  deployment: ").append(chain.deploymentFile())
+          .append("\nnode i is registered and staked by the operator key in node-i/operator.key;"
+              + " membership follows the active set\n");
     }
     return sb.toString();
   }

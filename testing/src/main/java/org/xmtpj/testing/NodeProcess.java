@@ -255,7 +255,8 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
-  private static int[] freePorts(int count) {
+  /** Free loopback ports (free when asked: another process may take one before it is bound). */
+  public static int[] freePorts(int count) {
     List<ServerSocket> sockets = new ArrayList<>();
     try {
       int[] ports = new int[count];
