@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  */
 final class OperatorContext {
   @Option(names = "--chain-rpc", paramLabel = "URL", description = "JSON-RPC URL of the chain (env XMTPD_CHAIN_RPC;"
-      + " default http://127.0.0.1:8545, the devnet's)")
+      + " default: the one in the deployment file)")
   String rpc;
 
   @Option(names = "--deployment", paramLabel = "FILE", description = "the contracts' deployment file (env"
@@ -29,8 +29,9 @@ final class OperatorContext {
       + " in hex (env XMTPD_KEY_FILE); a devnet writes one per node to node-i/operator.key")
   Path keyFile;
 
-  String rpcUrl() {
-    return firstNonBlank(rpc, System.getenv("XMTPD_CHAIN_RPC"), "http://127.0.0.1:8545");
+  /** The flag, else $XMTPD_CHAIN_RPC, else the RPC recorded in the deployment file. */
+  String rpcUrl(Deployment d) {
+    return firstNonBlank(rpc, System.getenv("XMTPD_CHAIN_RPC"), d.rpc() != null ? d.rpc() : "http://127.0.0.1:8545");
   }
 
   Deployment deployment() {
@@ -45,12 +46,14 @@ final class OperatorContext {
 
   /** A read-only session. */
   ChainSession readOnly() {
-    return ChainSession.connect(rpcUrl(), deployment());
+    Deployment d = deployment();
+    return ChainSession.connect(rpcUrl(d), d);
   }
 
-  /** A session that signs with the key file's account. */
+  /** A session that signs with the key file's account (the key is checked before the chain is contacted). */
   ChainSession signing() {
-    return readOnly().withSigner(signer());
+    Signer signer = signer();
+    return readOnly().withSigner(signer);
   }
 
   Signer signer() {

@@ -35,6 +35,22 @@ class DevnetPlanTest {
   }
 
   @Test
+  void shouldPointEveryNodeAtTheChainWithItsOperatorKeyInsteadOfPinningPeers() {
+    DevnetPlan plan = DevnetPlan.create(3, 5555, dir)
+        .withChain(new DevnetPlan.Chain("http://127.0.0.1:8545", dir.resolve("chain/deployment.json")));
+    DevnetPlan.Node n2 = plan.nodes().get(1);
+
+    String cmd = String.join(" ", plan.command(n2, "/jdk/bin/java", "a.jar", List.of()));
+
+    assertThat(cmd).contains("--chain-rpc http://127.0.0.1:8545",
+        "--deployment " + dir.resolve("chain/deployment.json"),
+        "--operator-key-file " + n2.dataDir().resolve("operator.key"), "--replication-port 5567");
+    assertThat(cmd).doesNotContain("--peer");
+    assertThat(n2.endpoint()).isEqualTo("127.0.0.1:5567");
+    assertThat(plan.table()).contains("chain: http://127.0.0.1:8545");
+  }
+
+  @Test
   void shouldReuseKeysOnASecondRun() {
     String first = DevnetPlan.create(2, 7000, dir).nodes().get(1).key();
     assertThat(DevnetPlan.create(2, 7000, dir).nodes().get(1).key()).isEqualTo(first);

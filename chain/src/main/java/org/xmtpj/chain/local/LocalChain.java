@@ -204,6 +204,21 @@ public final class LocalChain implements AutoCloseable {
     mine();
   }
 
+  /** Saves the chain's state (evm_snapshot); {@link #revert} returns to it: how a test makes a reorg. */
+  public String snapshot() {
+    return rpc("evm_snapshot", "[]").getAsString();
+  }
+
+  /**
+   * Returns to a {@link #snapshot}: the blocks mined since are gone, and the blocks mined next take their heights
+   * with other hashes, which is what a follower sees in a reorg.
+   */
+  public void revert(String snapshotId) {
+    if (!rpc("evm_revert", "[\"" + snapshotId + "\"]").getAsBoolean()) {
+      throw new ChainException("evm_revert " + snapshotId + ": no such snapshot");
+    }
+  }
+
   /** Mines one empty block. */
   public void mine() {
     rpc("evm_mine", "[]");
@@ -257,7 +272,7 @@ public final class LocalChain implements AutoCloseable {
         Map.of(), timeout, workDir.resolve("compile.out"));
   }
 
-  private void rpc(String method, String paramsJson) {
+  private com.google.gson.JsonElement rpc(String method, String paramsJson) {
     String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method + "\",\"params\":" + paramsJson + "}";
     HttpRequest request = HttpRequest.newBuilder(URI.create(rpcUrl())).timeout(Duration.ofSeconds(30))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
@@ -272,6 +287,7 @@ public final class LocalChain implements AutoCloseable {
       if (json.has("error")) {
         throw new ChainException(method + " failed: " + json.get("error"));
       }
+      return json.get("result");
     } catch (IOException e) {
       throw new ChainException(method + " failed: " + e.getMessage(), e);
     } catch (InterruptedException e) {

@@ -46,11 +46,12 @@ public final class ChainFollower implements AutoCloseable {
   private volatile String lastError;
   private boolean warnedStale;
 
-  private ChainFollower(ChainConfig config, OriginKey self, Clock clock, PrometheusRegistry registry) {
+  private ChainFollower(ChainConfig config, Deployment deployment, ChainSession session, OriginKey self,
+      Clock clock, PrometheusRegistry registry) {
     this.config = config;
     this.clock = clock;
-    this.deployment = readDeployment(config);
-    this.session = ChainSession.connect(config.rpcUrl(), deployment);
+    this.deployment = deployment;
+    this.session = session;
     this.indexer = new ChainIndexer(ChainEvents.connect(session), deployment.deployBlock(), config.confirmations(),
         MAX_BLOCKS_PER_POLL);
     this.membership = new ChainMembership(self);
@@ -68,9 +69,12 @@ public final class ChainFollower implements AutoCloseable {
    */
   public static ChainFollower start(ChainConfig config, OriginKey self, Clock clock, PrometheusRegistry registry,
       Duration startTimeout) throws IOException {
-    ChainFollower f = new ChainFollower(config, self, clock, registry);
+    long deadline = clock.millis() + startTimeout.toMillis();
+    Deployment deployment = readDeployment(config);
+    ChainSession session = connect(config, deployment, clock, deadline);
+    ChainFollower f = new ChainFollower(config, deployment, session, self, clock, registry);
     try {
-      f.catchUp(startTimeout);
+      f.catchUp(deadline);
     } catch (IOException | RuntimeException e) {
       f.close();
       throw e;
@@ -85,6 +89,15 @@ public final class ChainFollower implements AutoCloseable {
     return membership;
   }
 
+  /** The registry as last indexed (tests in this package). */
+  RegistryState state() {
+    return indexer.state();
+  }
+
+  long reorgs() {
+    return indexer.reorgs();
+  }
+
   public Deployment deployment() {
     return deployment;
   }
@@ -94,8 +107,27 @@ public final class ChainFollower implements AutoCloseable {
     return indexer.state().idOf(self);
   }
 
-  private void catchUp(Duration timeout) throws IOException {
-    long deadline = clock.millis() + timeout.toMillis();
+  /** Retries until the deadline: a node may well start before the chain's RPC endpoint does. */
+  private static ChainSession connect(ChainConfig config, Deployment deployment, Clock clock, long deadline)
+      throws IOException {
+    while (true) {
+      try {
+        return ChainSession.connect(config.rpcUrl(), deployment);
+      } catch (ChainException e) {
+        if (clock.millis() >= deadline) {
+          throw unreachable(config, e);
+        }
+        sleep(Math.min(1_000, config.pollInterval().toMillis()));
+      }
+    }
+  }
+
+  private static IOException unreachable(ChainConfig config, ChainException e) {
+    return new IOException("cannot read the chain at " + config.rpcUrl() + " (" + e.getMessage()
+        + "); is the EVM node running and is " + config.deploymentFile() + " its deployment?", e);
+  }
+
+  private void catchUp(long deadline) throws IOException {
     while (true) {
       try {
         ChainIndexer.Progress p = indexer.poll();
@@ -110,8 +142,7 @@ public final class ChainFollower implements AutoCloseable {
       } catch (ChainException e) {
         lastError = e.getMessage();
         if (clock.millis() >= deadline) {
-          throw new IOException("cannot read the chain at " + config.rpcUrl() + " (" + e.getMessage()
-              + "); is the EVM node running and is " + config.deploymentFile() + " its deployment?", e);
+          throw unreachable(config, e);
         }
         sleep(Math.min(1_000, config.pollInterval().toMillis()));
       }
