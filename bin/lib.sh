@@ -29,7 +29,7 @@ find_jdk() { # sets JAVA_HOME to a JDK >= 21
 
 ensure_built() { # builds once, and again whenever a source of the launchers' modules is newer than their jar
   local jar="$xmtpj_root/cli/target/cli.jar"
-  local modules=(proto crypto dag store chain node client cli)
+  local modules=(proto crypto dag store chain node client client-chain cli)
   local dirs=()
   for m in "${modules[@]}"; do dirs+=("$xmtpj_root/$m/src/main" "$xmtpj_root/$m/pom.xml"); done
   if [ -f "$jar" ] && [ -z "$(find "${dirs[@]}" "$xmtpj_root/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]; then

@@ -30,7 +30,8 @@ import picocli.CommandLine.ParentCommand;
     subcommands = {IdentityCommands.Init.class, IdentityCommands.WhoAmI.class, ConversationCommands.Send.class,
         ConversationCommands.Chat.class, ConversationCommands.ListConversations.class,
         ConversationCommands.Messages.class, IdentityCommands.Allow.class, IdentityCommands.Deny.class,
-        IdentityCommands.Show.class, IdentityCommands.CanMessage.class, ClientMain.Health.class,
+        IdentityCommands.Show.class, IdentityCommands.CanMessage.class, RegistryCommands.Register.class,
+        RegistryCommands.Config.class, RegistryCommands.Lookup.class, ClientMain.Health.class,
         ClientMain.Query.class, ClientMain.Stream.class})
 public final class ClientMain {
   @Option(names = "--node", defaultValue = "${env:XMTP_NODE:-http://localhost:5555}", scope = CommandLine.ScopeType.INHERIT,
@@ -41,6 +42,18 @@ public final class ClientMain {
   @Option(names = "--home", scope = CommandLine.ScopeType.INHERIT,
       description = "keystore directory (default $XMTP_HOME or ~/.xmtp)")
   Path home;
+
+  @Option(names = "--chain-rpc", paramLabel = "URL", defaultValue = "${env:XMTP_CHAIN_RPC}",
+      scope = CommandLine.ScopeType.INHERIT, description = "JSON-RPC URL of the chain with the IdentityRegistry"
+          + " (env XMTP_CHAIN_RPC); with --deployment, identities and invite topics come from the registry")
+  String chainRpc;
+
+  @Option(names = "--deployment", paramLabel = "FILE", defaultValue = "${env:XMTP_DEPLOYMENT}",
+      scope = CommandLine.ScopeType.INHERIT,
+      description = "deployment file written by contracts/scripts/deploy.js (env XMTP_DEPLOYMENT)")
+  Path deployment;
+
+  private ChainAccess chain;
 
   Passphrases passphrases = Passphrases.system();
   WalletKeystore.ScryptParams scrypt = WalletKeystore.ScryptParams.STRONG;
@@ -68,6 +81,21 @@ public final class ClientMain {
     return out;
   }
 
+  /** The chain settings of this command line; connects on first use. */
+  synchronized ChainAccess chain() {
+    if (chain == null) {
+      chain = new ChainAccess(chainRpc, deployment);
+    }
+    return chain;
+  }
+
+  private synchronized void closeChain() {
+    if (chain != null) {
+      chain.close();
+      chain = null;
+    }
+  }
+
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   public static void main(String[] args) {
@@ -80,6 +108,14 @@ public final class ClientMain {
     CommandLine cli = new CommandLine(main);
     cli.setOut(main.out);
     cli.setErr(main.err);
+    try {
+      return execute(cli, main, args);
+    } finally {
+      main.closeChain();
+    }
+  }
+
+  private static int execute(CommandLine cli, ClientMain main, String... args) {
     return cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
           String msg = ex instanceof ConnectException
               ? "cannot reach the node at " + main.node + " (is it running? try bin/xmtpd devnet)"

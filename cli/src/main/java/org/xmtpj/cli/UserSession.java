@@ -8,6 +8,7 @@ import org.xmtpj.cli.keystore.Passphrases;
 import org.xmtpj.cli.keystore.WalletKeystore;
 import org.xmtpj.client.Signer;
 import org.xmtpj.client.XmtpClient;
+import org.xmtpj.onchain.RegistryException;
 
 /** The CLI user's wallet (from the local keystore) and a client for it on the chosen node. */
 final class UserSession {
@@ -35,10 +36,20 @@ final class UserSession {
   static XmtpClient connect(ClientMain root) {
     byte[] key = walletKey(keystore(root.home), root.passphrases);
     try {
-      return XmtpClient.builder(Signer.privateKey(key)).node(root.node).build();
+      return connect(root, key);
     } finally {
       Arrays.fill(key, (byte) 0);
     }
+  }
+
+  /**
+   * A client for the wallet {@code key} on the chosen node; with a chain configured (--chain-rpc, --deployment),
+   * it reads identity keys and invite topics from the IdentityRegistry.
+   */
+  static XmtpClient connect(ClientMain root, byte[] key) {
+    XmtpClient.Builder builder = XmtpClient.builder(Signer.privateKey(key)).node(root.node);
+    root.chain().directoryIfConfigured().ifPresent(builder::directory);
+    return builder.build();
   }
 
   /** A failure whose message a person can act on; printed without a stack trace. */
@@ -57,6 +68,9 @@ final class UserSession {
         case NOT_ON_NETWORK -> x.getMessage() + "; they must run an XMTP client once before you can message them";
         default -> x.getMessage();
       };
+    }
+    if (e instanceof RegistryException r) {
+      return RegistryCommands.describe(r);
     }
     if (e instanceof KeystoreException k && k.reason() == KeystoreException.Reason.WRONG_PASSPHRASE) {
       return "wrong passphrase for the wallet";

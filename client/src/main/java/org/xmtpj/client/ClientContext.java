@@ -5,7 +5,7 @@ import java.time.Duration;
 
 /** What every part of one client shares; built once by {@link XmtpClient.Builder}. */
 record ClientContext(NodeApi api, PrivateIdentity me, SecureRandom random, Duration streamOpenTimeout,
-    ContactDirectory contacts) {
+    TrustedPeers peers) {
 
   String address() {
     return me.address();

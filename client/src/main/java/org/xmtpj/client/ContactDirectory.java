@@ -40,6 +40,11 @@ final class ContactDirectory {
     return found;
   }
 
+  /** Drops a cached bundle, so the next lookup reads the topic again. */
+  void forget(String address) {
+    cache.remove(address);
+  }
+
   /** Many lookups in batch queries of up to 50 topics; answers in the order asked. */
   Map<String, Boolean> canMessage(Collection<String> addresses) {
     List<String> list = new ArrayList<>(addresses);

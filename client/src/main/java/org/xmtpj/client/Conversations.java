@@ -1,6 +1,7 @@
 package org.xmtpj.client;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,16 +15,15 @@ import org.xmtp.proto.message.contents.InvitationV1;
 public final class Conversations {
   private final ClientContext ctx;
   private final Consent consent;
-  private final String inviteTopic;
   private final Map<String, Conversation> byTopic = new LinkedHashMap<>();
   private final RecentIds readInvites = new RecentIds(100_000);
   private final List<SkippedEnvelope> skipped = new ArrayList<>();
-  private long lastListedNs;
+  /** Per invite topic: a topic registered later is read from its beginning, not from the previous listing. */
+  private final Map<String, Long> lastListedNs = new HashMap<>();
 
   Conversations(ClientContext ctx, Consent consent) {
     this.ctx = ctx;
     this.consent = consent;
-    this.inviteTopic = Topics.invite(ctx.address());
   }
 
   /** A conversation with {@code peer}: the existing one, or a new one announced to both parties. */
@@ -34,8 +34,14 @@ public final class Conversations {
   /**
    * A conversation with {@code peer} under an application conversation id (several may exist per peer, one per id).
    *
+   * <p>The invitation goes, in one publish, to the peer's invite topic and to the user's: the topics registered
+   * in the client's {@link IdentityDirectory}, or the conventional {@code /xmtp/0/invite-<address>/proto} for a
+   * wallet without an entry (or a client without a directory).
+   *
    * @throws IllegalArgumentException if the address is malformed or is the user's own
-   * @throws XmtpException of kind NOT_ON_NETWORK if the peer has no XMTP identity on this network
+   * @throws XmtpException of kind NOT_ON_NETWORK if the peer has no XMTP identity on this network;
+   *     IDENTITY_MISMATCH if its contact bundle contradicts its directory entry; UNSUPPORTED_POLICY if its invite
+   *     topic requires a fee or a credential; DIRECTORY_UNAVAILABLE if the directory cannot be read
    */
   public Conversation newConversation(String peer, String conversationId, Map<String, String> metadata) {
     String address = IdentitySetup.checksum(peer);
@@ -48,14 +54,15 @@ public final class Conversations {
         return c;
       }
     }
-    PeerKeys keys = ctx.contacts().lookup(address).orElseThrow(() -> new XmtpException(
-        XmtpException.Kind.NOT_ON_NETWORK, address + " has no XMTP identity on this network (no contact bundle)"));
+    TrustedPeers.Peer invitee = ctx.peers().resolve(address);
+    PeerKeys keys = invitee.keys();
+    String ownTopic = ctx.peers().ownInviteTopic(ctx.address());
     long createdNs = ctx.api().nowNs();
     InvitationV1 invitation = Invitations.create(ctx.me(), keys, id, metadata == null ? Map.of() : metadata);
     byte[] sealed = Invitations.seal(ctx.me(), keys, invitation, createdNs, ctx.random());
     ctx.api().publish(List.of(
-        IdentitySetup.envelope(Topics.invite(address), createdNs, sealed),
-        IdentitySetup.envelope(inviteTopic, createdNs, sealed)));
+        IdentitySetup.envelope(invitee.inviteTopic(), createdNs, sealed),
+        IdentitySetup.envelope(ownTopic, createdNs, sealed)));
     Conversation created;
     try {
       created = register(Invitations.open(ctx.me(), sealed, createdNs));
@@ -68,14 +75,19 @@ public final class Conversations {
     return created;
   }
 
-  /** All conversations, oldest first; reads only invitations newer than the last listing (minus clock skew). */
+  /**
+   * All conversations, oldest first; reads only invitations newer than the last listing (minus clock skew). With an
+   * {@link IdentityDirectory}, the user's registered invite topic is read too when it is not the conventional one.
+   */
   public synchronized List<Conversation> list() {
-    long from = Math.max(0, lastListedNs - ResilientStream.CLOCK_SKEW_NS);
-    long startedAt = ctx.api().nowNs();
-    for (Envelope e : ctx.api().queryAll(inviteTopic, from, 0, false, 0)) {
-      accept(e);
+    for (String topic : ctx.peers().ownInviteTopics(ctx.address())) {
+      long from = Math.max(0, lastListedNs.getOrDefault(topic, 0L) - ResilientStream.CLOCK_SKEW_NS);
+      long startedAt = ctx.api().nowNs();
+      for (Envelope e : ctx.api().queryAll(topic, from, 0, false, 0)) {
+        accept(e);
+      }
+      lastListedNs.put(topic, startedAt);
     }
-    lastListedNs = startedAt;
     return List.copyOf(byTopic.values());
   }
 
@@ -104,7 +116,7 @@ public final class Conversations {
   /** Conversations that appear from now on (started by the user elsewhere or by peers). */
   public XmtpStream<Conversation> stream() {
     Set<String> known = new HashSet<>(topicsKnown());
-    return ResilientStream.start(ctx.api(), List.of(inviteTopic), (e, s) -> {
+    return ResilientStream.start(ctx.api(), ctx.peers().ownInviteTopics(ctx.address()), (e, s) -> {
       Conversation c = openForStream(e);
       if (known.add(c.topic())) {
         s.emit(c);
@@ -117,12 +129,12 @@ public final class Conversations {
    * its topic and fetches what was already sent there.
    */
   public XmtpStream<DecodedMessage> streamAllMessages() {
-    List<String> topics = new ArrayList<>();
-    topics.add(inviteTopic);
+    Set<String> inviteTopics = Set.copyOf(ctx.peers().ownInviteTopics(ctx.address()));
+    List<String> topics = new ArrayList<>(inviteTopics);
     list().forEach(c -> topics.add(c.topic()));
     Set<String> following = new HashSet<>(topics);
     return ResilientStream.start(ctx.api(), topics, (e, s) -> {
-      if (e.getContentTopic().equals(inviteTopic)) {
+      if (inviteTopics.contains(e.getContentTopic())) {
         Conversation c = openForStream(e);
         if (following.add(c.topic())) {
           s.addTopics(List.of(c.topic()));

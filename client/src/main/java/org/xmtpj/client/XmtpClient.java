@@ -61,14 +61,19 @@ public final class XmtpClient implements AutoCloseable {
     return ctx.api().transport().endpoint();
   }
 
-  /** True if {@code address} has a valid XMTP identity on this network. */
+  /**
+   * True if {@code address} has a valid XMTP identity on this network. With an {@link IdentityDirectory}, a wallet
+   * listed there also needs its contact bundle to carry the listed identity key.
+   *
+   * @throws XmtpException DIRECTORY_UNAVAILABLE if the directory cannot be read
+   */
   public boolean canMessage(String address) {
-    return ctx.contacts().lookup(IdentitySetup.checksum(address)).isPresent();
+    return ctx.peers().canMessage(IdentitySetup.checksum(address));
   }
 
   /** {@link #canMessage(String)} for many addresses in batch queries; keys are the EIP-55 forms. */
   public Map<String, Boolean> canMessage(Collection<String> addresses) {
-    return ctx.contacts().canMessage(addresses.stream().map(IdentitySetup::checksum).toList());
+    return ctx.peers().canMessage(addresses.stream().map(IdentitySetup::checksum).toList());
   }
 
   public Conversations conversations() {
@@ -108,6 +113,7 @@ public final class XmtpClient implements AutoCloseable {
     private Duration callTimeout = Duration.ofSeconds(30);
     private Duration streamOpenTimeout = Duration.ofSeconds(15);
     private Executor executor;
+    private IdentityDirectory directory;
 
     private Builder(Signer wallet, byte[] keyBundle) {
       this.wallet = wallet;
@@ -152,6 +158,15 @@ public final class XmtpClient implements AutoCloseable {
     }
 
     /**
+     * Reads other users' identity keys and invite topics from {@code directory} (for example the on-chain
+     * IdentityRegistry): see {@link IdentityDirectory} for what changes. The client does not close it.
+     */
+    public Builder directory(IdentityDirectory d) {
+      this.directory = Objects.requireNonNull(d);
+      return this;
+    }
+
+    /**
      * Connects, loads the user's identity from the node (or creates and stores a new one: the wallet signs twice),
      * and publishes the contact bundle if the node lacks it.
      */
@@ -160,7 +175,8 @@ public final class XmtpClient implements AutoCloseable {
       NodeApi api = new NodeApi(transport, clock, d -> Thread.sleep(d));
       try {
         PrivateIdentity me = keyBundle != null ? restore(api) : IdentitySetup.loadOrCreate(api, wallet, random);
-        ClientContext ctx = new ClientContext(api, me, random, streamOpenTimeout, new ContactDirectory(api));
+        ClientContext ctx = new ClientContext(api, me, random, streamOpenTimeout,
+            new TrustedPeers(new ContactDirectory(api), directory));
         return new XmtpClient(ctx, executor != null ? executor : Executors.newVirtualThreadPerTaskExecutor());
       } catch (RuntimeException e) {
         api.close();

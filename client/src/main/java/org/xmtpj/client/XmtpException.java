@@ -15,6 +15,12 @@ public final class XmtpException extends RuntimeException {
     IDENTITY,
     /** Data from the network failed to decrypt or verify. */
     INVALID_DATA,
+    /** The identity directory (e.g. the on-chain registry) could not be read; the message says where and why. */
+    DIRECTORY_UNAVAILABLE,
+    /** The peer's contact bundle carries another identity key than the one its directory entry registers. */
+    IDENTITY_MISMATCH,
+    /** The peer's invite topic requires what this SDK cannot provide yet (a fee or a credential). */
+    UNSUPPORTED_POLICY,
     /** The stream or client was closed. */
     CLOSED
   }

@@ -51,6 +51,19 @@ class ArchitectureTest {
       .because("the SDK ships to app developers: wire protocol and crypto only, no server code");
 
   @ArchTest
+  static final ArchRule clientShouldNotKnowTheChain = noClasses()
+      .that().resideInAPackage("org.xmtpj.client..")
+      .should().dependOnClassesThat().resideInAnyPackage("org.xmtpj.chain..", "org.xmtpj.onchain..", "org.web3j..")
+      .because("the SDK sees the registry only through its IdentityDirectory SPI; client-chain plugs the chain in");
+
+  @ArchTest
+  static final ArchRule onchainShouldUseTheSdkAndTheChainButNoServerCode = noClasses()
+      .that().resideInAPackage("org.xmtpj.onchain..")
+      .should().dependOnClassesThat().resideInAnyPackage(
+          "org.xmtpj.dag..", "org.xmtpj.store..", "org.xmtpj.node..", "org.xmtpj.cli..", "java.sql..")
+      .because("client-chain joins the SDK and the chain adapters for app developers: no server code");
+
+  @ArchTest
   static final ArchRule chainShouldNotDependOnServerOrSdk = noClasses()
       .that().resideInAPackage("org.xmtpj.chain..")
       .should().dependOnClassesThat().resideInAnyPackage(
