@@ -43,6 +43,8 @@ final class OperatorCommands {
     public final Integer call() {
       try (ChainSession session = needsSigner() ? chain.signing() : chain.readOnly()) {
         run(session);
+      } catch (org.xmtpj.chain.ContractRevertException e) {
+        throw new IllegalStateException(RevertMessages.explain(e), e);
       }
       out().flush();
       return 0;
