@@ -1,0 +1,154 @@
+package org.xmtpj.dag.state;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.xmtpj.crypto.state.StateHashes;
+import org.xmtpj.crypto.state.StateProof;
+import org.xmtpj.dag.EventId;
+import org.xmtpj.dag.TopicKey;
+import org.xmtpj.dag.OriginKey;
+
+/**
+ * The checkpoint chain of one node: the last cut, every topic's heads within it, and the state tree over them.
+ * {@link #advance} computes the next cut by the rule of docs/consensus.md §2 and updates only the topics that
+ * gained events. Not thread-safe: one thread owns it.
+ */
+public final class CheckpointState {
+  /** Events read per store call while scanning an origin. */
+  static final int PAGE = 1_000;
+
+  private final StateTree tree = new StateTree();
+  private final Map<TopicKey, Set<EventId>> heads = new HashMap<>();
+  private Cut cut = Cut.EMPTY;
+
+  /** The outcome of one step: the new cut, its hash, the state root, and what changed. */
+  public record Advance(Cut cut, byte[] cutHash, byte[] root, int newEvents, int changedTopics) {}
+
+  public Cut cut() {
+    return cut;
+  }
+
+  public byte[] root() {
+    return tree.root();
+  }
+
+  public int topics() {
+    return tree.size();
+  }
+
+  /**
+   * Moves to the cut whose boundary is {@code boundaryMs}: per origin, the longest stored prefix of events created
+   * before the boundary, then lowered until every included event's parents are included.
+   */
+  public Advance advance(CutSource source, long boundaryMs) {
+    Map<OriginKey, List<CutSource.CutEvent>> fresh = new HashMap<>();
+    Map<OriginKey, Long> marks = new HashMap<>(cut.watermarks());
+    for (OriginKey origin : source.origins()) {
+      List<CutSource.CutEvent> scanned = scan(source, origin, cut.watermark(origin), boundaryMs);
+      if (!scanned.isEmpty()) {
+        fresh.put(origin, scanned);
+        marks.put(origin, scanned.getLast().seq());
+      }
+    }
+    closeUnderAncestors(source, fresh, marks);
+    Cut next = new Cut(marks);
+    int newEvents = 0;
+    Map<TopicKey, List<CutSource.CutEvent>> byTopic = new HashMap<>();
+    for (List<CutSource.CutEvent> events : fresh.values()) {
+      for (CutSource.CutEvent e : events) {
+        if (next.contains(e.origin(), e.seq())) {
+          byTopic.computeIfAbsent(new TopicKey(e.topicId()), k -> new ArrayList<>()).add(e);
+          newEvents++;
+        }
+      }
+    }
+    byTopic.forEach(this::updateTopic);
+    cut = next;
+    return new Advance(next, next.hash(), tree.root(), newEvents, byTopic.size());
+  }
+
+  private static List<CutSource.CutEvent> scan(CutSource source, OriginKey origin, long from, long boundaryMs) {
+    long limit = source.contiguous(origin);
+    List<CutSource.CutEvent> out = new ArrayList<>();
+    long next = from;
+    while (next < limit) {
+      List<CutSource.CutEvent> page = source.after(origin, next, PAGE);
+      for (CutSource.CutEvent e : page) {
+        if (e.seq() != next + 1 || e.seq() > limit || e.createdAtMs() >= boundaryMs) {
+          return out; // a gap, the contiguous end, or the boundary: the prefix stops here
+        }
+        out.add(e);
+        next = e.seq();
+      }
+      if (page.isEmpty()) {
+        break;
+      }
+    }
+    return out;
+  }
+
+  /** Lowers watermarks until no included event has a parent outside the cut (a fixpoint: it only removes). */
+  private static void closeUnderAncestors(CutSource source, Map<OriginKey, List<CutSource.CutEvent>> fresh,
+      Map<OriginKey, Long> marks) {
+    Map<EventId, CutSource.Position> positions = new HashMap<>();
+    Set<EventId> outside = new LinkedHashSet<>();
+    fresh.values().forEach(list -> list.forEach(e -> positions.put(e.id(),
+        new CutSource.Position(e.origin(), e.seq()))));
+    fresh.values().forEach(list -> list.forEach(e -> e.parents().stream()
+        .filter(p -> !positions.containsKey(p)).forEach(outside::add)));
+    positions.putAll(source.positions(outside));
+    boolean lowered = true;
+    while (lowered) {
+      lowered = false;
+      for (var entry : fresh.entrySet()) {
+        OriginKey origin = entry.getKey();
+        for (CutSource.CutEvent e : entry.getValue()) {
+          if (e.seq() > marks.getOrDefault(origin, 0L)) {
+            break;
+          }
+          if (!parentsIncluded(e, positions, marks)) {
+            marks.put(origin, e.seq() - 1);
+            lowered = true;
+            break;
+          }
+        }
+      }
+    }
+  }
+
+  /** A parent the store does not have was pruned below its origin's floor, which is inside every later cut. */
+  private static boolean parentsIncluded(CutSource.CutEvent e, Map<EventId, CutSource.Position> positions,
+      Map<OriginKey, Long> marks) {
+    for (EventId p : e.parents()) {
+      CutSource.Position at = positions.get(p);
+      if (at != null && at.seq() > marks.getOrDefault(at.origin(), 0L)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void updateTopic(TopicKey topic, List<CutSource.CutEvent> added) {
+    Set<EventId> h = heads.computeIfAbsent(topic, k -> new HashSet<>());
+    added.forEach(e -> h.add(e.id()));
+    added.forEach(e -> e.parents().forEach(h::remove));
+    tree.put(topic.bytes(), StateHashes.topicHeads(h.stream().map(EventId::bytes).toList()));
+  }
+
+  /** The topic's heads within the current cut, if it has events in it. */
+  public Optional<List<EventId>> heads(byte[] topicId) {
+    Set<EventId> h = heads.get(new TopicKey(topicId));
+    return h == null ? Optional.empty() : Optional.of(h.stream().sorted().toList());
+  }
+
+  /** The proof of the topic's leaf under the current root. */
+  public Optional<StateProof> proof(byte[] topicId) {
+    return tree.proof(topicId);
+  }
+}
