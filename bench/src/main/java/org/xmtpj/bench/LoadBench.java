@@ -21,7 +21,8 @@ import java.util.List;
 public final class LoadBench {
   private static final List<String> SCENARIOS =
       List.of("publish-grpc", "publish-http", "query", "delivery", "delivery-grpc", "delivery-http", "all",
-          "propagation", "bootstrap", "antientropy-bytes", "replication", "sdk", "sdk-crypto", "sdk-e2e");
+          "propagation", "bootstrap", "antientropy-bytes", "replication", "sdk", "sdk-crypto", "sdk-e2e",
+          "state-root");
   private static final List<String> REPLICATION = List.of("propagation", "bootstrap", "antientropy-bytes");
 
   private LoadBench() {}
@@ -94,6 +95,20 @@ public final class LoadBench {
     }
     if (scenario.startsWith("sdk")) {
       runSdk(scenario, o, runs, report, keep, when, nodeArgs);
+      return;
+    }
+    if (scenario.equals("state-root")) {
+      awaitQuietMachine(o.doubleValue("max-load", 1.5), o.intValue("max-load-wait", 600));
+      Section s = new Section("`state-root` — " + when);
+      s.parameter("machine", machine()).parameter("command", command(scenario))
+          .parameter("JVM", Runtime.version() + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB")
+          .parameter("load average at start", Window.loadAverage());
+      try {
+        StateRoot.run(o, s);
+      } finally {
+        s.result("load average at the end", Window.loadAverage());
+        s.appendTo(report);
+      }
       return;
     }
     Path dataDir = o.path("data-dir", null);
@@ -272,6 +287,8 @@ public final class LoadBench {
           each waits up to --max-load-wait S (1200) for a 1-min load average below --max-load L (1.5)):
           sdk:               sdk-crypto, then sdk-e2e
           sdk-crypto:        JMH: encode, decode, send path, invitations, their primitives, on one core
+          state-root:        checkpoint cut + state root per epoch with 10 / 1,000 / 100,000 changed topics
+                             over --base-topics (1,000,000); no node, in-memory events
                              --jmh-forks N (1) --jmh-warmup N (15) --jmh-iterations N (5)
                              --jmh-seconds S (2, per iteration)
                              --jmh-include REGEX (benchmark method names; all)
