@@ -21,6 +21,7 @@ import org.xmtpj.dag.state.CutSource;
  */
 final class StateRoot {
   private static final int ORIGINS = 4;
+  private static final int WARMUP = 5;
 
   private StateRoot() {}
 
@@ -60,7 +61,7 @@ final class StateRoot {
     int epochs = o.intValue("epochs", 7);
     List<Integer> sizes = List.of(10, 1_000, 100_000);
     s.parameter("base topics", String.format("%,d (one event each, then one epoch that includes them all)", base))
-        .parameter("epochs measured per size", epochs + " (after 2 unmeasured warm-up epochs)")
+        .parameter("epochs measured per size", epochs + " (after " + WARMUP + " unmeasured warm-up epochs)")
         .parameter("origins", ORIGINS);
     Random random = new Random(1);
     Memory source = new Memory();
@@ -83,7 +84,7 @@ final class StateRoot {
     long boundary = 1;
     for (int changed : sizes) {
       long[] took = new long[epochs];
-      for (int e = -2; e < epochs; e++) {
+      for (int e = -WARMUP; e < epochs; e++) {
         boundary++;
         for (int i = 0; i < changed; i++) {
           int t = random.nextInt(base);

@@ -23,12 +23,15 @@ public final class CheckpointState {
   /** Events read per store call while scanning an origin. */
   static final int PAGE = 1_000;
 
-  private final StateTree tree = new StateTree();
-  private final Map<TopicKey, Set<EventId>> heads = new HashMap<>();
+  private StateTree<List<EventId>> tree = StateTree.empty();
   private Cut cut = Cut.EMPTY;
 
-  /** The outcome of one step: the new cut, its hash, the state root, and what changed. */
-  public record Advance(Cut cut, byte[] cutHash, byte[] root, int newEvents, int changedTopics) {}
+  /**
+   * The outcome of one step: the new cut, its hash, the state root, what changed, and the tree version (each
+   * leaf carries the topic's heads within the cut, ascending), which stays valid for proofs after later steps.
+   */
+  public record Advance(Cut cut, byte[] cutHash, byte[] root, int newEvents, int changedTopics,
+      StateTree<List<EventId>> tree) {}
 
   public Cut cut() {
     return cut;
@@ -68,9 +71,11 @@ public final class CheckpointState {
         }
       }
     }
-    byTopic.forEach(this::updateTopic);
+    Map<TopicKey, StateTree.Update<List<EventId>>> updates = new HashMap<>();
+    byTopic.forEach((topic, added) -> updates.put(topic, leaf(topic, added)));
+    tree = tree.with(updates);
     cut = next;
-    return new Advance(next, next.hash(), tree.root(), newEvents, byTopic.size());
+    return new Advance(next, next.hash(), tree.root(), newEvents, byTopic.size(), tree);
   }
 
   private static List<CutSource.CutEvent> scan(CutSource source, OriginKey origin, long from, long boundaryMs) {
@@ -134,17 +139,23 @@ public final class CheckpointState {
     return true;
   }
 
-  private void updateTopic(TopicKey topic, List<CutSource.CutEvent> added) {
-    Set<EventId> h = heads.computeIfAbsent(topic, k -> new HashSet<>());
+  /** The topic's new heads: {@code (heads ∪ added) ∖ parents(added)}, valid because the cut is ancestor-closed. */
+  private StateTree.Update<List<EventId>> leaf(TopicKey topic, List<CutSource.CutEvent> added) {
+    Set<EventId> h = new HashSet<>(tree.attachment(topic.bytes()).orElse(List.of()));
     added.forEach(e -> h.add(e.id()));
     added.forEach(e -> e.parents().forEach(h::remove));
-    tree.put(topic.bytes(), StateHashes.topicHeads(h.stream().map(EventId::bytes).toList()));
+    List<EventId> sorted = h.stream().sorted().toList();
+    return new StateTree.Update<>(StateHashes.topicHeads(sorted.stream().map(EventId::bytes).toList()), sorted);
   }
 
-  /** The topic's heads within the current cut, if it has events in it. */
+  /** The topic's heads within the current cut (ascending), if it has events in it. */
   public Optional<List<EventId>> heads(byte[] topicId) {
-    Set<EventId> h = heads.get(new TopicKey(topicId));
-    return h == null ? Optional.empty() : Optional.of(h.stream().sorted().toList());
+    return tree.attachment(topicId);
+  }
+
+  /** The current tree version. */
+  public StateTree<List<EventId>> tree() {
+    return tree;
   }
 
   /** The proof of the topic's leaf under the current root. */

@@ -5,168 +5,198 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.xmtpj.crypto.state.StateHashes;
 import org.xmtpj.crypto.state.StateProof;
+import org.xmtpj.dag.TopicKey;
 
 /**
  * The checkpoint state tree: a compressed sparse binary Merkle trie from 32-byte topic ids to 32-byte leaf values,
- * hashed by the rules of {@link StateHashes}. Updates only mark the path they touch; {@link #root} rehashes the
- * marked nodes once, so an epoch costs about (changed topics × log2(topics)) hashes, not a pass over every topic.
- * Not thread-safe: the checkpoint thread owns it.
+ * hashed by the rules of {@link StateHashes}. Each leaf also carries an attachment (the topic's heads, for proofs).
+ *
+ * <p>Immutable and persistent: {@link #with} returns a new version that shares every subtree the updates did not
+ * touch, and hashes each new node once, so an epoch costs about (changed topics × log2(topics)) hashes and the
+ * versions of recent epochs stay available for proofs at little memory cost. Safe to share between threads.
+ *
+ * @param <A> what a leaf carries besides its value
  */
-public final class StateTree {
-  private final MessageDigest sha = sha256();
-  private Node root; // null when empty
-  private int size;
+public final class StateTree<A> {
+  private static final byte[] EMPTY_HASH = new byte[32];
+  private static final StateTree<?> EMPTY = new StateTree<>(null);
 
-  /** A subtree: a single leaf, or a branch over keys that share the first {@code depth} bits. */
-  private abstract static sealed class Node permits Leaf, Branch {
-    byte[] hash; // null while dirty
+  private final Node<A> root; // null when empty
+
+  private sealed interface Node<A> permits Leaf, Branch {
+    byte[] hash();
+
+    int size();
   }
 
-  private static final class Leaf extends Node {
-    final byte[] key;
-    byte[] value;
-
-    Leaf(byte[] key, byte[] value) {
-      this.key = key;
-      this.value = value;
+  private record Leaf<A>(byte[] key, byte[] value, A attachment, byte[] hash) implements Node<A> {
+    public int size() {
+      return 1;
     }
   }
 
-  /** Holds at least two leaves; {@code left}/{@code right} are the halves by bit {@code depth} (null if empty). */
-  private static final class Branch extends Node {
-    final int depth;
-    Node left;
-    Node right;
+  /** Holds at least two leaves; halves by bit {@code depth}, null when empty. */
+  private record Branch<A>(int depth, Node<A> left, Node<A> right, byte[] hash, int size) implements Node<A> {}
 
-    Branch(int depth) {
-      this.depth = depth;
+  /** One new leaf value and its attachment. */
+  public record Update<A>(byte[] value, A attachment) {
+    public Update {
+      if (value == null || value.length != 32) {
+        throw new IllegalArgumentException("leaf values are 32 bytes");
+      }
     }
+  }
+
+  private StateTree(Node<A> root) {
+    this.root = root;
+  }
+
+  @SuppressWarnings("unchecked")
+  public static <A> StateTree<A> empty() {
+    return (StateTree<A>) EMPTY;
   }
 
   public int size() {
-    return size;
+    return root == null ? 0 : root.size();
   }
 
-  /** Sets a topic's leaf value (inserting the topic if new). */
-  public void put(byte[] key, byte[] value) {
-    if (key.length != StateHashes.KEY_BYTES || value.length != 32) {
-      throw new IllegalArgumentException("keys and values are 32 bytes");
+  /** The root hash: 32 zero bytes for an empty tree. */
+  public byte[] root() {
+    return root == null ? EMPTY_HASH.clone() : root.hash().clone();
+  }
+
+  /** A new version with these leaves set (inserted or replaced). */
+  public StateTree<A> with(Map<TopicKey, Update<A>> updates) {
+    if (updates.isEmpty()) {
+      return this;
     }
-    root = put(root, 0, key.clone(), value.clone());
+    SortedMap<TopicKey, Update<A>> sorted = new TreeMap<>(updates);
+    List<Map.Entry<TopicKey, Update<A>>> list = new ArrayList<>(sorted.entrySet());
+    return new StateTree<>(apply(root, 0, list, new Hasher()));
   }
 
-  private Node put(Node node, int depth, byte[] key, byte[] value) {
+  /** A new version with one leaf set. */
+  public StateTree<A> with(byte[] key, byte[] value, A attachment) {
+    return with(Map.of(new TopicKey(key), new Update<>(value, attachment)));
+  }
+
+  private static <A> Node<A> apply(Node<A> node, int depth, List<Map.Entry<TopicKey, Update<A>>> ups, Hasher h) {
+    if (ups.isEmpty()) {
+      return node;
+    }
     if (node == null) {
-      size++;
-      return new Leaf(key, value);
+      return build(depth, ups, h);
     }
-    if (node instanceof Leaf leaf) {
-      if (Arrays.equals(leaf.key, key)) {
-        if (!Arrays.equals(leaf.value, value)) {
-          leaf.value = value;
-          leaf.hash = null;
-        }
-        return leaf;
+    if (node instanceof Leaf<A> leaf) {
+      boolean replaced = ups.stream().anyMatch(u -> Arrays.equals(u.getKey().bytes(), leaf.key()));
+      List<Map.Entry<TopicKey, Update<A>>> all = new ArrayList<>(ups);
+      if (!replaced) {
+        all.add(Map.entry(new TopicKey(leaf.key()), new Update<>(leaf.value(), leaf.attachment())));
+        all.sort(Map.Entry.comparingByKey());
       }
-      return split(leaf, new Leaf(key, value), depth);
+      return build(depth, all, h);
     }
-    Branch b = (Branch) node;
-    if (StateHashes.bit(key, b.depth) == 0) {
-      b.left = put(b.left, b.depth + 1, key, value);
-    } else {
-      b.right = put(b.right, b.depth + 1, key, value);
-    }
-    b.hash = null;
-    return b;
+    Branch<A> b = (Branch<A>) node;
+    int split = firstWithBit(ups, b.depth());
+    Node<A> left = apply(b.left(), b.depth() + 1, ups.subList(0, split), h);
+    Node<A> right = apply(b.right(), b.depth() + 1, ups.subList(split, ups.size()), h);
+    return left == b.left() && right == b.right() ? b : branch(b.depth(), left, right, h);
   }
 
-  /** Two leaves that met at {@code depth}: a branch at every depth down to the first bit where they differ. */
-  private Node split(Leaf existing, Leaf added, int depth) {
-    size++;
-    Branch top = new Branch(depth);
-    Branch b = top;
-    while (StateHashes.bit(existing.key, b.depth) == StateHashes.bit(added.key, b.depth)) {
-      Branch next = new Branch(b.depth + 1);
-      if (StateHashes.bit(added.key, b.depth) == 0) {
-        b.left = next;
+  /** The subtree holding exactly these leaves (sorted, all sharing the first {@code depth} bits). */
+  private static <A> Node<A> build(int depth, List<Map.Entry<TopicKey, Update<A>>> ups, Hasher h) {
+    if (ups.isEmpty()) {
+      return null;
+    }
+    if (ups.size() == 1) {
+      byte[] key = ups.getFirst().getKey().bytes();
+      Update<A> u = ups.getFirst().getValue();
+      return new Leaf<>(key, u.value().clone(), u.attachment(), h.digest((byte) 0, key, u.value()));
+    }
+    int split = firstWithBit(ups, depth);
+    return branch(depth, build(depth + 1, ups.subList(0, split), h), build(depth + 1, ups.subList(split, ups.size()),
+        h), h);
+  }
+
+  private static <A> Branch<A> branch(int depth, Node<A> left, Node<A> right, Hasher h) {
+    byte[] hash = h.digest((byte) 1, left == null ? EMPTY_HASH : left.hash(), right == null ? EMPTY_HASH
+        : right.hash());
+    return new Branch<>(depth, left, right, hash, (left == null ? 0 : left.size()) + (right == null ? 0
+        : right.size()));
+  }
+
+  /** Index of the first update whose key has bit {@code depth} set (the list is sorted, so a prefix has it 0). */
+  private static <A> int firstWithBit(List<Map.Entry<TopicKey, Update<A>>> ups, int depth) {
+    int lo = 0;
+    int hi = ups.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (StateHashes.bit(ups.get(mid).getKey().bytes(), depth) == 0) {
+        lo = mid + 1;
       } else {
-        b.right = next;
+        hi = mid;
       }
-      b = next;
     }
-    if (StateHashes.bit(added.key, b.depth) == 0) {
-      b.left = added;
-      b.right = existing;
-    } else {
-      b.left = existing;
-      b.right = added;
+    return lo;
+  }
+
+  private Optional<Leaf<A>> leaf(byte[] key) {
+    Node<A> n = root;
+    while (n instanceof Branch<A> b) {
+      n = StateHashes.bit(key, b.depth()) == 0 ? b.left() : b.right();
     }
-    return top;
+    return n instanceof Leaf<A> l && Arrays.equals(l.key(), key) ? Optional.of(l) : Optional.empty();
   }
 
   /** The leaf value of a topic, if present. */
   public Optional<byte[]> get(byte[] key) {
-    Node n = root;
-    while (n instanceof Branch b) {
-      n = StateHashes.bit(key, b.depth) == 0 ? b.left : b.right;
-    }
-    return n instanceof Leaf l && Arrays.equals(l.key, key) ? Optional.of(l.value.clone()) : Optional.empty();
+    return leaf(key).map(l -> l.value().clone());
   }
 
-  /** The root hash (32 zero bytes for an empty tree); rehashes what changed since the last call. */
-  public byte[] root() {
-    return root == null ? StateHashes.empty() : hash(root).clone();
+  /** What the topic's leaf carries, if present. */
+  public Optional<A> attachment(byte[] key) {
+    return leaf(key).map(Leaf::attachment);
   }
 
-  private byte[] hash(Node n) {
-    if (n.hash != null) {
-      return n.hash;
-    }
-    if (n instanceof Leaf l) {
-      n.hash = digest((byte) 0, l.key, l.value);
-    } else {
-      Branch b = (Branch) n;
-      byte[] left = b.left == null ? EMPTY : hash(b.left);
-      byte[] right = b.right == null ? EMPTY : hash(b.right);
-      n.hash = digest((byte) 1, left, right);
-    }
-    return n.hash;
-  }
-
-  private static final byte[] EMPTY = new byte[32];
-
-  private byte[] digest(byte tag, byte[] a, byte[] b) {
-    sha.update(tag);
-    sha.update(a);
-    sha.update(b);
-    return sha.digest();
-  }
-
-  /** The proof that the topic's current leaf is under {@link #root}; empty when the topic is not in the tree. */
+  /** The proof that the topic's leaf is under {@link #root}; empty when the topic is not in the tree. */
   public Optional<StateProof> proof(byte[] key) {
-    root();
     List<byte[]> siblings = new ArrayList<>();
-    Node n = root;
-    while (n instanceof Branch b) {
-      boolean left = StateHashes.bit(key, b.depth) == 0;
-      Node sibling = left ? b.right : b.left;
-      siblings.add(sibling == null ? EMPTY.clone() : sibling.hash.clone());
-      n = left ? b.left : b.right;
+    Node<A> n = root;
+    while (n instanceof Branch<A> b) {
+      boolean left = StateHashes.bit(key, b.depth()) == 0;
+      Node<A> sibling = left ? b.right() : b.left();
+      siblings.add(sibling == null ? EMPTY_HASH : sibling.hash());
+      n = left ? b.left() : b.right();
     }
-    if (!(n instanceof Leaf l) || !Arrays.equals(l.key, key)) {
+    if (!(n instanceof Leaf<A> l) || !Arrays.equals(l.key(), key)) {
       return Optional.empty();
     }
-    return Optional.of(new StateProof(l.key, l.value, siblings));
+    return Optional.of(new StateProof(l.key(), l.value(), siblings));
   }
 
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK must provide SHA-256", e);
+  /** One SHA-256 instance per update batch (MessageDigest is not thread-safe; trees are shared). */
+  private static final class Hasher {
+    private final MessageDigest sha;
+
+    Hasher() {
+      try {
+        sha = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every JDK must provide SHA-256", e);
+      }
+    }
+
+    byte[] digest(byte tag, byte[] a, byte[] b) {
+      sha.update(tag);
+      sha.update(a);
+      sha.update(b);
+      return sha.digest();
     }
   }
 }

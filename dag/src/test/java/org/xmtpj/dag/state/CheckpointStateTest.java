@@ -91,9 +91,10 @@ class CheckpointStateTest {
   }
 
   private static byte[] rootOf(Map<byte[], List<CutSource.CutEvent>> headsByTopic) {
-    StateTree t = new StateTree();
-    headsByTopic.forEach((topic, hs) -> t.put(topic, StateHashes.topicHeads(
-        hs.stream().map(e -> e.id().bytes()).toList())));
+    StateTree<Object> t = StateTree.empty();
+    for (var e : headsByTopic.entrySet()) {
+      t = t.with(e.getKey(), StateHashes.topicHeads(e.getValue().stream().map(x -> x.id().bytes()).toList()), null);
+    }
     return t.root();
   }
 

@@ -44,7 +44,7 @@ class StateTreeTest {
   @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
   void shouldMatchTheDefinitionAfterEveryRandomBatchOfInsertsAndUpdates(long seed) {
     Random r = new Random(seed);
-    StateTree tree = new StateTree();
+    StateTree<Object> tree = StateTree.empty();
     Map<String, byte[][]> model = new LinkedHashMap<>();
     List<byte[]> keys = new ArrayList<>();
     for (int round = 0; round < 20; round++) {
@@ -61,7 +61,7 @@ class StateTreeTest {
           keys.add(key);
         }
         byte[] value = random32(r);
-        tree.put(key, value);
+        tree = tree.with(key, value, null);
         model.put(HexFormat.of().formatHex(key), new byte[][] {key, value});
       }
       assertThat(tree.root()).isEqualTo(reference(new ArrayList<>(model.values()), 0));
@@ -70,13 +70,43 @@ class StateTreeTest {
   }
 
   @Test
+  void shouldKeepOldVersionsIntactAndAgreeBetweenBatchAndSingleUpdates() {
+    Random r = new Random(9);
+    StateTree<Object> v1 = StateTree.empty();
+    java.util.Map<org.xmtpj.dag.TopicKey, StateTree.Update<Object>> batch = new java.util.HashMap<>();
+    StateTree<Object> oneByOne = StateTree.empty();
+    List<byte[]> keys = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      byte[] key = random32(r);
+      byte[] value = random32(r);
+      keys.add(key);
+      v1 = v1.with(key, value, "v1");
+      batch.put(new org.xmtpj.dag.TopicKey(key), new StateTree.Update<>(random32(r), "v2"));
+    }
+    byte[] rootV1 = v1.root();
+    StateProof proofV1 = v1.proof(keys.get(3)).orElseThrow();
+
+    StateTree<Object> v2 = v1.with(batch);
+    for (var e : batch.entrySet()) {
+      oneByOne = oneByOne.with(e.getKey().bytes(), e.getValue().value(), "x");
+    }
+
+    assertThat(v1.root()).isEqualTo(rootV1);
+    assertThat(proofV1.verifies(v1.root())).isTrue();
+    assertThat(v1.attachment(keys.get(3))).contains("v1");
+    assertThat(v2.attachment(keys.get(3))).contains("v2");
+    assertThat(v2.root()).isEqualTo(oneByOne.root()).isNotEqualTo(rootV1);
+    assertThat(v2.size()).isEqualTo(300);
+  }
+
+  @Test
   void shouldHashAnEmptyTreeToZerosAndASingleLeafToItsLeafHash() {
-    StateTree tree = new StateTree();
+    StateTree<Object> tree = StateTree.empty();
     assertThat(tree.root()).isEqualTo(new byte[32]);
     byte[] key = random32(new Random(1));
     byte[] value = random32(new Random(2));
 
-    tree.put(key, value);
+    tree = tree.with(key, value, null);
 
     assertThat(tree.root()).isEqualTo(StateHashes.leaf(key, value));
     assertThat(tree.proof(key).orElseThrow().siblings()).isEmpty();
@@ -85,12 +115,12 @@ class StateTreeTest {
   @Test
   void shouldProveEveryLeafAndRejectATamperedProof() {
     Random r = new Random(42);
-    StateTree tree = new StateTree();
+    StateTree<Object> tree = StateTree.empty();
     List<byte[]> keys = new ArrayList<>();
     for (int i = 0; i < 500; i++) {
       byte[] key = random32(r);
       keys.add(key);
-      tree.put(key, random32(r));
+      tree = tree.with(key, random32(r), null);
     }
     byte[] root = tree.root();
     for (byte[] key : keys) {
@@ -113,13 +143,13 @@ class StateTreeTest {
 
   @Test
   void shouldRejectANonCanonicalProofThatStopsAboveAnEmptySibling() {
-    StateTree tree = new StateTree();
+    StateTree<Object> tree = StateTree.empty();
     byte[] a = new byte[32];
     byte[] b = new byte[32];
     b[31] = 1; // shares 255 bits with a
     byte[] va = random32(new Random(3));
-    tree.put(a, va);
-    tree.put(b, random32(new Random(4)));
+    tree = tree.with(a, va, null);
+    tree = tree.with(b, random32(new Random(4)), null);
     StateProof real = tree.proof(a).orElseThrow();
     assertThat(real.siblings()).hasSize(256);
     assertThat(real.verifies(tree.root())).isTrue();
@@ -131,19 +161,19 @@ class StateTreeTest {
 
   @Test
   void shouldChangeTheRootOnlyWhenAValueChanges() {
-    StateTree tree = new StateTree();
+    StateTree<Object> tree = StateTree.empty();
     byte[] key = random32(new Random(5));
     byte[] value = random32(new Random(6));
-    tree.put(random32(new Random(7)), random32(new Random(8)));
-    tree.put(key, value);
+    tree = tree.with(random32(new Random(7)), random32(new Random(8)), null);
+    tree = tree.with(key, value, null);
     byte[] before = tree.root();
 
-    tree.put(key, value.clone());
+    tree = tree.with(key, value.clone(), null);
     assertThat(tree.root()).isEqualTo(before);
 
     byte[] changed = value.clone();
     changed[0] ^= 1;
-    tree.put(key, changed);
+    tree = tree.with(key, changed, null);
     assertThat(Arrays.equals(tree.root(), before)).isFalse();
   }
 }
