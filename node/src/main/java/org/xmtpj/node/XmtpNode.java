@@ -31,6 +31,8 @@ import org.xmtpj.node.replication.ReplicatorOptions;
 import org.xmtpj.node.replication.StaticMembership;
 import org.xmtpj.node.replication.Membership;
 import org.xmtpj.node.chain.ChainFollower;
+import org.xmtpj.node.checkpoint.Checkpointer;
+import org.xmtpj.node.checkpoint.InclusionProofs;
 import org.xmtpj.node.replication.StatusDocuments;
 import org.xmtpj.node.replication.grpc.GrpcPeerConnector;
 import org.xmtpj.node.replication.grpc.ReplicationGrpcServer;
@@ -54,6 +56,7 @@ public final class XmtpNode implements AutoCloseable {
   private final HttpGateway http;
   private final GrpcApiServer grpc;
   private final ChainFollower chain;
+  private final Checkpointer checkpointer;
   private final Replication replication;
   private volatile boolean serving;
 
@@ -71,6 +74,9 @@ public final class XmtpNode implements AutoCloseable {
         t -> replicator[0] == null ? 0 : replicator[0].mergeRank(t));
     originator.setRetention(config.replication().retention());
     this.chain = config.chain() == null ? null : startChain(config, self, clock, metrics);
+    this.checkpointer = chain == null ? null : new Checkpointer(store, new Checkpointer.EpochClock(
+        chain.deployment().genesisTime(), chain.deployment().epochLength()), clock);
+    InclusionProofs proofs = checkpointer == null ? null : new InclusionProofs(checkpointer);
     this.replication = config.replication().enabled() ? new Replication(config, key, self, clock, metrics) : null;
     replicator[0] = replication == null ? null : replication.replicator;
     Publisher publisher = replication == null ? originator
@@ -82,9 +88,11 @@ public final class XmtpNode implements AutoCloseable {
         metrics, () -> serving, java.util.Map.of(
             "/debug/replication", () -> StatusDocuments.replication(self, store, replicator[0]),
             "/debug/evidence", () -> StatusDocuments.evidence(store),
-            "/debug/chain", () -> chain == null ? "{\"chain\":\"off\"}" : chain.status(self)));
+            "/debug/chain", () -> chain == null ? "{\"chain\":\"off\"}" : chain.status(self),
+            "/debug/checkpoints", () -> checkpointer == null ? "{\"checkpoints\":\"off\"}"
+                : checkpointer.status()), proofs == null ? null : proofs::prove);
     this.grpc = new GrpcApiServer(new InetSocketAddress(config.host(), config.grpcPort()), core, rateLimiter,
-        metrics, config.keepAliveInterval());
+        metrics, config.keepAliveInterval(), proofs == null ? null : proofs::prove);
   }
 
   /** The replication side of the node: engine, its thread, the node-to-node server and client connections. */
@@ -167,6 +175,9 @@ public final class XmtpNode implements AutoCloseable {
     if (replication != null) {
       replication.start();
     }
+    if (checkpointer != null) {
+      checkpointer.start();
+    }
     grpc.start();
     http.start();
     serving = true;
@@ -222,6 +233,9 @@ public final class XmtpNode implements AutoCloseable {
     grpc.stop(java.time.Duration.ofSeconds(Math.min(grace, 2)));
     if (replication != null) {
       replication.stop();
+    }
+    if (checkpointer != null) {
+      checkpointer.close();
     }
     if (chain != null) {
       chain.close();

@@ -5,6 +5,7 @@ public enum ErrorCode {
   INVALID_ARGUMENT(3, 400),
   NOT_FOUND(5, 404),
   PERMISSION_DENIED(7, 403),
+  FAILED_PRECONDITION(9, 412),
   RESOURCE_EXHAUSTED(8, 429),
   /** RESOURCE_EXHAUSTED for a request that is too big rather than too frequent. */
   PAYLOAD_TOO_LARGE(8, 413),

@@ -28,6 +28,14 @@ public final class GrpcApiServer implements AutoCloseable {
 
   public GrpcApiServer(InetSocketAddress address, MessageApiCore core, RateLimiter rateLimiter,
       NodeMetrics metrics, Duration keepAlive) {
+    this(address, core, rateLimiter, metrics, keepAlive, null);
+  }
+
+  /** @param proofs inclusion proofs (CheckpointApi), or null on a node without checkpoints */
+  public GrpcApiServer(InetSocketAddress address, MessageApiCore core, RateLimiter rateLimiter,
+      NodeMetrics metrics, Duration keepAlive, java.util.function.Function<
+          org.xmtpj.proto.checkpoint.v1.InclusionProofRequest,
+          org.xmtpj.proto.checkpoint.v1.InclusionProofResponse> proofs) {
     MessageApiService service = new MessageApiService(core, rateLimiter, metrics);
     this.server = NettyServerBuilder.forAddress(address)
         .executor(executor)
@@ -37,6 +45,7 @@ public final class GrpcApiServer implements AutoCloseable {
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
         .addService(ServerInterceptors.intercept(service, new EarlyHeaders(), new CallContext()))
+        .addService(new CheckpointApiService(proofs))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         .build();

@@ -29,10 +29,17 @@ final class Routes {
   private final PrometheusTextFormatWriter metricsWriter = PrometheusTextFormatWriter.create();
 
   private final java.util.Map<String, java.util.function.Supplier<String>> debug;
+  private final java.util.function.UnaryOperator<com.google.protobuf.Message> proofs;
 
+  /**
+   * @param proofs answers an InclusionProofRequest with an InclusionProofResponse, or null on a node that computes
+   *     no checkpoints
+   */
   Routes(MessageApiCore core, RateLimiter rateLimiter, NodeMetrics metrics, HealthCheck health,
-      java.util.Map<String, java.util.function.Supplier<String>> debug) {
+      java.util.Map<String, java.util.function.Supplier<String>> debug,
+      java.util.function.UnaryOperator<com.google.protobuf.Message> proofs) {
     this.debug = java.util.Map.copyOf(debug);
+    this.proofs = proofs;
     this.core = core;
     this.rateLimiter = rateLimiter;
     this.metrics = metrics;
@@ -53,6 +60,7 @@ final class Routes {
       case "/message/v1/batch-query" -> timed(ex, "batch_query", () -> batchQuery(ex));
       case "/message/v1/subscribe" -> timed(ex, "subscribe", () -> subscribe(ex, false));
       case "/message/v1/subscribe-all" -> timed(ex, "subscribe_all", () -> subscribe(ex, true));
+      case "/checkpoint/v1/inclusion-proof" -> timed(ex, "inclusion_proof", () -> inclusionProof(ex));
       default -> {
         var doc = debug.get(path);
         if (doc == null) {
@@ -101,6 +109,17 @@ final class Routes {
     }
     metrics.envelopesPublished(request.getEnvelopesCount());
     HttpGateway.respond(ex, 200, EMPTY_OBJECT);
+  }
+
+  private void inclusionProof(HttpExchange ex) {
+    if (proofs == null) {
+      throw new ApiException(ErrorCode.UNIMPLEMENTED, "no_checkpoints",
+          "this node computes no checkpoints (it runs without a chain)");
+    }
+    rateLimiter.checkRequest(client(ex), 1);
+    var request = JsonWire.parse(body(ex), contentType(ex),
+        org.xmtpj.proto.checkpoint.v1.InclusionProofRequest.newBuilder()).build();
+    HttpGateway.respond(ex, 200, JsonWire.print(proofs.apply(request)));
   }
 
   private void query(HttpExchange ex) {

@@ -7,34 +7,20 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigInteger;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.xmtpj.chain.ChainSession;
-import org.xmtpj.chain.Signer;
 import org.xmtpj.chain.local.LocalChain;
-import org.xmtpj.chain.node.NodeRegistryClient;
 import org.xmtpj.chain.staking.ActiveSet;
-import org.xmtpj.chain.staking.StakingClient;
 import org.xmtpj.chain.token.TokenClient;
 import org.xmtpj.cli.Main;
-import org.xmtpj.node.NodeKey;
-import org.xmtpj.testing.NodeProcess;
 import org.xmtpj.testing.TestClients;
 import picocli.CommandLine;
 
@@ -47,43 +33,34 @@ class ChainDevnetTest {
   private static final int TOP_N = 3;
   private static final long EPOCH_SECONDS = 60;
   private static final Duration SETTLE = Duration.ofSeconds(60);
-  private static final HttpClient HTTP = TestClients.newHttpClient();
 
   @TempDir
   static Path dir;
 
-  static LocalChain chain;
-  static ChainSession session;
-  static final Map<Integer, NodeProcess> nodes = new TreeMap<>();
-  static final Map<Integer, Integer> replicationPorts = new TreeMap<>();
+  static ChainNodes net;
   final TestClients client = TestClients.newIdentity();
 
   @BeforeAll
   static void startChain() {
-    chain = LocalChain.builder().deployParameter("maxActiveNodes", TOP_N).deployParameter("epochLength",
-        EPOCH_SECONDS).start();
-    session = chain.connect();
+    net = new ChainNodes(LocalChain.builder().deployParameter("maxActiveNodes", TOP_N)
+        .deployParameter("epochLength", EPOCH_SECONDS).start(), dir);
   }
 
   @AfterAll
   static void stopAll() {
-    nodes.values().forEach(NodeProcess::close);
-    if (session != null) {
-      session.close();
-    }
-    if (chain != null) {
-      chain.close();
+    if (net != null) {
+      net.close();
     }
   }
 
   @Test
   void shouldFollowTheActiveSetAsNodesJoinAndDropOutAndPayTheDelegatorsRewards() throws Exception {
     for (int i = 1; i <= 3; i++) {
-      provisionDirectly(i, 20_000);
+      assertThat(net.provision(i, 20_000)).isEqualTo(i);
     }
-    staking(0).advanceEpoch();
+    net.staking(0).advanceEpoch();
     for (int i = 1; i <= 3; i++) {
-      startNode(i);
+      net.start(i);
     }
     awaitActiveSetSeenBy(List.of(1L, 2L, 3L), 1, 2, 3);
     String topic = "/xmtp/0/m-chain-devnet/proto";
@@ -91,12 +68,12 @@ class ChainDevnetTest {
     awaitStored(topic, "before-4", 2, 3);
 
     // a 4th operator registers and stakes more than the others, through the operator commands
-    fund(4, 40_000);
-    xmtpd("register", "--key-file", keyFile(4).toString(), "--data-dir", dataDir(4).toString(),
-        "--endpoint", endpoint(4), "--commission", "5");
-    String staked = xmtpd("stake", "30000", "--key-file", keyFile(4).toString());
+    net.fund(4, 40_000);
+    xmtpd("register", "--key-file", net.keyFile(4).toString(), "--data-dir", net.dataDir(4).toString(),
+        "--endpoint", net.endpoint(4), "--commission", "5");
+    String staked = xmtpd("stake", "30000", "--key-file", net.keyFile(4).toString());
     assertThat(staked).contains("self-staked 30,000 tokens on node 4");
-    startNode(4);
+    net.start(4);
     nextEpochByKeepers(); // top 3: node 4 (30k), then nodes 1 and 2 (20k, lower ids win the tie); node 3 drops out
     awaitActiveSetSeenBy(List.of(4L, 1L, 2L), 1, 2, 4);
     awaitStored(topic, "before-4", 4);
@@ -111,8 +88,8 @@ class ChainDevnetTest {
         .doesNotContain("from-3-while-out");
 
     // a delegator backs node 3 so that it ranks first again; node 2 drops out
-    fund(5, 20_000);
-    String delegated = xmtpd("delegate", "3", "15000", "--key-file", keyFile(5).toString());
+    net.fund(5, 20_000);
+    String delegated = xmtpd("delegate", "3", "15000", "--key-file", net.keyFile(5).toString());
     assertThat(delegated).contains("delegated 15,000 tokens on node 3; its total stake is now 35,000 tokens");
     nextEpochByKeepers();
     awaitActiveSetSeenBy(List.of(3L, 4L, 1L), 1, 3, 4);
@@ -121,41 +98,24 @@ class ChainDevnetTest {
 
     // one more epoch credits the period in which node 3 was active; the delegator claims its share
     nextEpochByKeepers();
-    String pending = xmtpd("rewards", "--key-file", keyFile(5).toString());
+    String pending = xmtpd("rewards", "--key-file", net.keyFile(5).toString());
     assertThat(pending).containsPattern("node 3: stake 15,000 tokens, rewards [0-9.,]+ tokens");
-    BigInteger before = TokenClient.connect(session).balanceOf(address(5));
-    String claimed = xmtpd("rewards", "--claim", "--key-file", keyFile(5).toString());
-    BigInteger gained = TokenClient.connect(session).balanceOf(address(5)).subtract(before);
+    BigInteger before = TokenClient.connect(net.session).balanceOf(net.address(5));
+    String claimed = xmtpd("rewards", "--claim", "--key-file", net.keyFile(5).toString());
+    BigInteger gained = TokenClient.connect(net.session).balanceOf(net.address(5)).subtract(before);
     assertThat(gained).isPositive();
     assertThat(claimed).contains("(claimed)").contains("claimed " + showTokens(gained));
-    assertThat(staking(0).pendingRewards(address(5), 3)).isZero();
+    assertThat(net.staking(0).pendingRewards(net.address(5), 3)).isZero();
   }
 
   // ------------------------------------------------------------------ steps
 
-  private static void provisionDirectly(int i, long selfStake) throws IOException {
-    fund(i, selfStake);
-    byte[] key = NodeKey.loadOrCreate(dataDir(i)).publicKey();
-    try (ChainSession s = chain.connect().withSigner(signer(i))) {
-      long id = NodeRegistryClient.connect(s).register(key, endpoint(i), 1_000);
-      assertThat(id).isEqualTo(i);
-      StakingClient.connect(s).delegate(id, TokenClient.tokens(selfStake));
-    }
-  }
-
-  private static void startNode(int i) throws IOException {
-    nodes.put(i, NodeProcess.start(dataDir(i), List.of("--replication-port", String.valueOf(port(i)),
-        "--chain-rpc", chain.rpcUrl(), "--deployment", chain.deploymentFile().toString(),
-        "--operator-key-file", keyFile(i).toString(), "--set", "chain.pollInterval=500ms",
-        "--set", "replication.antiEntropyInterval=2s")));
-  }
-
   /** Moves the chain clock one epoch on; the nodes' keepers must notice and snapshot the new epoch. */
   private static void nextEpochByKeepers() {
-    long before = staking(0).currentActiveSet().map(ActiveSet::snapshotEpoch).orElse(-1L);
-    chain.increaseTime(Duration.ofSeconds(EPOCH_SECONDS));
+    long before = net.staking(0).currentActiveSet().map(ActiveSet::snapshotEpoch).orElse(-1L);
+    net.chain.increaseTime(Duration.ofSeconds(EPOCH_SECONDS));
     await().atMost(SETTLE).pollInterval(Duration.ofMillis(250)).until(() ->
-        staking(0).currentActiveSet().map(ActiveSet::snapshotEpoch).orElse(-1L) > before);
+        net.staking(0).currentActiveSet().map(ActiveSet::snapshotEpoch).orElse(-1L) > before);
   }
 
   private static void awaitActiveSetSeenBy(List<Long> ids, int... observers) {
@@ -165,7 +125,7 @@ class ChainDevnetTest {
   }
 
   private static List<Long> activeSetSeenBy(int node) throws IOException, InterruptedException {
-    String body = get(node, "/debug/chain");
+    String body = net.get(node, "/debug/chain");
     Matcher m = Pattern.compile("\\{\"id\":(\\d+),").matcher(body.substring(body.indexOf("\"activeSet\"")));
     List<Long> ids = new ArrayList<>();
     while (m.find()) {
@@ -175,12 +135,12 @@ class ChainDevnetTest {
   }
 
   private static int replicationPeers(int node) throws IOException, InterruptedException {
-    Matcher m = Pattern.compile("\"peers\":(\\d+)").matcher(get(node, "/debug/replication"));
+    Matcher m = Pattern.compile("\"peers\":(\\d+)").matcher(net.get(node, "/debug/replication"));
     return m.find() ? Integer.parseInt(m.group(1)) : -1;
   }
 
   private void publish(int node, String topic, String text) throws IOException, InterruptedException {
-    var r = client.publish(nodes.get(node).httpUrl(), List.of(TestClients.envelope(topic, text.getBytes())));
+    var r = client.publish(net.nodes.get(node).httpUrl(), List.of(TestClients.envelope(topic, text.getBytes())));
     assertThat(r.acked()).as(r.body()).isTrue();
   }
 
@@ -191,64 +151,20 @@ class ChainDevnetTest {
   }
 
   private List<String> stored(int node, String topic) throws IOException, InterruptedException {
-    return client.queryAll(nodes.get(node).httpUrl(), topic).stream()
+    return client.queryAll(net.nodes.get(node).httpUrl(), topic).stream()
         .map(e -> e.getMessage().toStringUtf8()).toList();
-  }
-
-  private static String get(int node, String path) throws IOException, InterruptedException {
-    HttpRequest r = HttpRequest.newBuilder(URI.create(nodes.get(node).httpUrl() + path))
-        .timeout(Duration.ofSeconds(5)).GET().build();
-    return HTTP.send(r, HttpResponse.BodyHandlers.ofString()).body();
   }
 
   /** Runs an xmtpd command in this JVM against the test chain and returns what it printed. */
   private static String xmtpd(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--chain-rpc", chain.rpcUrl(), "--deployment", chain.deploymentFile().toString()));
+    all.addAll(List.of("--chain-rpc", net.chain.rpcUrl(), "--deployment", net.chain.deploymentFile().toString()));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
         .execute(all.toArray(String[]::new));
     assertThat(code).as("xmtpd %s: %s%s", all, out, err).isZero();
     return out.toString();
-  }
-
-  // ------------------------------------------------------------------ accounts and layout
-
-  /** Gives the account tokens and writes its key file (what the operator commands and nodes sign with). */
-  private static void fund(int account, long wholeTokens) throws IOException {
-    Files.writeString(keyFile(account), signer(account).privateKeyHex());
-    try (ChainSession s = chain.connect().withSigner(chain.deployer())) {
-      TokenClient.connect(s).transfer(address(account), TokenClient.tokens(wholeTokens));
-    }
-  }
-
-  private static StakingClient staking(int account) {
-    return StakingClient.connect(session.withSigner(account == 0 ? chain.deployer() : signer(account)));
-  }
-
-  private static Signer signer(int account) {
-    return chain.accounts().get(account);
-  }
-
-  private static String address(int account) {
-    return signer(account).address();
-  }
-
-  private static Path dataDir(int i) {
-    return dir.resolve("node-" + i);
-  }
-
-  private static Path keyFile(int account) {
-    return dir.resolve("account-" + account + ".key");
-  }
-
-  private static int port(int i) {
-    return replicationPorts.computeIfAbsent(i, k -> NodeProcess.freePorts(1)[0]);
-  }
-
-  private static String endpoint(int i) {
-    return "127.0.0.1:" + port(i);
   }
 
   private static String showTokens(BigInteger baseUnits) {
