@@ -19,6 +19,10 @@ interface ApiTransport extends AutoCloseable {
 
   BatchQueryResponse batchQuery(BatchQueryRequest request);
 
+  /** xmtpj.checkpoint.v1.CheckpointApi: the inclusion proof of one message (our nodes only). */
+  org.xmtpj.proto.checkpoint.v1.InclusionProofResponse inclusionProof(
+      org.xmtpj.proto.checkpoint.v1.InclusionProofRequest request);
+
   /** Opens a live subscription; the listener hears about it from a transport thread. */
   Subscription subscribe(List<String> topics, Listener listener);
 

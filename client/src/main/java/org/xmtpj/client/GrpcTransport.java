@@ -84,6 +84,17 @@ final class GrpcTransport implements ApiTransport {
     }
   }
 
+  @Override
+  public org.xmtpj.proto.checkpoint.v1.InclusionProofResponse inclusionProof(
+      org.xmtpj.proto.checkpoint.v1.InclusionProofRequest request) {
+    try {
+      return org.xmtpj.proto.checkpoint.v1.CheckpointApiGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(callTimeout.toMillis(), TimeUnit.MILLISECONDS).getInclusionProof(request);
+    } catch (StatusRuntimeException e) {
+      throw translate("inclusion-proof", e.getStatus());
+    }
+  }
+
   XmtpException translate(String call, Status status) {
     Status.Code code = status.getCode();
     if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED) {

@@ -64,6 +64,14 @@ final class HttpTransport implements ApiTransport {
     return call("batch-query", request, null, BatchQueryResponse.newBuilder()).build();
   }
 
+  @Override
+  public org.xmtpj.proto.checkpoint.v1.InclusionProofResponse inclusionProof(
+      org.xmtpj.proto.checkpoint.v1.InclusionProofRequest request) {
+    return call("/checkpoint/v1/inclusion-proof", request, null,
+        org.xmtpj.proto.checkpoint.v1.InclusionProofResponse.newBuilder()).build();
+  }
+
+  /** {@code route} is a MessageApi method ("query") or a full path ("/checkpoint/v1/…"). */
   private <B extends Message.Builder> B call(String route, Message request, String authorization, B response) {
     HttpRequest.Builder b = post(route, request).timeout(callTimeout);
     if (authorization != null) {
@@ -94,7 +102,7 @@ final class HttpTransport implements ApiTransport {
 
   private HttpRequest.Builder post(String route, Message request) {
     try {
-      return HttpRequest.newBuilder(URI.create(base + "/message/v1/" + route))
+      return HttpRequest.newBuilder(URI.create(base + (route.startsWith("/") ? route : "/message/v1/" + route)))
           .header("Content-Type", "application/json")
           .header("X-Client-Version", CLIENT_VERSION)
           .POST(HttpRequest.BodyPublishers.ofString(PRINTER.print(request), StandardCharsets.UTF_8));

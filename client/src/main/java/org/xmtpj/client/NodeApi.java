@@ -93,6 +93,17 @@ final class NodeApi implements AutoCloseable {
     }
   }
 
+  org.xmtpj.proto.checkpoint.v1.InclusionProofResponse inclusionProof(
+      org.xmtpj.proto.checkpoint.v1.InclusionProofRequest request) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return transport.inclusionProof(request);
+      } catch (XmtpException e) {
+        backOffOrThrow(e, attempt);
+      }
+    }
+  }
+
   QueryResponse query(QueryRequest request) {
     for (int attempt = 1; ; attempt++) {
       try {

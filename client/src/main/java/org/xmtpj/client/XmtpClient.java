@@ -76,6 +76,30 @@ public final class XmtpClient implements AutoCloseable {
     return ctx.peers().canMessage(addresses.stream().map(IdentitySetup::checksum).toList());
   }
 
+  /**
+   * Asks the node for the proof that {@code message} is in the cut of {@code epoch} (0: the newest epoch the node
+   * has computed). Check it with {@link InclusionVerifier} against the root recorded on chain.
+   *
+   * @throws XmtpException NODE_REJECTED with code 5 (NOT_FOUND) when the node does not have the message within
+   *     that cut, 9 (FAILED_PRECONDITION) when it has no checkpoint of that epoch, 12 when it computes none
+   */
+  public InclusionProof inclusionProof(DecodedMessage message, long epoch) {
+    var response = ctx.api().inclusionProof(org.xmtpj.proto.checkpoint.v1.InclusionProofRequest.newBuilder()
+        .setContentTopic(message.topic())
+        .setMessageId(com.google.protobuf.ByteString.fromHex(message.id()))
+        .setEpoch(epoch).build());
+    java.util.Map<String, Long> cut = new java.util.LinkedHashMap<>();
+    response.getCutList().forEach(w -> cut.put(java.util.HexFormat.of().formatHex(w.getOrigin().toByteArray()),
+        w.getWatermark()));
+    return new InclusionProof(response.getEpoch(), cut, response.getCutHash().toByteArray(),
+        response.getRoot().toByteArray(), bytes(response.getPathList()), bytes(response.getHeadsList()),
+        bytes(response.getSiblingsList()));
+  }
+
+  private static java.util.List<byte[]> bytes(java.util.List<com.google.protobuf.ByteString> list) {
+    return list.stream().map(com.google.protobuf.ByteString::toByteArray).toList();
+  }
+
   public Conversations conversations() {
     return conversations;
   }

@@ -59,6 +59,12 @@ class NodeApiTest {
     }
 
     @Override
+    public org.xmtpj.proto.checkpoint.v1.InclusionProofResponse inclusionProof(
+        org.xmtpj.proto.checkpoint.v1.InclusionProofRequest request) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public Subscription subscribe(List<String> topics, Listener listener) {
       throw new UnsupportedOperationException();
     }

@@ -1,6 +1,7 @@
 package org.xmtpj.testing.chain;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
@@ -20,8 +21,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xmtpj.chain.local.LocalChain;
+import org.xmtpj.client.DecodedMessage;
 import org.xmtpj.client.InclusionProof;
 import org.xmtpj.client.InclusionVerifier;
+import org.xmtpj.client.Signer;
+import org.xmtpj.client.XmtpClient;
+import org.xmtpj.client.XmtpException;
+import org.xmtpj.crypto.Secp256k1;
 import org.xmtpj.crypto.Sha256;
 import org.xmtpj.proto.checkpoint.v1.InclusionProofRequest;
 import org.xmtpj.proto.checkpoint.v1.InclusionProofResponse;
@@ -122,6 +128,44 @@ class InclusionProofTest {
     var bad = net.post(1, "/checkpoint/v1/inclusion-proof", "{\"contentTopic\":\"" + topic + "\"}");
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(bad.body()).contains("message_id must be 32 bytes");
+  }
+
+  @Test
+  void shouldFetchAndVerifyTheProofOfAConversationMessageThroughTheSdkOverHttpAndGrpc() throws Exception {
+    java.security.SecureRandom random = new java.security.SecureRandom();
+    try (XmtpClient alice = XmtpClient.builder(Signer.privateKey(Secp256k1.generatePrivateKey(random)))
+            .node(net.nodes.get(1).httpUrl()).build();
+        XmtpClient bob = XmtpClient.builder(Signer.privateKey(Secp256k1.generatePrivateKey(random)))
+            .node("grpc://127.0.0.1:" + net.nodes.get(2).grpcPort()).build()) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> alice.canMessage(bob.address()));
+      alice.conversations().newConversation(bob.address()).send("prove me");
+      long sent = System.currentTimeMillis();
+      long[] epoch = new long[1];
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+        for (var e : checkpoints(2).entrySet()) {
+          if (Long.parseLong(e.getValue()[2]) > sent + 2_000 && checkpoints(1).containsKey(e.getKey())) {
+            epoch[0] = e.getKey();
+            return true;
+          }
+        }
+        return false;
+      });
+      byte[] rootAtOne = HexFormat.of().parseHex(checkpoints(1).get(epoch[0])[0]);
+      byte[] rootAtTwo = HexFormat.of().parseHex(checkpoints(2).get(epoch[0])[0]);
+      assertThat(rootAtTwo).isEqualTo(rootAtOne);
+      DecodedMessage received = bob.conversations().list().getFirst().messages().messages().getFirst();
+      assertThat(received.text()).isEqualTo("prove me");
+
+      InclusionProof viaGrpc = bob.inclusionProof(received, epoch[0]);
+      InclusionProof viaHttp = alice.inclusionProof(received, epoch[0]);
+      byte[] id = HexFormat.of().parseHex(received.id());
+      assertThat(InclusionVerifier.verify(viaGrpc, received.topic(), id, epoch[0], rootAtOne, null).valid())
+          .isTrue();
+      assertThat(InclusionVerifier.verify(viaHttp, received.topic(), id, epoch[0], rootAtTwo, null).valid())
+          .isTrue();
+      assertThatThrownBy(() -> bob.inclusionProof(received, epoch[0] + 1_000))
+          .isInstanceOf(XmtpException.class).hasMessageContaining("no checkpoint of epoch");
+    }
   }
 
   /** epoch → {root, cutHash, boundaryMs} from GET /debug/checkpoints. */
