@@ -40,6 +40,11 @@ module.exports = {
     hardhat: {
       // The chain id matches `hardhat node`.
       chainId: 31337,
+      // For `hardhat node` (scripts/start-node.sh sets it): without it, every block of a burst of transactions is
+      // stamped one second after the previous one, and a local chain that deploys and stakes a devnet runs tens of
+      // seconds ahead of the wall clock, while the nodes' checkpoints follow both. The unit tests keep Hardhat's
+      // default (strictly increasing timestamps), which some of them rely on.
+      allowBlocksWithSameTimestamp: process.env.XMTPJ_SAME_TIMESTAMP_BLOCKS === "1",
     },
     localhost: {
       url: process.env.CHAIN_RPC || "http://127.0.0.1:8545",

@@ -31,6 +31,9 @@ import {NodeRegistry} from "./NodeRegistry.sol";
 /// contract holds MINTER_ROLE), so this contract's token balance always equals bonded + unbonding stake exactly.
 /// Shares delegated after a snapshot start earning at the next snapshot (so a just-in-time delegation cannot take
 /// part of a reward it did not stake for); undelegated shares stop earning at once.
+/// Gated mode (once governance binds a Checkpoints contract): `advanceEpoch` credits nothing; the Checkpoints
+/// contract pays each finalized epoch's inflation to the nodes that signed it (`rewardSigners`), before the next
+/// snapshot is taken. The default is ungated.
 ///
 /// Gas bounds. `maxActiveNodes <= MAX_ACTIVE_NODES (100)`; the candidate list (nodes with enough self-stake)
 /// holds at most `maxCandidates <= MAX_CANDIDATES (200)`. `advanceEpoch` loops over the candidates once and over
@@ -119,6 +122,11 @@ contract Staking is AccessControl {
 
     Snapshot[] private _snapshots;
 
+    /// @notice The Checkpoints contract bound by governance (zero: rewards are not gated, `advanceEpoch` pays them).
+    address public checkpoints;
+    /// @notice Epochs whose inflation `rewardSigners` has credited (gated mode only).
+    mapping(uint64 epoch => bool) public epochRewarded;
+
     // ---------------------------------------------------------------- events
 
     event Delegated(address indexed delegator, uint256 indexed nodeId, uint256 amount, uint256 shares);
@@ -150,6 +158,8 @@ contract Staking is AccessControl {
     event InflationRateSet(uint256 inflationRateBps);
     event MinSelfStakeSet(uint256 minSelfStake);
     event ReporterRewardSet(uint256 reporterRewardBps);
+    event CheckpointsBound(address indexed checkpoints);
+    event SignersRewarded(uint64 indexed epoch, uint64 indexed snapshotEpoch, uint256 signers, uint256 amount);
 
     // ---------------------------------------------------------------- errors
 
@@ -170,6 +180,9 @@ contract Staking is AccessControl {
     error NotEligible(uint256 nodeId);
     error AlreadyCandidate(uint256 nodeId);
     error WeakerThanAllCandidates(uint256 nodeId);
+    error CheckpointsAlreadyBound(address checkpoints);
+    error NotRewardable(uint64 epoch);
+    error CheckpointPending(uint64 epoch, uint256 waitUntil);
 
     struct Params {
         uint64 genesisTime; // 0 = the deploy block's timestamp
@@ -357,15 +370,71 @@ contract Staking is AccessControl {
 
     /// @notice Credits the rewards of the previous snapshot's period and snapshots the active set of the current
     ///         epoch. Anyone may call it, once per epoch. Gas: O(candidates + previous active set).
+    ///         Gated mode (`checkpoints` bound): credits nothing (`rewardSigners` does), and during the first half
+    ///         of the epoch waits for the previous epoch's checkpoint (`CheckpointPending`), because an epoch can
+    ///         only be rewarded until the next snapshot is taken (see `rewardable`).
     function advanceEpoch() external {
         uint64 epoch = currentEpoch();
         uint256 count = _snapshots.length;
         if (count > 0) {
             uint64 last = _snapshots[count - 1].epoch;
             if (last >= epoch) revert EpochAlreadySnapshotted(epoch);
-            _distribute(count - 1, epoch - last);
+            if (checkpoints == address(0)) {
+                _distribute(count - 1, epoch - last);
+            } else if (!epochRewarded[epoch - 1] && _snapshots[count - 1].totalStake != 0) {
+                uint256 waitUntil = uint256(genesisTime) + uint256(epoch) * epochLength + epochLength / 2;
+                if (block.timestamp < waitUntil) revert CheckpointPending(epoch - 1, waitUntil);
+            }
         }
         _takeSnapshot(epoch);
+    }
+
+    // ================================================================ rewards gated by checkpoints
+
+    /// @notice Gated mode: from now on `advanceEpoch` credits no rewards; each finished epoch is paid by
+    ///         `rewardSigners` to the nodes that signed its checkpoint. GOVERNANCE_ROLE, once, irreversible.
+    ///         Epochs not yet paid when binding (those from the latest snapshot on) become gated.
+    function bindCheckpoints(address checkpoints_) external onlyRole(GOVERNANCE_ROLE) {
+        if (checkpoints_ == address(0)) revert ZeroAddress();
+        if (checkpoints != address(0)) revert CheckpointsAlreadyBound(checkpoints);
+        checkpoints = checkpoints_;
+        emit CheckpointsBound(checkpoints_);
+    }
+
+    /// @notice Whether `rewardSigners(epoch, …)` would credit: gated mode, `epoch` is over, not rewarded yet, and
+    ///         no snapshot has been taken after it (so every share that earns now was bonded before the snapshot
+    ///         in force for `epoch`: no stake bonded later can take part of its reward).
+    function rewardable(uint64 epoch) public view returns (bool) {
+        uint256 count = _snapshots.length;
+        return checkpoints != address(0) && epoch < currentEpoch() && !epochRewarded[epoch] && count > 0
+            && _snapshots[0].epoch <= epoch && _snapshots[count - 1].epoch <= epoch;
+    }
+
+    /// @notice Credits one epoch's inflation (the `advanceEpoch` formula for one epoch, over the snapshot in force
+    ///         for `epoch`) pro rata to snapshotted stake, split by the snapshotted commission, to the nodes of
+    ///         that snapshot listed in `signerIds` (ascending ids; others are ignored, each node is paid at most
+    ///         once). The non-signers' part is not issued. CONSENSUS_ROLE only; at most once per epoch.
+    function rewardSigners(uint64 epoch, uint256[] calldata signerIds)
+        external
+        onlyRole(CONSENSUS_ROLE)
+        returns (uint256 credited)
+    {
+        if (!rewardable(epoch)) revert NotRewardable(epoch);
+        epochRewarded[epoch] = true;
+        Snapshot storage s = _snapshots[_snapshots.length - 1];
+        uint256 total = s.totalStake;
+        uint256 paid = 0;
+        if (total != 0 && inflationRateBps != 0) {
+            uint256 reward = _inflation(1);
+            for (uint256 i = 0; i < s.entries.length; i++) {
+                if (_sortedContains(signerIds, s.entries[i] >> 160)) {
+                    credited += _creditNode(s, i, reward, total);
+                    paid++;
+                }
+            }
+            rewardsCredited += credited;
+        }
+        emit SignersRewarded(epoch, s.epoch, paid, credited);
     }
 
     // ================================================================ candidacy
@@ -569,27 +638,51 @@ contract Staking is AccessControl {
         uint256 total = s.totalStake;
         uint256 n = s.entries.length;
         if (total == 0 || n == 0 || inflationRateBps == 0) return;
-        uint256 supplyBase = token.totalSupply() + (rewardsCredited - rewardsClaimed);
-        uint256 reward = (supplyBase * inflationRateBps * uint256(epochLength) * epochs) / (BPS * YEAR);
+        uint256 reward = _inflation(epochs);
         uint256 credited = 0;
         for (uint256 i = 0; i < n; i++) {
-            (uint256 nodeId, uint256 stake, uint256 commissionBps) = _unpack(s.entries[i]);
-            uint256 nodeReward = (reward * stake) / total;
-            Pool storage pool = _pools[nodeId];
-            _syncPool(nodeId, pool);
-            uint256 commission = (nodeReward * commissionBps) / BPS;
-            uint256 rest = nodeReward - commission;
-            if (pool.rewardShares == 0) {
-                rest = 0; // nobody left earning on this node: that part is simply not issued
-            } else if (rest != 0) {
-                pool.accRewardPerShare += (rest * ACC) / pool.rewardShares;
-            }
-            pool.commissionOwed += commission;
-            credited += commission + rest;
-            emit NodeRewarded(nodeId, s.epoch, commission, rest);
+            credited += _creditNode(s, i, reward, total);
         }
         rewardsCredited += credited;
         emit RewardsDistributed(s.epoch, epochs, credited);
+    }
+
+    /// @dev Inflation of `epochs` epochs: supplyBase = supply + credited-but-unclaimed rewards.
+    function _inflation(uint64 epochs) private view returns (uint256) {
+        uint256 supplyBase = token.totalSupply() + (rewardsCredited - rewardsClaimed);
+        return (supplyBase * inflationRateBps * uint256(epochLength) * epochs) / (BPS * YEAR);
+    }
+
+    /// @dev Credits entry `i` of snapshot `s` its stake's part of `reward`: commission to the operator, the rest to
+    ///      the node's earning shares. Returns what was credited.
+    function _creditNode(Snapshot storage s, uint256 i, uint256 reward, uint256 total) private returns (uint256) {
+        (uint256 nodeId, uint256 stake, uint256 commissionBps) = _unpack(s.entries[i]);
+        uint256 nodeReward = (reward * stake) / total;
+        Pool storage pool = _pools[nodeId];
+        _syncPool(nodeId, pool);
+        uint256 commission = (nodeReward * commissionBps) / BPS;
+        uint256 rest = nodeReward - commission;
+        if (pool.rewardShares == 0) {
+            rest = 0; // nobody left earning on this node: that part is simply not issued
+        } else if (rest != 0) {
+            pool.accRewardPerShare += (rest * ACC) / pool.rewardShares;
+        }
+        pool.commissionOwed += commission;
+        emit NodeRewarded(nodeId, s.epoch, commission, rest);
+        return commission + rest;
+    }
+
+    /// @dev Binary search in an ascending array.
+    function _sortedContains(uint256[] calldata a, uint256 x) private pure returns (bool) {
+        uint256 lo = 0;
+        uint256 hi = a.length;
+        while (lo < hi) {
+            uint256 mid = (lo + hi) / 2;
+            if (a[mid] == x) return true;
+            if (a[mid] < x) lo = mid + 1;
+            else hi = mid;
+        }
+        return false;
     }
 
     // ================================================================ internals: active set

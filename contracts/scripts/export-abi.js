@@ -13,7 +13,7 @@
 const fs = require("fs");
 const path = require("path");
 
-const CONTRACTS = ["Token", "NodeRegistry", "Staking", "IdentityRegistry"];
+const CONTRACTS = ["Token", "NodeRegistry", "Staking", "IdentityRegistry", "Checkpoints"];
 
 function parseOut(argv) {
   const i = argv.indexOf("--out");

@@ -4,7 +4,8 @@
 //   npx hardhat run scripts/gas-report.js            (or: npm run gas)
 //
 // Output path: $GAS_REPORT or <contracts>/gas-report.md. The worst case of advanceEpoch (200 candidates, 100
-// active nodes) needs ~800 set-up transactions and takes about half a minute.
+// active nodes) needs ~800 set-up transactions and takes about half a minute; the Checkpoints measurements
+// (scripts/lib/gas-checkpoints.js: 4, 16 and 64 signers, ungated and gated) about as many again.
 "use strict";
 
 const fs = require("fs");
@@ -12,6 +13,7 @@ const path = require("path");
 const hre = require("hardhat");
 const { ethers, network } = hre;
 const { deployAll } = require("./lib/deploy-all");
+const { measureCheckpoints } = require("./lib/gas-checkpoints");
 
 const E18 = 10n ** 18n;
 const tokens = (n) => BigInt(n) * E18;
@@ -163,6 +165,9 @@ async function main() {
   await (await w.registry.connect(ops[200]).register(key(5000), "https://n200.example.org:5556", 1000)).wait();
   await (await w.staking.connect(ops[200]).delegate(201, tokens(1_000))).wait();
   await gas("Staking", "claimCandidacy", "full list of 200: scan and evict", w.staking.claimCandidacy(201));
+
+  // ---------------------------------------------------------------- checkpoints
+  await measureCheckpoints(hre, deployAll, deployer, gas);
 
   // ---------------------------------------------------------------- write the report
   const blockGasLimit = (await ethers.provider.getBlock("latest")).gasLimit;

@@ -44,7 +44,8 @@ fi
 mkdir -p "$(dirname "$pidfile")" "$(dirname "$logfile")"
 cd "$here"
 # setsid: the node gets its own process group, so stopping it never touches the caller's.
-setsid node "$cli" node --hostname 127.0.0.1 --port "$port" >"$logfile" 2>&1 < /dev/null &
+# blocks of one second share its timestamp, so the chain clock stays with the wall clock (see hardhat.config.js)
+XMTPJ_SAME_TIMESTAMP_BLOCKS=1 setsid node "$cli" node --hostname 127.0.0.1 --port "$port" >"$logfile" 2>&1 < /dev/null &
 pid=$!
 echo "$pid" > "$pidfile"
 

@@ -6,11 +6,14 @@
 // every few steps and at the end, the sum of every position's and every unbonding entry's value equals the pools
 // up to rounding dust (< 1 wei per position and entry), and every snapshot equals an off-chain recomputation of
 // the top N (stake descending, lower id first).
+// A third run binds Checkpoints (rewards gated): it also submits checkpoints with random signer subsets (below 2/3
+// must be refused; a finalized one may credit at most the signers' part of one epoch's inflation and nothing to
+// non-signers) and double-sign evidence, and advances only after the previous epoch's checkpoint or half an epoch.
 // INVARIANT_SEED and INVARIANT_STEPS override the defaults.
 const { expect } = require("chai");
 const { ethers } = require("hardhat");
-const { time } = require("@nomicfoundation/hardhat-network-helpers");
-const { deploySystem, tokens, fund, registerAndStake, toEpoch } = require("./helpers");
+const { time, mine } = require("@nomicfoundation/hardhat-network-helpers");
+const { deploySystem, tokens, fund, registerAndStake, toEpoch, expectedReward, signCheckpoint } = require("./helpers");
 
 function mulberry32(seed) {
   let a = seed >>> 0;
@@ -23,17 +26,24 @@ function mulberry32(seed) {
   };
 }
 
-const SEEDS = process.env.INVARIANT_SEED ? [Number(process.env.INVARIANT_SEED)] : [20261126, 7];
+const RUNS = process.env.INVARIANT_SEED
+  ? [false, true].map((gated) => ({ seed: Number(process.env.INVARIANT_SEED), gated }))
+  : [{ seed: 20261126, gated: false }, { seed: 7, gated: false }, { seed: 61, gated: true }];
 const STEPS = Number(process.env.INVARIANT_STEPS || 150);
 
 describe("Invariants (seeded random operation sequences)", function () {
-  for (const seed of SEEDS) {
-    it(`seed ${seed}, ${STEPS} steps`, async function () {
+  for (const { seed, gated } of RUNS) {
+    it(`seed ${seed}, ${STEPS} steps${gated ? ", rewards gated by checkpoints" : ""}`, async function () {
       const rnd = mulberry32(seed);
       const pick = (arr) => arr[Math.floor(rnd() * arr.length)];
       const randAmount = (max) => (max * BigInt(Math.floor(rnd() * 1_000_000) + 1)) / 1_000_000n;
 
-      const d = await deploySystem({ maxActiveNodes: 3n, maxCandidates: 4n, inflationRateBps: 2_000n });
+      const d = await deploySystem({
+        maxActiveNodes: 3n,
+        maxCandidates: 4n,
+        inflationRateBps: 2_000n,
+        gateRewardsByCheckpoints: gated,
+      });
       const s = d.signers;
       const ops = s.slice(1, 6);
       const dels = s.slice(6, 10);
@@ -121,6 +131,42 @@ describe("Invariants (seeded random operation sequences)", function () {
         expect(bal - sum).to.be.lte(parts + BigInt(nodeIds.length) * 2n);
       };
 
+      const opOf = (id) => ops[nodeIds.findIndex((n) => n === id)];
+      /** Submits the checkpoint of the epoch that just ended with a random subset of its set (all when `all`). */
+      const checkpoint = async (all) => {
+        const epoch = (await d.staking.currentEpoch()) - 1n; // the view's epoch: the submission is 1 s later
+        if (epoch < 0n || (await d.checkpoints.checkpoint(epoch)).finalized) return false;
+        let set;
+        try {
+          set = await d.staking.activeSet(epoch);
+        } catch {
+          return false; // no snapshot yet
+        }
+        if (set.nodeIds.length === 0) return false;
+        const chosen = set.nodeIds.map((id, i) => ({ id, stake: set.stakes[i] })).filter(() => all || rnd() < 0.7);
+        chosen.sort((a, b) => (a.id < b.id ? -1 : 1));
+        const signed = chosen.reduce((acc, c) => acc + c.stake, 0n);
+        const root = ethers.id(`root-${epoch}`);
+        const sigs = [];
+        for (const c of chosen) sigs.push(await signCheckpoint(d, opOf(c.id), epoch, ethers.ZeroHash, root));
+        const ids = chosen.map((c) => c.id);
+        const submit = d.checkpoints.submit(epoch, ethers.ZeroHash, root, ids, sigs);
+        if (signed * 3n < set.totalStake * 2n) {
+          await expect(submit).to.be.revertedWithCustomError(d.checkpoints, "QuorumNotReached");
+          return false;
+        }
+        const owedBefore = [];
+        for (const id of nodeIds) owedBefore.push((await d.staking.poolOf(id)).commissionOwed);
+        const creditedBefore = await d.staking.rewardsCredited();
+        const ceiling = ((await expectedReward(d, 1)) * signed) / set.totalStake;
+        await track(submit);
+        expect((await d.staking.rewardsCredited()) - creditedBefore).to.be.lte(ceiling);
+        for (let i = 0; i < nodeIds.length; i++) {
+          if (!ids.includes(nodeIds[i])) expect((await d.staking.poolOf(nodeIds[i])).commissionOwed).to.equal(owedBefore[i]);
+        }
+        return true;
+      };
+
       const steps = [
         ["delegate", 5, async () => {
           const a = pick(actors);
@@ -156,6 +202,15 @@ describe("Invariants (seeded random operation sequences)", function () {
         ["advance", 3, async () => {
           const next = (await d.staking.currentEpoch()) + 1n + (rnd() < 0.2 ? 2n : 0n);
           await toEpoch(d, next, BigInt(Math.floor(rnd() * 50)));
+          if (gated) {
+            // usually the previous epoch's checkpoint first (all sign); else wait until half the epoch has passed
+            await mine(); // at the new epoch's timestamp: the epoch before it is over
+            const signedFirst = rnd() < 0.7 && (await checkpoint(true));
+            if (!signedFirst && (await d.staking.snapshotCount()) > 0n && !(await d.staking.epochRewarded(next - 1n))) {
+              const half = (await d.staking.epochStart(next)) + 50n;
+              if (BigInt(await time.latest()) < half) await time.increaseTo(half);
+            }
+          }
           const expected = await expectedTopN();
           await track(d.staking.advanceEpoch());
           const [ids, st] = await d.staking.activeSet(await d.staking.currentEpoch());
@@ -207,6 +262,24 @@ describe("Invariants (seeded random operation sequences)", function () {
           await track(d.registry.connect(ops[i]).deregister(nodeIds[i]));
           return true;
         }],
+        ["checkpoint", gated ? 2 : 0, async () => checkpoint(false)],
+        ["evidence", gated ? 0.5 : 0, async () => {
+          const epoch = await d.staking.currentEpoch();
+          let set;
+          try {
+            set = await d.staking.activeSet(epoch);
+          } catch {
+            return false;
+          }
+          if (set.nodeIds.length === 0) return false;
+          const id = pick([...set.nodeIds]);
+          if (await d.checkpoints.isSlashed(epoch, id)) return false;
+          const [a, b] = [ethers.id(`a-${step}`), ethers.id(`b-${step}`)];
+          const sa = await signCheckpoint(d, opOf(id), epoch, ethers.ZeroHash, a);
+          const sb = await signCheckpoint(d, opOf(id), epoch, ethers.ZeroHash, b);
+          await track(d.checkpoints.connect(reporter).submitEvidence(epoch, id, ethers.ZeroHash, a, sa, ethers.ZeroHash, b, sb));
+          return true;
+        }],
         ["wait", 1, async () => {
           await time.increase(1 + Math.floor(rnd() * 200));
           return true;
@@ -214,7 +287,8 @@ describe("Invariants (seeded random operation sequences)", function () {
       ];
       const totalWeight = steps.reduce((acc, [, w]) => acc + w, 0);
 
-      for (let step = 0; step < STEPS; step++) {
+      let step = 0;
+      for (; step < STEPS; step++) {
         let r = rnd() * totalWeight;
         let chosen = steps[steps.length - 1];
         for (const st of steps) {
@@ -251,6 +325,8 @@ describe("Invariants (seeded random operation sequences)", function () {
       expect(await d.staking.totalUnbonding()).to.equal(0n);
       console.log(`      operations done: ${JSON.stringify(counts)}`);
       expect(counts.advance || 0).to.be.greaterThan(0);
+      if (gated) expect(await d.checkpoints.finalizedCount()).to.be.greaterThan(0n);
+      expect(await d.staking.rewardsCredited()).to.be.greaterThan(0n);
     });
   }
 });

@@ -50,11 +50,22 @@ describe("scripts: start-node.sh, deploy.js, stop-node.sh", function () {
     expect(dep.minterBound).to.equal(true);
     expect(dep.parameters.epochLength).to.equal("90");
     expect(dep.parameters.commissionIncreaseDelay).to.equal("90"); // raised to one epoch
-    for (const name of ["Token", "NodeRegistry", "Staking", "IdentityRegistry"]) {
+    expect(dep.rewardsGatedByCheckpoints).to.equal(false);
+    expect(dep.parameters.gateRewardsByCheckpoints).to.equal(false);
+    for (const name of ["Token", "NodeRegistry", "Staking", "IdentityRegistry", "Checkpoints"]) {
       expect(dep.contracts[name].address).to.match(/^0x[0-9a-fA-F]{40}$/);
       const code = await rpc(url, "eth_getCode", [dep.contracts[name].address, "latest"]);
       expect(code.length).to.be.greaterThan(2);
     }
+
+    // The same chain, a second deployment with rewards gated by its Checkpoints contract.
+    const gatedOut = path.join(dir, "gated.json");
+    execFileSync("node", [path.join(ROOT, "scripts/deploy.js"), "--rpc", url, "--out", gatedOut, "--gate-rewards-by-checkpoints", "true"], { cwd: ROOT, env, stdio: "pipe" });
+    const gated = JSON.parse(fs.readFileSync(gatedOut, "utf8"));
+    expect(gated.rewardsGatedByCheckpoints).to.equal(true);
+    expect(gated.parameters.gateRewardsByCheckpoints).to.equal(true);
+    expect(() => execFileSync("node", [path.join(ROOT, "scripts/deploy.js"), "--rpc", url, "--out", gatedOut, "--gate-rewards-by-checkpoints", "maybe"], { cwd: ROOT, env, stdio: "pipe" }))
+      .to.throw(/must be true or false/);
 
     execFileSync("bash", [path.join(ROOT, "scripts/stop-node.sh"), pidfile]);
     expect(fs.existsSync(pidfile)).to.equal(false);

@@ -64,4 +64,37 @@ async function toEpoch(d, e, offset = 0n) {
   if (t > now) await time.setNextBlockTimestamp(t);
 }
 
-module.exports = { E18, tokens, BPS, YEAR, TEST_PARAMS, deploySystem, nodeKey, fund, registerAndStake, expectedReward, toEpoch };
+/** The EIP-712 domain and type of Checkpoints' signed message. */
+async function checkpointDomain(d) {
+  const { chainId } = await ethers.provider.getNetwork();
+  return { name: "XMTPJ Checkpoints", version: "1", chainId, verifyingContract: await d.checkpoints.getAddress() };
+}
+const CHECKPOINT_TYPES = Object.freeze({
+  Checkpoint: [
+    { name: "epoch", type: "uint64" },
+    { name: "cutHash", type: "bytes32" },
+    { name: "root", type: "bytes32" },
+  ],
+});
+
+/** `signer`'s (an operator's) EIP-712 signature over (epoch, cutHash, root). */
+async function signCheckpoint(d, signer, epoch, cutHash, root) {
+  return signer.signTypedData(await checkpointDomain(d), CHECKPOINT_TYPES, { epoch, cutHash, root });
+}
+
+module.exports = {
+  E18,
+  tokens,
+  BPS,
+  YEAR,
+  TEST_PARAMS,
+  deploySystem,
+  nodeKey,
+  fund,
+  registerAndStake,
+  expectedReward,
+  toEpoch,
+  checkpointDomain,
+  CHECKPOINT_TYPES,
+  signCheckpoint,
+};

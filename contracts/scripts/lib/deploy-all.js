@@ -1,4 +1,5 @@
-// Deploys Token, NodeRegistry, Staking and IdentityRegistry with ethers (used by scripts/deploy.js and the tests).
+// Deploys Token, NodeRegistry, Staking, IdentityRegistry and Checkpoints with ethers (used by scripts/deploy.js and
+// the tests).
 "use strict";
 
 /** Defaults: a devnet-friendly network (short epochs), overridable field by field. */
@@ -16,14 +17,23 @@ const DEFAULTS = Object.freeze({
   minSelfStake: 10_000n * 10n ** 18n,
   reporterRewardBps: 1_000n, // 10% of a slash goes to the reporter, the rest is burned
   maxCandidates: 0n, // 0 = the contract's ceiling (200)
+  checkpointSlashBps: 500n, // 5% of a node's stake per double signature (Checkpoints, governance: 1..5000)
+  gateRewardsByCheckpoints: false, // true: Staking pays each epoch only to the signers of its checkpoint
 });
+
+function asBoolean(k, v) {
+  if (v === true || v === "true" || v === "1" || v === 1) return true;
+  if (v === false || v === "false" || v === "0" || v === 0) return false;
+  throw new Error(`deployment parameter ${k} must be true or false, got ${v}`);
+}
 
 function withDefaults(overrides = {}) {
   const p = { ...DEFAULTS };
   for (const [k, v] of Object.entries(overrides)) {
     if (v === undefined || v === null) continue;
     if (!(k in DEFAULTS)) throw new Error(`unknown deployment parameter: ${k}`);
-    p[k] = typeof DEFAULTS[k] === "bigint" ? BigInt(v) : typeof DEFAULTS[k] === "number" ? Number(v) : v;
+    const kind = typeof DEFAULTS[k];
+    p[k] = kind === "bigint" ? BigInt(v) : kind === "number" ? Number(v) : kind === "boolean" ? asBoolean(k, v) : v;
   }
   const delayGiven = overrides.commissionIncreaseDelay !== undefined && overrides.commissionIncreaseDelay !== null;
   if (!delayGiven && p.commissionIncreaseDelay < p.epochLength) p.commissionIncreaseDelay = p.epochLength;
@@ -41,7 +51,7 @@ async function deployed(factoryPromise, args, record, name) {
 /**
  * @param ethers  hardhat's ethers (hre.ethers)
  * @param opts    { deployer?, admin?, genesisHolder?, ...parameter overrides }
- * @returns       { token, registry, staking, identity, params, record }
+ * @returns       { token, registry, staking, identity, checkpoints, params, record, deployer, admin }
  */
 async function deployAll(ethers, opts = {}) {
   const { deployer: deployerOpt, admin: adminOpt, genesisHolder: holderOpt, ...overrides } = opts;
@@ -84,12 +94,25 @@ async function deployAll(ethers, opts = {}) {
     "Staking",
   );
   const identity = await deployed(ethers.getContractFactory("IdentityRegistry", deployer), [], record, "IdentityRegistry");
+  // Deployed last so that the other contracts keep the addresses they had before Checkpoints existed.
+  const checkpoints = await deployed(
+    ethers.getContractFactory("Checkpoints", deployer),
+    [await staking.getAddress(), await registry.getAddress(), admin, params.checkpointSlashBps],
+    record,
+    "Checkpoints",
+  );
 
-  // Staking becomes the one and only minter. Only possible while the deployer is the token admin.
+  // Staking becomes the one and only minter; Checkpoints may slash (and, gated, reward). Only possible while the
+  // deployer is the admin.
   if (admin.toLowerCase() === deployer.address.toLowerCase()) {
     await (await token.connect(deployer).bindMinter(await staking.getAddress())).wait();
+    const checkpointsAddress = await checkpoints.getAddress();
+    await (await staking.connect(deployer).grantRole(await staking.CONSENSUS_ROLE(), checkpointsAddress)).wait();
+    if (params.gateRewardsByCheckpoints) {
+      await (await staking.connect(deployer).bindCheckpoints(checkpointsAddress)).wait();
+    }
   }
-  return { token, registry, staking, identity, params, record, deployer, admin };
+  return { token, registry, staking, identity, checkpoints, params, record, deployer, admin };
 }
 
 module.exports = { DEFAULTS, withDefaults, deployAll };

@@ -22,7 +22,8 @@ import java.util.Optional;
  * @param deployer the deployer address: admin and governance of every contract, holder of the genesis supply
  * @param deployBlock the first block to index events from
  * @param lastDeployBlock the block of the last deployment transaction
- * @param contracts by contract name ({@code Token}, {@code NodeRegistry}, {@code Staking}, {@code IdentityRegistry})
+ * @param contracts by contract name ({@code Token}, {@code NodeRegistry}, {@code Staking}, {@code IdentityRegistry},
+ *     and {@code Checkpoints} in deployments that have it)
  * @param parameters the deployment parameters as decimal strings (uint256 values do not fit a long)
  * @param genesisTime Staking's genesis timestamp (seconds); epoch {@code e} starts at genesis + e × epochLength
  * @param epochLength Staking's epoch length in seconds
@@ -42,6 +43,8 @@ public record Deployment(
   public static final String NODE_REGISTRY = "NodeRegistry";
   public static final String STAKING = "Staking";
   public static final String IDENTITY_REGISTRY = "IdentityRegistry";
+  /** Optional: deployment files written before the Checkpoints contract existed do not have it. */
+  public static final String CHECKPOINTS = "Checkpoints";
 
   /** One deployed contract: its address, and the block and transaction that created it. */
   public record DeployedContract(String address, long block, String txHash) {
@@ -78,6 +81,11 @@ public record Deployment(
 
   public String identityRegistryAddress() {
     return contracts.get(IDENTITY_REGISTRY).address();
+  }
+
+  /** The Checkpoints contract, when the deployment has one. */
+  public Optional<String> checkpointsAddress() {
+    return Optional.ofNullable(contracts.get(CHECKPOINTS)).map(DeployedContract::address);
   }
 
   /** A deployment parameter as a number (e.g. {@code unbondingPeriod}, {@code minSelfStake}). */

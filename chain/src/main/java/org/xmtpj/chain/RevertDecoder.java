@@ -17,6 +17,7 @@ import org.web3j.abi.datatypes.Type;
 import org.web3j.abi.datatypes.Utf8String;
 import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.protocol.core.Response;
+import org.xmtpj.chain.contracts.Checkpoints;
 import org.xmtpj.chain.contracts.IdentityRegistry;
 import org.xmtpj.chain.contracts.NodeRegistry;
 import org.xmtpj.chain.contracts.Staking;
@@ -116,7 +117,8 @@ final class RevertDecoder {
 
   private static Map<String, CustomError> collectErrors() {
     Map<String, CustomError> map = new HashMap<>();
-    for (Class<?> wrapper : List.of(Token.class, NodeRegistry.class, Staking.class, IdentityRegistry.class)) {
+    for (Class<?> wrapper : List.of(Token.class, NodeRegistry.class, Staking.class, IdentityRegistry.class,
+        Checkpoints.class)) {
       for (Field f : wrapper.getFields()) {
         if (f.getType() == CustomError.class && Modifier.isStatic(f.getModifiers())) {
           try {

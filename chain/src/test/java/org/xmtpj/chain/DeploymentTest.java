@@ -49,6 +49,18 @@ class DeploymentTest {
   }
 
   @Test
+  void checkpointsIsOptionalSoOlderDeploymentFilesStillParse() {
+    assertThat(Deployment.parse(JSON).checkpointsAddress()).isEmpty();
+
+    String withCheckpoints = JSON.replace("\"txHash\": \"0xbc\"}", "\"txHash\": \"0xbc\"},\n"
+        + "    \"Checkpoints\": {\"address\": \"0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9\", \"block\": 5}");
+    Deployment d = Deployment.parse(withCheckpoints);
+
+    assertThat(d.checkpointsAddress()).contains("0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9");
+    assertThat(d.contracts().get(Deployment.CHECKPOINTS).block()).isEqualTo(5);
+  }
+
+  @Test
   void aDeploymentWithoutOneOfTheFourContractsIsRejected() {
     String noStaking = JSON.replaceAll("\"Staking\": \\{[^}]*},", "");
 

@@ -31,7 +31,7 @@ import picocli.CommandLine.ParentCommand;
         ConversationCommands.Chat.class, ConversationCommands.ListConversations.class,
         ConversationCommands.Messages.class, IdentityCommands.Allow.class, IdentityCommands.Deny.class,
         IdentityCommands.Show.class, IdentityCommands.CanMessage.class, RegistryCommands.Register.class,
-        RegistryCommands.Config.class, RegistryCommands.Lookup.class, ClientMain.Health.class,
+        RegistryCommands.Config.class, RegistryCommands.Lookup.class, VerifyCommand.class, ClientMain.Health.class,
         ClientMain.Query.class, ClientMain.Stream.class})
 public final class ClientMain {
   @Option(names = "--node", defaultValue = "${env:XMTP_NODE:-http://localhost:5555}", scope = CommandLine.ScopeType.INHERIT,

@@ -89,7 +89,7 @@ final class ConfigLoader {
     return new ChainConfig(rpc.trim(), deployment,
         positive("chain.pollInterval", duration(s, "chain.pollInterval", ChainConfig.DEFAULT_POLL_INTERVAL)),
         l(s, "chain.confirmations", 0), duration(s, "chain.staleAfter", ChainConfig.DEFAULT_STALE_AFTER),
-        operatorKey(s));
+        operatorKey(s), b(s, "chain.faultEquivocate", false));
   }
 
   /** The operator key from {@code chain.operatorKeyFile} (a file holding the hex key), or null. */

@@ -91,6 +91,9 @@ final class ConversationCommands {
     @Option(names = "--limit", defaultValue = "20", description = "how many messages (default ${DEFAULT-VALUE})")
     int limit;
 
+    @Option(names = "--ids", description = "print each message's id (for xmtp verify)")
+    boolean ids;
+
     @Override
     public Integer call() {
       if (limit < 1) {
@@ -109,7 +112,7 @@ final class ConversationCommands {
         }
         all.sort(Comparator.comparingLong(DecodedMessage::sentNs));
         List<DecodedMessage> last = all.subList(Math.max(0, all.size() - limit), all.size());
-        last.forEach(m -> root.out().println(line(m, client.address())));
+        last.forEach(m -> root.out().println((ids ? m.id() + "  " : "") + line(m, client.address())));
         if (all.isEmpty()) {
           root.out().println("no messages with " + address);
         }

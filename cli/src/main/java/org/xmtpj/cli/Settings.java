@@ -23,7 +23,7 @@ final class Settings {
       "replication.tls.trust", "replication.antiEntropyInterval", "replication.pushLinger",
       "replication.callTimeout", "replication.retention",
       "chain.rpc", "chain.deployment", "chain.pollInterval", "chain.confirmations", "chain.staleAfter",
-      "chain.operatorKeyFile");
+      "chain.operatorKeyFile", "chain.faultEquivocate");
 
   /** Shorter environment names accepted besides the systematic ones (which win when both are set). */
   static final Map<String, String> ENV_ALIASES = Map.of("replication.peers", "XMTPD_PEERS");

@@ -32,6 +32,7 @@ import org.xmtpj.node.replication.StaticMembership;
 import org.xmtpj.node.replication.Membership;
 import org.xmtpj.node.chain.ChainFollower;
 import org.xmtpj.node.checkpoint.Checkpointer;
+import org.xmtpj.node.checkpoint.ConsensusSetup;
 import org.xmtpj.node.checkpoint.InclusionProofs;
 import org.xmtpj.node.replication.StatusDocuments;
 import org.xmtpj.node.replication.grpc.GrpcPeerConnector;
@@ -77,6 +78,10 @@ public final class XmtpNode implements AutoCloseable {
     this.checkpointer = chain == null ? null : new Checkpointer(store, new Checkpointer.EpochClock(
         chain.deployment().genesisTime(), chain.deployment().epochLength()), clock);
     InclusionProofs proofs = checkpointer == null ? null : new InclusionProofs(checkpointer);
+    if (checkpointer != null) {
+      ConsensusSetup.attach(checkpointer, chain.session(), config.chain().operatorKey(), key.publicKey(), originator,
+          store, config.dataDir(), clock, config.chain().faultEquivocate());
+    }
     this.replication = config.replication().enabled() ? new Replication(config, key, self, clock, metrics) : null;
     replicator[0] = replication == null ? null : replication.replicator;
     Publisher publisher = replication == null ? originator

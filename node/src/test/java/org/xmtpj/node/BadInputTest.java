@@ -139,4 +139,15 @@ class BadInputTest {
     assertThat(HttpGatewayTest.parseQuery(f.query(bobContact, 0, null, null).body()).getEnvelopesCount())
         .isEqualTo(1);
   }
+
+  @Test
+  void shouldRefuseClientWritesToTopicsReservedForNodes() throws Exception {
+    String reserved = "/xmtpj/0/checkpoint-signatures/proto";
+
+    HttpResponse<String> r = f.publish(f.alice, reserved, 1, new byte[] {1});
+
+    assertThat(r.statusCode()).isEqualTo(403);
+    assertThat(r.body()).contains("\"code\":7").contains("reserved for nodes");
+    assertThat(HttpGatewayTest.parseQuery(f.query(reserved, 0, null, null).body()).getEnvelopesCount()).isZero();
+  }
 }

@@ -9,7 +9,7 @@ import org.xmtpj.chain.identity.IdentityConfig;
 import org.xmtpj.chain.staking.ActiveNode;
 
 /**
- * A decoded registry event. Only the events an indexer of membership and identities needs are modelled;
+ * A decoded registry event. Only the events an indexer of membership, identities and checkpoints needs are modelled;
  * governance and role events are skipped by {@link ChainEvents}. Amounts are in token base units, times in unix
  * seconds, addresses EIP-55.
  */
@@ -90,6 +90,95 @@ public sealed interface ChainEvent {
   record CandidateAdded(EventSource source, long nodeId) implements ChainEvent {}
 
   record CandidateRemoved(EventSource source, long nodeId) implements ChainEvent {}
+
+  /** Governance bound the Checkpoints contract: from now on each epoch is paid only to its checkpoint's signers. */
+  record CheckpointsBound(EventSource source, String checkpoints) implements ChainEvent {}
+
+  /**
+   * Gated mode: {@code epoch}'s inflation was credited to {@code signers} nodes of the snapshot taken at
+   * {@code snapshotEpoch} (the signers of its checkpoint), {@code amount} in total.
+   */
+  record SignersRewarded(EventSource source, long epoch, long snapshotEpoch, int signers, BigInteger amount)
+      implements ChainEvent {}
+
+  // ---------------------------------------------------------------- Checkpoints
+
+  /** {@code epoch}'s state root, signed by {@code signers} (ascending ids) holding ≥ 2/3 of its active stake. */
+  record CheckpointFinalized(EventSource source, long epoch, byte[] root, byte[] cutHash, List<Long> signers,
+      BigInteger signedStake, BigInteger totalStake) implements ChainEvent {
+    public CheckpointFinalized {
+      root = root.clone();
+      cutHash = cutHash.clone();
+      signers = List.copyOf(signers);
+    }
+
+    @Override
+    public byte[] root() {
+      return root.clone();
+    }
+
+    @Override
+    public byte[] cutHash() {
+      return cutHash.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof CheckpointFinalized e && source.equals(e.source) && epoch == e.epoch
+          && Arrays.equals(root, e.root) && Arrays.equals(cutHash, e.cutHash) && signers.equals(e.signers)
+          && signedStake.equals(e.signedStake) && totalStake.equals(e.totalStake);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(source, epoch, Arrays.hashCode(root), Arrays.hashCode(cutHash), signers, signedStake,
+          totalStake);
+    }
+
+    @Override
+    public String toString() {
+      return "CheckpointFinalized[epoch=" + epoch + ", root=" + HexFormat.of().formatHex(root) + ", cutHash="
+          + HexFormat.of().formatHex(cutHash) + ", signers=" + signers + ", signedStake=" + signedStake
+          + ", totalStake=" + totalStake + ", block=" + source.blockNumber() + "]";
+    }
+  }
+
+  /** Node {@code nodeId} signed two roots for {@code epoch} and was slashed (see the Staking {@link Slashed}). */
+  record DoubleSignSlashed(EventSource source, long epoch, long nodeId, String reporter, byte[] rootA, byte[] rootB)
+      implements ChainEvent {
+    public DoubleSignSlashed {
+      rootA = rootA.clone();
+      rootB = rootB.clone();
+    }
+
+    @Override
+    public byte[] rootA() {
+      return rootA.clone();
+    }
+
+    @Override
+    public byte[] rootB() {
+      return rootB.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof DoubleSignSlashed e && source.equals(e.source) && epoch == e.epoch && nodeId == e.nodeId
+          && reporter.equals(e.reporter) && Arrays.equals(rootA, e.rootA) && Arrays.equals(rootB, e.rootB);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(source, epoch, nodeId, reporter, Arrays.hashCode(rootA), Arrays.hashCode(rootB));
+    }
+
+    @Override
+    public String toString() {
+      return "DoubleSignSlashed[epoch=" + epoch + ", nodeId=" + nodeId + ", reporter=" + reporter + ", rootA="
+          + HexFormat.of().formatHex(rootA) + ", rootB=" + HexFormat.of().formatHex(rootB) + ", block="
+          + source.blockNumber() + "]";
+    }
+  }
 
   // ---------------------------------------------------------------- IdentityRegistry
 

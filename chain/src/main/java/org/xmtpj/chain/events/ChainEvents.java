@@ -5,9 +5,10 @@ import java.util.Optional;
 import org.xmtpj.chain.ChainSession;
 
 /**
- * Reads the registry contracts' events (NodeRegistry, Staking, IdentityRegistry) by block range with
- * eth_getLogs, for an indexer that follows the chain. Nothing here polls or remembers: the caller keeps its
- * cursor, and checks {@link #blockHash} of blocks it indexed to detect reorgs (then re-reads from the fork point).
+ * Reads the registry contracts' events (NodeRegistry, Staking, IdentityRegistry, and Checkpoints when the deployment
+ * has it) by block range with eth_getLogs, for an indexer that follows the chain. Nothing here polls or remembers:
+ * the caller keeps its cursor, and checks {@link #blockHash} of blocks it indexed to detect reorgs (then re-reads
+ * from the fork point).
  */
 public interface ChainEvents {
 

@@ -11,14 +11,18 @@ import java.util.function.BiFunction;
 import org.web3j.abi.EventEncoder;
 import org.web3j.abi.datatypes.Event;
 import org.web3j.protocol.core.methods.response.Log;
+import org.xmtpj.chain.contracts.Checkpoints;
 import org.xmtpj.chain.contracts.IdentityRegistry;
 import org.xmtpj.chain.contracts.NodeRegistry;
 import org.xmtpj.chain.contracts.Staking;
 import org.xmtpj.chain.events.ChainEvent.CandidateAdded;
 import org.xmtpj.chain.events.ChainEvent.CandidateRemoved;
+import org.xmtpj.chain.events.ChainEvent.CheckpointFinalized;
+import org.xmtpj.chain.events.ChainEvent.CheckpointsBound;
 import org.xmtpj.chain.events.ChainEvent.CommissionClaimed;
 import org.xmtpj.chain.events.ChainEvent.CommissionIncreaseScheduled;
 import org.xmtpj.chain.events.ChainEvent.Delegated;
+import org.xmtpj.chain.events.ChainEvent.DoubleSignSlashed;
 import org.xmtpj.chain.events.ChainEvent.EpochSnapshotted;
 import org.xmtpj.chain.events.ChainEvent.IdentityRegistered;
 import org.xmtpj.chain.events.ChainEvent.IdentityRevoked;
@@ -27,6 +31,7 @@ import org.xmtpj.chain.events.ChainEvent.NodeDeregistered;
 import org.xmtpj.chain.events.ChainEvent.NodeRegistered;
 import org.xmtpj.chain.events.ChainEvent.NodeUpdated;
 import org.xmtpj.chain.events.ChainEvent.RewardsClaimed;
+import org.xmtpj.chain.events.ChainEvent.SignersRewarded;
 import org.xmtpj.chain.events.ChainEvent.Slashed;
 import org.xmtpj.chain.events.ChainEvent.UnbondingStarted;
 import org.xmtpj.chain.events.ChainEvent.Withdrawn;
@@ -47,6 +52,7 @@ final class LogDecoder {
     registryEvents();
     stakingEvents();
     identityEvents();
+    checkpointEvents();
   }
 
   Optional<ChainEvent> decode(Log log) {
@@ -120,6 +126,24 @@ final class LogDecoder {
         (log, s) -> new CandidateAdded(s, num(Staking.getCandidateAddedEventFromLog(log).nodeId)));
     on(Staking.CANDIDATEREMOVED_EVENT,
         (log, s) -> new CandidateRemoved(s, num(Staking.getCandidateRemovedEventFromLog(log).nodeId)));
+    on(Staking.CHECKPOINTSBOUND_EVENT,
+        (log, s) -> new CheckpointsBound(s, addr(Staking.getCheckpointsBoundEventFromLog(log).checkpoints)));
+    on(Staking.SIGNERSREWARDED_EVENT, (log, s) -> {
+      var e = Staking.getSignersRewardedEventFromLog(log);
+      return new SignersRewarded(s, num(e.epoch), num(e.snapshotEpoch), small(e.signers), e.amount);
+    });
+  }
+
+  private void checkpointEvents() {
+    on(Checkpoints.CHECKPOINTFINALIZED_EVENT, (log, s) -> {
+      var e = Checkpoints.getCheckpointFinalizedEventFromLog(log);
+      return new CheckpointFinalized(s, num(e.epoch), e.root, e.cutHash,
+          e.signers.stream().map(LogDecoder::num).toList(), e.signedStake, e.totalStake);
+    });
+    on(Checkpoints.DOUBLESIGNSLASHED_EVENT, (log, s) -> {
+      var e = Checkpoints.getDoubleSignSlashedEventFromLog(log);
+      return new DoubleSignSlashed(s, num(e.epoch), num(e.nodeId), addr(e.reporter), e.rootA, e.rootB);
+    });
   }
 
   private void identityEvents() {

@@ -26,7 +26,10 @@ final class Web3jChainEvents implements ChainEvents {
     Deployment d = session.deployment();
     this.session = session;
     this.maxBlockRange = maxBlockRange;
-    this.addresses = List.of(d.nodeRegistryAddress(), d.stakingAddress(), d.identityRegistryAddress());
+    List<String> contracts = new ArrayList<>(
+        List.of(d.nodeRegistryAddress(), d.stakingAddress(), d.identityRegistryAddress()));
+    d.checkpointsAddress().ifPresent(contracts::add);
+    this.addresses = List.copyOf(contracts);
   }
 
   @Override

@@ -63,6 +63,10 @@ public final class MessageApiCore {
     AuthenticatedWallet wallet = authenticate(authorization);
     List<ClientEnvelope> envelopes = validator.envelopes(request.getEnvelopesList());
     for (ClientEnvelope e : envelopes) {
+      if (TopicRules.isNodeReserved(e.contentTopic())) {
+        throw new ApiException(ErrorCode.PERMISSION_DENIED, "reserved_topic",
+            "topic " + e.contentTopic() + " is reserved for nodes (checkpoint signatures); clients may only read it");
+      }
       String owner = TopicRules.restrictedOwner(e.contentTopic());
       if (owner != null && !owner.equals(wallet.walletAddress())) {
         throw new ApiException(ErrorCode.PERMISSION_DENIED, "restricted_topic",

@@ -14,6 +14,11 @@ public final class TopicRules {
     return topic.startsWith(PREFIX + "mE-") || topic.startsWith(PREFIX + "dmE-");
   }
 
+  /** Topics under {@code /xmtpj/} carry node-to-node data (checkpoint signatures): clients may not write them. */
+  public static boolean isNodeReserved(String topic) {
+    return topic.startsWith("/xmtpj/");
+  }
+
   public static boolean isUserPreferences(String topic) {
     return topic.startsWith(PREFIX + "userpreferences-");
   }

@@ -13,10 +13,12 @@ import java.util.Objects;
  * @param confirmations blocks behind the head the indexer stays (0 indexes the head and relies on reorg handling)
  * @param staleAfter how long without a successful poll before the node reports its chain view as stale
  * @param operatorKey the operator's secp256k1 private key (hex), or null; with it the node calls
- *     {@code advanceEpoch} when an epoch is due, so that the active set follows the stakes without a keeper
+ *     {@code advanceEpoch} when an epoch is due, so that the active set follows the stakes without a keeper, and
+ *     signs and submits checkpoints
+ * @param faultEquivocate fault injection for tests of slashing: sign a second, different root for every epoch
  */
 public record ChainConfig(String rpcUrl, Path deploymentFile, Duration pollInterval, long confirmations,
-    Duration staleAfter, String operatorKey) {
+    Duration staleAfter, String operatorKey, boolean faultEquivocate) {
 
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
   public static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(60);
@@ -42,22 +44,22 @@ public record ChainConfig(String rpcUrl, Path deploymentFile, Duration pollInter
   }
 
   public static ChainConfig of(String rpcUrl, Path deploymentFile) {
-    return new ChainConfig(rpcUrl, deploymentFile, DEFAULT_POLL_INTERVAL, 0, DEFAULT_STALE_AFTER, null);
+    return new ChainConfig(rpcUrl, deploymentFile, DEFAULT_POLL_INTERVAL, 0, DEFAULT_STALE_AFTER, null, false);
   }
 
   public ChainConfig withPollInterval(Duration d) {
-    return new ChainConfig(rpcUrl, deploymentFile, d, confirmations, staleAfter, operatorKey);
+    return new ChainConfig(rpcUrl, deploymentFile, d, confirmations, staleAfter, operatorKey, faultEquivocate);
   }
 
   public ChainConfig withOperatorKey(String key) {
-    return new ChainConfig(rpcUrl, deploymentFile, pollInterval, confirmations, staleAfter, key);
+    return new ChainConfig(rpcUrl, deploymentFile, pollInterval, confirmations, staleAfter, key, faultEquivocate);
   }
 
   /** For logs: never prints the operator key. */
   public String describe() {
     return "{rpc=" + rpcUrl + " deployment=" + deploymentFile.toAbsolutePath() + " poll=" + pollInterval
         + " confirmations=" + confirmations + " staleAfter=" + staleAfter + " epochKeeper="
-        + (operatorKey == null ? "off" : "on") + "}";
+        + (operatorKey == null ? "off" : "on") + (faultEquivocate ? " FAULT:equivocate" : "") + "}";
   }
 
   @Override

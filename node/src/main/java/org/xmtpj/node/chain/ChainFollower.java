@@ -98,6 +98,11 @@ public final class ChainFollower implements AutoCloseable {
     return indexer.reorgs();
   }
 
+  /** The read-only session the follower uses (derive signing ones with withSigner). */
+  public ChainSession session() {
+    return session;
+  }
+
   public Deployment deployment() {
     return deployment;
   }

@@ -19,6 +19,7 @@ import org.xmtpj.dag.OriginKey;
 final class EpochKeeper {
   private static final Logger LOG = LoggerFactory.getLogger(EpochKeeper.class);
   static final Duration STAGGER = Duration.ofSeconds(3);
+  static final Duration PENDING_RETRY = Duration.ofMillis(500);
 
   private final StakingClient staking;
   private final Deployment deployment;
@@ -57,7 +58,12 @@ final class EpochKeeper {
       var set = staking.advanceEpoch();
       LOG.info("advanced to epoch {}: active set {}", set.epoch(), set.nodeIds());
     } catch (ContractRevertException e) {
-      LOG.debug("advanceEpoch for epoch {} not needed: {}", due, e.getMessage());
+      if ("CheckpointPending".equals(e.errorName())) {
+        // rewards gated by checkpoints: the contract holds the snapshot back (at most half an epoch) until the
+        // previous epoch's checkpoint has paid its signers; look again soon rather than a whole turn later
+        nextAttemptMillis = clock.millis() + PENDING_RETRY.toMillis();
+      }
+      LOG.debug("advanceEpoch for epoch {} not done: {}", due, e.getMessage());
     } catch (ChainException e) {
       LOG.warn("advanceEpoch for epoch {} failed: {}", due, e.getMessage());
     }

@@ -37,6 +37,7 @@ public final class Checkpointer implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("checkpointer").factory());
   private final ConcurrentSkipListMap<Long, Computed> computed = new ConcurrentSkipListMap<>();
   private final CheckpointState state = new CheckpointState();
+  private volatile Consensus consensus;
 
   /** The epoch clock of the chain: epoch e starts at genesis + e × length (seconds). */
   public record EpochClock(long genesisSeconds, long lengthSeconds) {
@@ -75,7 +76,25 @@ public final class Checkpointer implements AutoCloseable {
 
   public Checkpointer start() {
     thread.execute(this::step);
+    thread.scheduleWithFixedDelay(this::tick, 250, 250, TimeUnit.MILLISECONDS);
     return this;
+  }
+
+  /** Signs, gathers and submits checkpoints from now on (a node with an operator key and a Checkpoints contract). */
+  void consensus(Consensus c) {
+    this.consensus = c;
+  }
+
+  private void tick() {
+    Consensus c = consensus;
+    if (c == null) {
+      return;
+    }
+    try {
+      c.tick();
+    } catch (RuntimeException e) {
+      LOG.warn("checkpoint consensus step failed: {}", e.toString());
+    }
   }
 
   /** Computes every due epoch not computed yet, then sleeps until the next one is due. */
@@ -109,6 +128,14 @@ public final class Checkpointer implements AutoCloseable {
     LOG.info("checkpoint of epoch {}: root {} over {} events in {} topics ({} new events, {} topics changed,"
         + " {} ms)", epoch, HexFormat.of().formatHex(a.root()), a.cut().events(), a.tree().size(), a.newEvents(),
         a.changedTopics(), ms);
+    Consensus c = consensus;
+    if (c != null) {
+      try {
+        c.onComputed(computed.get(epoch));
+      } catch (RuntimeException e) {
+        LOG.warn("could not sign the checkpoint of epoch {}: {}", epoch, e.toString());
+      }
+    }
   }
 
   /** The checkpoint of an epoch, if computed and still kept. */

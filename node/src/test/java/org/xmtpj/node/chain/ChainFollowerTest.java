@@ -98,7 +98,7 @@ class ChainFollowerTest {
   @Test
   void shouldRefuseToStartWithAMessageNamingTheEndpointWhenTheChainIsUnreachable() {
     ChainConfig unreachable = new ChainConfig("http://127.0.0.1:1", chain.deploymentFile(), Duration.ofMillis(100),
-        0, Duration.ofSeconds(5), null);
+        0, Duration.ofSeconds(5), null, false);
 
     assertThatThrownBy(() -> ChainFollower.start(unreachable, new OriginKey(randomKey()), Clock.systemUTC(),
         new PrometheusRegistry(), Duration.ofMillis(500)))

@@ -50,10 +50,15 @@ final class ChainNodes implements AutoCloseable {
 
   /** Funds account i, registers node i (its key, its replication endpoint) and self-stakes; returns the id. */
   long provision(int i, long selfStake) throws IOException {
+    return provision(i, selfStake, endpoint(i));
+  }
+
+  /** {@link #provision(int, long)} with another registered endpoint (a fault proxy in front of the node). */
+  long provision(int i, long selfStake, String registeredEndpoint) throws IOException {
     fund(i, selfStake);
     byte[] key = NodeKey.loadOrCreate(dataDir(i)).publicKey();
     try (ChainSession s = chain.connect().withSigner(signer(i))) {
-      long id = NodeRegistryClient.connect(s).register(key, endpoint(i), 1_000);
+      long id = NodeRegistryClient.connect(s).register(key, registeredEndpoint, 1_000);
       StakingClient.connect(s).delegate(id, TokenClient.tokens(selfStake));
       return id;
     }
@@ -91,8 +96,25 @@ final class ChainNodes implements AutoCloseable {
     return dir.resolve("account-" + account + ".key");
   }
 
+  /**
+   * A replication port chosen below Linux's ephemeral range (32768 and up): it is registered on chain long before
+   * the node binds it, and the test's own connections to the chain take ephemeral ports meanwhile.
+   */
   int port(int i) {
-    return ports.computeIfAbsent(i, k -> NodeProcess.freePorts(1)[0]);
+    return ports.computeIfAbsent(i, k -> lowFreePort());
+  }
+
+  static int lowFreePort() {
+    java.util.Random random = new java.util.Random();
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int port = 20_000 + random.nextInt(12_000);
+      try (var s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        return port;
+      } catch (IOException taken) {
+        // try another
+      }
+    }
+    throw new IllegalStateException("no free port below 32000");
   }
 
   String endpoint(int i) {

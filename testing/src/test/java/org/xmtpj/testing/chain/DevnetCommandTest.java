@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.xmtpj.testing.NodeProcess;
 import org.xmtpj.testing.TestClients;
 
 /**
@@ -32,7 +31,7 @@ class DevnetCommandTest {
   @Test
   void shouldRunAChainBackedDevnetWhoseNodesReplicateAndStopEverythingOnSigterm() throws Exception {
     int base = freeBase();
-    int chainPort = NodeProcess.freePorts(1)[0];
+    int chainPort = freeBase() + 5;
     Path out = dir.resolve("devnet.out");
     Process devnet = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "org.xmtpj.cli.Main",
@@ -52,7 +51,9 @@ class DevnetCommandTest {
 
       TestClients client = TestClients.newIdentity();
       String topic = "/xmtp/0/m-devnet-" + System.nanoTime() + "/proto";
-      assertThat(client.publish(node1, List.of(TestClients.envelope(topic, "hello".getBytes()))).acked()).isTrue();
+      // a node refuses publishes (503) until its first catch-up with its peers is over
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() ->
+          client.publish(node1, List.of(TestClients.envelope(topic, "hello".getBytes()))).acked());
       await().atMost(Duration.ofSeconds(30)).until(() -> client.queryAll(node2, topic).size() == 1);
     } finally {
       devnet.destroy(); // SIGTERM: the devnet stops its nodes, then its chain
@@ -77,10 +78,13 @@ class DevnetCommandTest {
         HttpResponse.BodyHandlers.ofString()).body();
   }
 
-  /** A base port whose node ports (base, +1, +2, +10, +11, +12) are free now. */
+  /**
+   * A base port whose node ports (base, +1, +2, +10, +11, +12) are free now, below Linux's ephemeral range (32768
+   * and up), where the devnet's own connections to its chain could take one before the node binds it.
+   */
   private static int freeBase() {
     for (int attempt = 0; attempt < 50; attempt++) {
-      int base = 20_000 + (int) (Math.random() * 30_000);
+      int base = 20_000 + (int) (Math.random() * 12_000);
       if (free(base) && free(base + 1) && free(base + 2) && free(base + 10) && free(base + 11) && free(base + 12)) {
         return base;
       }

@@ -1,0 +1,57 @@
+package org.xmtpj.chain.checkpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.xmtpj.chain.ChainSession;
+import org.xmtpj.chain.events.ChainEvent;
+import org.xmtpj.chain.events.ChainEvent.SignersRewarded;
+import org.xmtpj.chain.events.ChainEvents;
+import org.xmtpj.chain.local.LocalChain;
+import org.xmtpj.chain.staking.StakingClient;
+
+/** A deployment with {@code gateRewardsByCheckpoints}: finalizing an epoch pays its signers, and only them. */
+class GatedRewardsTest {
+
+  @Test
+  void aFinalizedCheckpointPaysTheSignersOnlyAndItsRewardEventIsDecoded() {
+    try (LocalChain chain = LocalChain.builder().deployParameter("gateRewardsByCheckpoints", true).start();
+        ChainSession session = chain.connect()) {
+      long[] nodes = CheckpointsClientTest.startFourNodes(chain, session);
+      StakingClient staking = StakingClient.connect(session);
+      CheckpointsClient reader = CheckpointsClient.connect(session);
+      assertThat(reader.lastFinalizedEpoch()).isEmpty();
+      chain.increaseTime(Duration.ofSeconds(chain.deployment().epochLength()));
+      long epoch = staking.currentEpoch() - 1;
+      CheckpointTypedData typed = CheckpointTypedData.of(chain.deployment());
+      byte[] cut = CheckpointsClientTest.hash(1);
+      byte[] root = CheckpointsClientTest.hash(2);
+      List<SignedCheckpoint> signatures = List.of(typed.sign(chain.accounts().get(1), nodes[0], epoch, cut, root),
+          typed.sign(chain.accounts().get(2), nodes[1], epoch, cut, root),
+          typed.sign(chain.accounts().get(3), nodes[2], epoch, cut, root));
+      long from = session.blockNumber() + 1;
+
+      CheckpointsClient.connect(session.withSigner(chain.accounts().get(9))).submit(epoch, cut, root, signatures);
+
+      assertThat(reader.lastFinalizedEpoch()).hasValue(epoch);
+      for (int i = 0; i < 3; i++) {
+        assertThat(staking.pendingRewards(chain.accounts().get(i + 1).address(), nodes[i])).isPositive();
+      }
+      assertThat(staking.pendingRewards(chain.accounts().get(4).address(), nodes[3])).isZero();
+      List<SignersRewarded> rewarded = ChainEvents.connect(session).fetch(from, session.blockNumber()).stream()
+          .filter(SignersRewarded.class::isInstance).map(SignersRewarded.class::cast).toList();
+      assertThat(rewarded).singleElement().satisfies(r -> {
+        assertThat(r.epoch()).isEqualTo(epoch);
+        assertThat(r.signers()).isEqualTo(3);
+        assertThat(r.amount()).isPositive();
+      });
+      List<ChainEvent> deployment =
+          ChainEvents.connect(session).fetch(chain.deployment().deployBlock(), from - 1);
+      assertThat(deployment).filteredOn(ChainEvent.CheckpointsBound.class::isInstance).singleElement()
+          .extracting(e -> ((ChainEvent.CheckpointsBound) e).checkpoints())
+          .isEqualTo(chain.deployment().checkpointsAddress().orElseThrow());
+    }
+  }
+}

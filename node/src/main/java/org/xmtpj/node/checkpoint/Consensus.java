@@ -1,0 +1,226 @@
+package org.xmtpj.node.checkpoint;
+
+import java.math.BigInteger;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xmtpj.chain.ChainException;
+import org.xmtpj.chain.Signer;
+import org.xmtpj.chain.checkpoint.CheckpointTypedData;
+import org.xmtpj.chain.checkpoint.CheckpointsClient;
+import org.xmtpj.chain.checkpoint.SignedCheckpoint;
+import org.xmtpj.chain.node.NodeRegistryClient;
+import org.xmtpj.chain.staking.ActiveSet;
+import org.xmtpj.chain.staking.StakingClient;
+import org.xmtpj.dag.ClientEnvelope;
+import org.xmtpj.node.ingest.Publisher;
+import org.xmtpj.store.EventStore;
+import org.xmtpj.store.StoredEnvelope;
+
+/**
+ * The node's part in checkpoint consensus (docs/consensus.md §5), run by the checkpointer's thread:
+ * <ul>
+ *   <li>signs each computed checkpoint of an epoch whose active set it is in, at most one root per epoch (the
+ *       {@link SignedLog} survives restarts), and publishes the signature on {@link SignatureRecord#TOPIC}, so that
+ *       replication carries it to every node;
+ *   <li>collects the valid signatures it stores (signer = the node's registered operator, node in the epoch's
+ *       active set) and submits a checkpoint once one (cut, root) carries ≥ 2/3 of the epoch's stake;
+ *   <li>submits evidence when one node signed two roots for one epoch.
+ * </ul>
+ * Members take turns submitting by rank (3 s apart) so that one transaction usually suffices.
+ */
+final class Consensus {
+  private static final Logger LOG = LoggerFactory.getLogger(Consensus.class);
+  private static final long TURN_MS = 3_000;
+
+  private final CheckpointsClient checkpoints;
+  private final StakingClient staking;
+  private final NodeRegistryClient registry;
+  private final CheckpointTypedData typed;
+  private final Signer operator;
+  private final byte[] selfKey;
+  private final Publisher publisher;
+  private final EventStore store;
+  private final SignedLog log;
+  private final Clock clock;
+  private final boolean equivocate;
+  private final Map<Long, ActiveSet> sets = new HashMap<>();
+  private final Map<Long, String> operators = new HashMap<>();
+  private final Map<Long, Map<Long, List<SignedCheckpoint>>> seen = new TreeMap<>(); // epoch → node → distinct
+  private final Map<String, Long> firstQuorumAt = new HashMap<>();
+  private final Set<String> done = new HashSet<>();
+  private long cursor;
+  private Long selfId;
+
+  Consensus(CheckpointsClient checkpoints, StakingClient staking, NodeRegistryClient registry,
+      CheckpointTypedData typed, Signer operator, byte[] selfKey, Publisher publisher, EventStore store,
+      SignedLog log, Clock clock, boolean equivocate) {
+    this.checkpoints = checkpoints;
+    this.staking = staking;
+    this.registry = registry;
+    this.typed = typed;
+    this.operator = operator;
+    this.selfKey = selfKey.clone();
+    this.publisher = publisher;
+    this.store = store;
+    this.log = log;
+    this.clock = clock;
+    this.equivocate = equivocate;
+  }
+
+  /** Signs a freshly computed checkpoint if this node is a signer of its epoch. */
+  void onComputed(Checkpointer.Computed c) {
+    Optional<Long> me = selfId();
+    ActiveSet set = set(c.epoch());
+    if (me.isEmpty() || set == null || !set.contains(me.get())) {
+      return;
+    }
+    Optional<SignedLog.Entry> before = log.signed(c.epoch());
+    if (before.isPresent()) {
+      if (!java.util.Arrays.equals(before.get().root(), c.root())) {
+        LOG.warn("epoch {}: computed root {} differs from the root signed before this restart; not signing again",
+            c.epoch(), HexFormat.of().formatHex(c.root()));
+      }
+      return;
+    }
+    log.record(c.epoch(), c.cutHash(), c.root());
+    publish(typed.sign(operator, me.get(), c.epoch(), c.cutHash(), c.root()));
+    if (equivocate) {
+      byte[] other = c.root().clone();
+      other[31] ^= 1;
+      LOG.warn("fault injection: also signing a second root for epoch {}", c.epoch());
+      publish(typed.sign(operator, me.get(), c.epoch(), c.cutHash(), other));
+    }
+  }
+
+  private void publish(SignedCheckpoint s) {
+    publisher.publish(List.of(new ClientEnvelope(SignatureRecord.TOPIC, clock.millis() * 1_000_000L,
+        SignatureRecord.encode(s)))).join();
+    LOG.info("signed the checkpoint of epoch {}: root {}", s.epoch(), HexFormat.of().formatHex(s.root()));
+  }
+
+  /** Reads new signatures, then submits what has a quorum and reports double signers. */
+  void tick() {
+    for (List<StoredEnvelope> page = store.readAfter(cursor, Set.of(SignatureRecord.TOPIC), 500);
+        !page.isEmpty(); page = store.readAfter(cursor, Set.of(SignatureRecord.TOPIC), 500)) {
+      for (StoredEnvelope e : page) {
+        cursor = e.localSeq();
+        SignatureRecord.decode(e.envelope().message()).filter(this::valid).ifPresent(this::remember);
+      }
+    }
+    for (var epoch : seen.entrySet()) {
+      reportDoubleSigners(epoch.getKey(), epoch.getValue());
+      submitIfQuorum(epoch.getKey(), epoch.getValue());
+    }
+  }
+
+  private boolean valid(SignedCheckpoint s) {
+    ActiveSet set = set(s.epoch());
+    if (set == null || !set.contains(s.nodeId())) {
+      return false;
+    }
+    String op = operators.computeIfAbsent(s.nodeId(), id -> registry.node(id).map(n -> n.operator()).orElse(""));
+    return typed.signerOf(s).filter(op::equalsIgnoreCase).isPresent();
+  }
+
+  private void remember(SignedCheckpoint s) {
+    List<SignedCheckpoint> mine = seen.computeIfAbsent(s.epoch(), e -> new TreeMap<>())
+        .computeIfAbsent(s.nodeId(), n -> new ArrayList<>());
+    if (mine.stream().noneMatch(x -> x.sameMessage(s))) {
+      mine.add(s);
+    }
+  }
+
+  private void reportDoubleSigners(long epoch, Map<Long, List<SignedCheckpoint>> byNode) {
+    for (var e : byNode.entrySet()) {
+      List<SignedCheckpoint> signed = e.getValue();
+      Optional<SignedCheckpoint> other = signed.stream()
+          .filter(x -> !java.util.Arrays.equals(x.root(), signed.getFirst().root())).findFirst();
+      String key = "evidence " + epoch + " " + e.getKey();
+      if (other.isEmpty() || done.contains(key) || !myTurn(key, epoch)) {
+        continue;
+      }
+      done.add(key);
+      try {
+        if (!checkpoints.isSlashed(epoch, e.getKey())) {
+          BigInteger slashed = checkpoints.submitEvidence(signed.getFirst(), other.get());
+          LOG.warn("node {} signed two roots for epoch {}: evidence submitted, {} base units slashed", e.getKey(),
+              epoch, slashed);
+        }
+      } catch (ChainException ex) {
+        LOG.info("evidence against node {} for epoch {} not accepted: {}", e.getKey(), epoch, ex.getMessage());
+      }
+    }
+  }
+
+  private void submitIfQuorum(long epoch, Map<Long, List<SignedCheckpoint>> byNode) {
+    ActiveSet set = set(epoch);
+    Map<String, List<SignedCheckpoint>> byMessage = new HashMap<>();
+    byNode.values().forEach(list -> list.forEach(s -> byMessage.computeIfAbsent(
+        HexFormat.of().formatHex(s.cutHash()) + HexFormat.of().formatHex(s.root()), k -> new ArrayList<>()).add(s)));
+    for (var m : byMessage.entrySet()) {
+      BigInteger signed = m.getValue().stream().map(s -> stakeOf(set, s.nodeId())).reduce(BigInteger.ZERO,
+          BigInteger::add);
+      String key = "submit " + epoch;
+      if (signed.multiply(BigInteger.valueOf(3)).compareTo(set.totalStake().multiply(BigInteger.TWO)) < 0
+          || done.contains(key) || !myTurn(key, epoch)) {
+        continue;
+      }
+      done.add(key);
+      try {
+        if (checkpoints.checkpoint(epoch).isEmpty()) {
+          SignedCheckpoint any = m.getValue().getFirst();
+          checkpoints.submit(epoch, any.cutHash(), any.root(), m.getValue());
+          LOG.info("checkpoint of epoch {} finalized on chain with {} signatures ({} of {} stake)", epoch,
+              m.getValue().size(), signed, set.totalStake());
+        }
+      } catch (ChainException ex) {
+        LOG.info("checkpoint of epoch {} not submitted: {}", epoch, ex.getMessage());
+      }
+    }
+  }
+
+  /** Members act in rank order, {@link #TURN_MS} apart from the moment this node first saw the occasion. */
+  private boolean myTurn(String occasion, long epoch) {
+    if (operator == null) {
+      return false;
+    }
+    long first = firstQuorumAt.computeIfAbsent(occasion, k -> clock.millis());
+    ActiveSet set = set(epoch);
+    int rank = selfId().map(id -> set.nodeIds().indexOf(id)).filter(i -> i >= 0).orElse(set.nodes().size());
+    return clock.millis() >= first + rank * TURN_MS;
+  }
+
+  private static BigInteger stakeOf(ActiveSet set, long nodeId) {
+    return set.nodes().stream().filter(n -> n.nodeId() == nodeId).map(n -> n.stake()).findFirst()
+        .orElse(BigInteger.ZERO);
+  }
+
+  private ActiveSet set(long epoch) {
+    ActiveSet s = sets.get(epoch);
+    if (s == null) {
+      s = staking.activeSet(epoch).orElse(null);
+      if (s != null) {
+        sets.put(epoch, s);
+      }
+    }
+    return s;
+  }
+
+  private Optional<Long> selfId() {
+    if (selfId == null) {
+      var id = registry.nodeIdByKey(selfKey);
+      selfId = id.isPresent() ? id.getAsLong() : null;
+    }
+    return Optional.ofNullable(selfId);
+  }
+}

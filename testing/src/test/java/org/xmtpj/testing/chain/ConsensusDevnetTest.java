@@ -1,0 +1,150 @@
+package org.xmtpj.testing.chain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xmtpj.chain.checkpoint.CheckpointsClient;
+import org.xmtpj.chain.checkpoint.FinalizedCheckpoint;
+import org.xmtpj.chain.local.LocalChain;
+import org.xmtpj.testing.FaultProxy;
+import org.xmtpj.testing.NodeProcess;
+import org.xmtpj.testing.TestClients;
+
+/**
+ * Issue 6's devnet test: 4 equally staked node processes on a real chain with 8 s epochs and rewards gated by
+ * checkpoints, under a steady message load. Every inbound replication link of node i passes through proxy i (its
+ * registered endpoint), so the test can isolate nodes. Node 3 is byzantine: it also signs a second root every epoch.
+ */
+class ConsensusDevnetTest {
+  private static final long EPOCH_SECONDS = 8;
+  private static final long STAKE = 20_000;
+  private static final Duration WAIT = Duration.ofSeconds(120);
+  @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) // node logs stay for a failed run
+  static Path dir;
+  static ChainNodes net;
+  static CheckpointsClient checkpoints;
+  static final Map<Integer, FaultProxy> proxies = new TreeMap<>();
+  static final AtomicBoolean load = new AtomicBoolean(true);
+  static final TestClients client = TestClients.newIdentity();
+
+  @BeforeAll
+  static void start() throws Exception {
+    net = new ChainNodes(LocalChain.builder().deployParameter("epochLength", EPOCH_SECONDS)
+        .deployParameter("gateRewardsByCheckpoints", true).start(), dir);
+    checkpoints = CheckpointsClient.connect(net.session);
+    for (int i = 1; i <= 4; i++) {
+      proxies.put(i, FaultProxy.start("node-" + i, net.port(i)));
+      net.provision(i, STAKE, "127.0.0.1:" + proxies.get(i).port());
+    }
+    net.staking(0).advanceEpoch();
+    for (int i = 1; i <= 4; i++) {
+      net.start(i, i == 3 ? new String[] {"--set", "chain.faultEquivocate=true"} : new String[0]);
+    }
+    Thread loader = Thread.ofVirtual().start(ConsensusDevnetTest::steadyLoad);
+    loader.setName("load");
+  }
+
+  /** About 5 messages a second, each to a random live node. */
+  private static void steadyLoad() {
+    int n = 0;
+    while (load.get()) {
+      int node = 1 + (n++ % 4);
+      NodeProcess p = net.nodes.get(node);
+      try {
+        if (p != null && p.isAlive()) {
+          client.publish(p.httpUrl(), List.of(TestClients.envelope("/xmtp/0/m-load-" + (n % 7) + "/proto",
+              ("load " + n).getBytes(StandardCharsets.UTF_8))));
+        }
+        Thread.sleep(200);
+      } catch (Exception e) {
+        // a node being stopped or isolated: the load goes on elsewhere
+      }
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    load.set(false);
+    proxies.values().forEach(FaultProxy::close);
+    if (net != null) {
+      net.close();
+    }
+  }
+
+  @Test
+  void shouldFinalizeEpochsSlashTheEquivocatorSkipTheAbsentAndStallUnderPartition() throws Exception {
+    // 1. consecutive epochs finalize under load
+    long first = awaitFinalized(e -> true).epoch();
+    for (long e = first + 1; e <= first + 2; e++) {
+      long epoch = e;
+      await().atMost(WAIT).until(() -> checkpoints.checkpoint(epoch).isPresent());
+    }
+
+    // 2. the equivocating node 3 is slashed through evidence some node submitted
+    await().atMost(WAIT).until(() -> checkpoints.isSlashed(first, 3) || checkpoints.isSlashed(first + 1, 3)
+        || checkpoints.isSlashed(first + 2, 3));
+    assertThat(net.staking(0).totalStakeOf(3)).isLessThan(net.staking(0).totalStakeOf(1));
+
+    // 3. node 4 is down: the epochs finalized meanwhile are signed without it and pay it nothing
+    net.nodes.get(4).stop();
+    FinalizedCheckpoint without = awaitFinalized(c -> !c.signers().contains(4L));
+    BigInteger node4Rewards = net.staking(0).pendingRewards(net.address(4), 4);
+    BigInteger node1Rewards = net.staking(0).pendingRewards(net.address(1), 1);
+    long next = without.epoch() + 1;
+    await().atMost(WAIT).until(() -> checkpoints.checkpoint(next).isPresent());
+    assertThat(checkpoints.checkpoint(next).orElseThrow().signers()).doesNotContain(4L);
+    assertThat(net.staking(0).pendingRewards(net.address(4), 4)).as("nothing for epochs it did not sign")
+        .isEqualTo(node4Rewards);
+    assertThat(net.staking(0).pendingRewards(net.address(1), 1)).isGreaterThan(node1Rewards);
+    net.nodes.get(4).restart();
+    awaitFinalized(c -> c.epoch() > next && c.signers().contains(4L));
+
+    // 4. every node isolated (each side < 2/3 of the stake), each with its own messages: no checkpoint
+    long before = checkpoints.lastFinalizedEpoch().orElseThrow();
+    proxies.values().forEach(FaultProxy::cut);
+    long cutAt = net.staking(0).currentEpoch();
+    for (int i = 1; i <= 4; i++) {
+      client.publish(net.nodes.get(i).httpUrl(), List.of(TestClients.envelope("/xmtp/0/m-split-" + i + "/proto",
+          ("only on " + i).getBytes(StandardCharsets.UTF_8))));
+    }
+    Thread.sleep(Duration.ofSeconds(EPOCH_SECONDS * 3));
+    long healedAt = net.staking(0).currentEpoch();
+    for (long e = cutAt + 1; e < healedAt; e++) {
+      assertThat(checkpoints.checkpoint(e)).as("epoch %d, computed while partitioned", e).isEmpty();
+    }
+    proxies.values().forEach(FaultProxy::heal);
+    FinalizedCheckpoint resumed = awaitFinalized(c -> c.epoch() > healedAt);
+    assertThat(resumed.epoch()).isGreaterThan(before);
+  }
+
+  /** Waits for a newly finalized checkpoint (the highest one) that satisfies the condition. */
+  private static FinalizedCheckpoint awaitFinalized(java.util.function.Predicate<FinalizedCheckpoint> condition) {
+    FinalizedCheckpoint[] found = new FinalizedCheckpoint[1];
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
+      var last = checkpoints.lastFinalizedEpoch();
+      if (last.isEmpty()) {
+        return false;
+      }
+      Optional<FinalizedCheckpoint> c = checkpoints.checkpoint(last.getAsLong());
+      if (c.isPresent() && condition.test(c.get())) {
+        found[0] = c.get();
+        return true;
+      }
+      return false;
+    });
+    return found[0];
+  }
+}
