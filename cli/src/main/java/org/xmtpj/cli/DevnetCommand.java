@@ -95,7 +95,9 @@ final class DevnetCommand implements Callable<Integer> {
   private DevnetPlan startChain(DevnetPlan plan) throws IOException {
     Path chainDir = plan.dir().resolve("chain");
     System.out.println("starting a local chain on port " + chainPort + " and deploying the contracts…");
-    chain = LocalChain.builder().port(chainPort).workDir(chainDir).start();
+    // rewards are paid per epoch to the nodes that signed its checkpoint (docs/consensus.md §5)
+    chain = LocalChain.builder().port(chainPort).workDir(chainDir).deployParameter("gateRewardsByCheckpoints", true)
+        .start();
     for (DevnetPlan.Node node : plan.nodes()) {
       byte[] nodeKey = java.util.HexFormat.of().parseHex(node.key());
       long id = DevnetChain.provision(chain, node.index(), nodeKey, node.endpoint(), node.operatorKeyFile());
