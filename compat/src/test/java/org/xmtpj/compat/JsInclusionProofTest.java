@@ -1,0 +1,135 @@
+package org.xmtpj.compat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.xmtpj.compat.JavaSdk.newWalletKey;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.xmtpj.chain.ChainSession;
+import org.xmtpj.chain.checkpoint.CheckpointsClient;
+import org.xmtpj.chain.checkpoint.FinalizedCheckpoint;
+import org.xmtpj.chain.local.LocalChain;
+import org.xmtpj.chain.node.NodeRegistryClient;
+import org.xmtpj.chain.staking.StakingClient;
+import org.xmtpj.chain.token.TokenClient;
+import org.xmtpj.client.Conversation;
+import org.xmtpj.client.DecodedMessage;
+import org.xmtpj.client.InclusionProof;
+import org.xmtpj.client.InclusionVerifier;
+import org.xmtpj.client.XmtpClient;
+import org.xmtpj.client.XmtpException;
+import org.xmtpj.node.NodeKey;
+import org.xmtpj.testing.NodeProcess;
+
+/**
+ * Issue 6: a message sent by the real xmtp-js through node 1 is proven by node 2 to the Java SDK, which checks the
+ * proof against the root that the two staked nodes finalized on chain (a local Hardhat chain, 5 s epochs).
+ */
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class JsInclusionProofTest {
+
+  @Test
+  void shouldVerifyAMessageSentByXmtpJsAgainstTheRootFinalizedOnChain() throws Exception {
+    XmtpJs.ensureInstalled();
+    Path dir = Files.createTempDirectory(Files.createDirectories(XmtpJs.TARGET_DIR), "inclusion-proof-");
+    List<NodeProcess> nodes = new ArrayList<>();
+    try (LocalChain chain = LocalChain.builder().deployParameter("epochLength", 5)
+            .deployParameter("gateRewardsByCheckpoints", true).start();
+        ChainSession session = chain.connect()) {
+      List<List<String>> args = new ArrayList<>();
+      for (int i = 1; i <= 2; i++) {
+        args.add(stakeNode(chain, i, dir));
+      }
+      try (ChainSession deployer = chain.connect().withSigner(chain.deployer())) {
+        StakingClient.connect(deployer).advanceEpoch(); // both nodes form the first active set
+      }
+      for (int i = 1; i <= 2; i++) {
+        nodes.add(NodeProcess.start(dir.resolve("node-" + i), args.get(i - 1)));
+      }
+      try (JsClient alice = JsClient.start("alice");
+          XmtpClient bob = JavaSdk.client(newWalletKey(), "grpc://127.0.0.1:" + nodes.get(1).grpcPort())) {
+        alice.create(newWalletKey(), nodes.get(0).httpUrl());
+        JsClient.Conversation started = alice.newConversation(bob.address());
+        JsClient.Sent sent = alice.send(started.topic(), "prove me, from xmtp-js");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !bob.conversations().list().isEmpty());
+        Conversation atBob = bob.conversations().list().getFirst();
+        DecodedMessage message = atBob.messages().messages().stream().filter(m -> m.id().equals(sent.id()))
+            .findFirst().orElseThrow();
+
+        CheckpointsClient checkpoints = CheckpointsClient.connect(session);
+        InclusionProof[] proof = new InclusionProof[1];
+        long[] epoch = new long[1];
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+          var last = checkpoints.lastFinalizedEpoch();
+          if (last.isEmpty()) {
+            return false;
+          }
+          try {
+            proof[0] = bob.inclusionProof(message, last.getAsLong());
+            epoch[0] = last.getAsLong();
+            return true;
+          } catch (XmtpException notYet) {
+            return false; // the message is newer than the last finalized cut
+          }
+        });
+        FinalizedCheckpoint finalized = checkpoints.checkpoint(epoch[0]).orElseThrow();
+        byte[] id = HexFormat.of().parseHex(message.id());
+
+        var verdict = InclusionVerifier.verify(proof[0], message.topic(), id, epoch[0], finalized.root(),
+            finalized.cutHash());
+        assertThat(verdict.valid()).as(verdict.reason()).isTrue();
+        assertThat(finalized.signers()).containsExactly(1L, 2L);
+
+        Optional<FinalizedCheckpoint> earlier = checkpoints.checkpoint(epoch[0] - 1);
+        if (earlier.isPresent() && !java.util.Arrays.equals(earlier.get().root(), finalized.root())) {
+          assertThat(InclusionVerifier.verify(proof[0], message.topic(), id, epoch[0], earlier.get().root(), null)
+              .reason()).contains("not the root finalized on chain");
+        }
+      }
+    } finally {
+      nodes.forEach(NodeProcess::close);
+    }
+  }
+
+  /** Funds, registers and self-stakes node i (operated by chain account i); returns its xmtpd start arguments. */
+  private static List<String> stakeNode(LocalChain chain, int i, Path dir) throws Exception {
+    Path data = dir.resolve("node-" + i);
+    Path key = dir.resolve("operator-" + i + ".key");
+    var operator = chain.accounts().get(i);
+    Files.writeString(key, operator.privateKeyHex());
+    int port = lowFreePort();
+    try (ChainSession deployer = chain.connect().withSigner(chain.deployer());
+        ChainSession op = chain.connect().withSigner(operator)) {
+      TokenClient.connect(deployer).transfer(operator.address(), TokenClient.tokens(10_000));
+      long id = NodeRegistryClient.connect(op).register(NodeKey.loadOrCreate(data).publicKey(),
+          "127.0.0.1:" + port, 1_000);
+      StakingClient.connect(op).delegate(id, TokenClient.tokens(10_000));
+    }
+    return List.of("--replication-port", String.valueOf(port), "--chain-rpc",
+        chain.rpcUrl(), "--deployment", chain.deploymentFile().toString(), "--operator-key-file", key.toString(),
+        "--set", "chain.pollInterval=500ms");
+  }
+
+  /** Below Linux's ephemeral range: registered on chain before the node binds it. */
+  private static int lowFreePort() {
+    java.util.Random random = new java.util.Random();
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int port = 20_000 + random.nextInt(12_000);
+      try (var s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        return port;
+      } catch (java.io.IOException taken) {
+        // another
+      }
+    }
+    throw new IllegalStateException("no free port below 32000");
+  }
+}
