@@ -80,7 +80,8 @@ public final class XmtpNode implements AutoCloseable {
     InclusionProofs proofs = checkpointer == null ? null : new InclusionProofs(checkpointer);
     if (checkpointer != null) {
       ConsensusSetup.attach(checkpointer, chain.session(), config.chain().operatorKey(), key.publicKey(), originator,
-          store, config.dataDir(), clock, config.chain().faultEquivocate());
+          store, config.dataDir(), clock, config.chain().faultEquivocate(),
+          () -> replicator[0] == null || replicator[0].bootstrapped(), metrics.registry());
     }
     this.replication = config.replication().enabled() ? new Replication(config, key, self, clock, metrics) : null;
     replicator[0] = replication == null ? null : replication.replicator;

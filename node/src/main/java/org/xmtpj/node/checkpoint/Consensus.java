@@ -53,6 +53,10 @@ final class Consensus {
   private final SignedLog log;
   private final Clock clock;
   private final boolean equivocate;
+  private final java.util.function.BooleanSupplier caughtUp;
+  private final ConsensusMetrics metrics;
+  private final Set<Long> warnedNoQuorum = new HashSet<>();
+  private long newestComputed = -1;
   private final Map<Long, ActiveSet> sets = new HashMap<>();
   private final Map<Long, String> operators = new HashMap<>();
   private final Map<Long, Map<Long, List<SignedCheckpoint>>> seen = new TreeMap<>(); // epoch → node → distinct
@@ -63,7 +67,8 @@ final class Consensus {
 
   Consensus(CheckpointsClient checkpoints, StakingClient staking, NodeRegistryClient registry,
       CheckpointTypedData typed, Signer operator, byte[] selfKey, Publisher publisher, EventStore store,
-      SignedLog log, Clock clock, boolean equivocate) {
+      SignedLog log, Clock clock, boolean equivocate, java.util.function.BooleanSupplier caughtUp,
+      ConsensusMetrics metrics) {
     this.checkpoints = checkpoints;
     this.staking = staking;
     this.registry = registry;
@@ -75,10 +80,18 @@ final class Consensus {
     this.log = log;
     this.clock = clock;
     this.equivocate = equivocate;
+    this.caughtUp = caughtUp;
+    this.metrics = metrics;
   }
 
   /** Signs a freshly computed checkpoint if this node is a signer of its epoch. */
   void onComputed(Checkpointer.Computed c) {
+    newestComputed = Math.max(newestComputed, c.epoch());
+    if (!caughtUp.getAsBoolean()) {
+      // a node still catching up would sign a root the others do not share: its signature would be wasted
+      LOG.info("epoch {}: not signing, replication has not caught up with the peers yet", c.epoch());
+      return;
+    }
     Optional<Long> me = selfId();
     ActiveSet set = set(c.epoch());
     if (me.isEmpty() || set == null || !set.contains(me.get())) {
@@ -93,6 +106,7 @@ final class Consensus {
       return;
     }
     log.record(c.epoch(), c.cutHash(), c.root());
+    metrics.signed(c.epoch());
     publish(typed.sign(operator, me.get(), c.epoch(), c.cutHash(), c.root()));
     if (equivocate) {
       byte[] other = c.root().clone();
@@ -110,6 +124,9 @@ final class Consensus {
 
   /** Reads new signatures, then submits what has a quorum and reports double signers. */
   void tick() {
+    long horizon = newestComputed - Checkpointer.KEPT;
+    seen.keySet().removeIf(e -> e < horizon);
+    sets.keySet().removeIf(e -> e < horizon);
     for (List<StoredEnvelope> page = store.readAfter(cursor, Set.of(SignatureRecord.TOPIC), 500);
         !page.isEmpty(); page = store.readAfter(cursor, Set.of(SignatureRecord.TOPIC), 500)) {
       for (StoredEnvelope e : page) {
@@ -121,6 +138,35 @@ final class Consensus {
       reportDoubleSigners(epoch.getKey(), epoch.getValue());
       submitIfQuorum(epoch.getKey(), epoch.getValue());
     }
+    watchForStalls();
+  }
+
+  /**
+   * Safety over liveness must be visible: an epoch two epochs old without a checkpoint on chain gets one warning
+   * that says how far its best root got, and the gauge of the newest finalized epoch stops moving.
+   */
+  private void watchForStalls() {
+    long epoch = newestComputed - 2;
+    if (epoch < 0 || warnedNoQuorum.contains(epoch)) {
+      return;
+    }
+    warnedNoQuorum.add(epoch);
+    checkpoints.lastFinalizedEpoch().ifPresent(metrics::finalized);
+    if (checkpoints.checkpoint(epoch).isPresent()) {
+      return;
+    }
+    ActiveSet set = set(epoch);
+    BigInteger best = BigInteger.ZERO;
+    Map<String, BigInteger> byMessage = new HashMap<>();
+    for (List<SignedCheckpoint> list : seen.getOrDefault(epoch, Map.of()).values()) {
+      for (SignedCheckpoint s : list) {
+        String k = HexFormat.of().formatHex(s.root());
+        best = best.max(byMessage.merge(k, stakeOf(set, s.nodeId()), BigInteger::add));
+      }
+    }
+    metrics.stalled();
+    LOG.warn("epoch {} has no checkpoint: its best root was signed by {} of {} stake (2/3 needed); fewer than 2/3"
+        + " of the stake agree or can reach each other", epoch, best, set == null ? "?" : set.totalStake());
   }
 
   private boolean valid(SignedCheckpoint s) {
@@ -180,6 +226,7 @@ final class Consensus {
         if (checkpoints.checkpoint(epoch).isEmpty()) {
           SignedCheckpoint any = m.getValue().getFirst();
           checkpoints.submit(epoch, any.cutHash(), any.root(), m.getValue());
+          metrics.finalized(epoch);
           LOG.info("checkpoint of epoch {} finalized on chain with {} signatures ({} of {} stake)", epoch,
               m.getValue().size(), signed, set.totalStake());
         }

@@ -23,9 +23,11 @@ public final class ConsensusSetup {
   /**
    * @param session the node's read-only chain session
    * @param operatorKey the operator's private key (hex), or null: the node then computes checkpoints only
+   * @param caughtUp whether replication has finished its first catch-up (the node signs only after it)
    */
   public static void attach(Checkpointer checkpointer, ChainSession session, String operatorKey, byte[] nodeKey,
-      Publisher publisher, EventStore store, Path dataDir, Clock clock, boolean equivocate) {
+      Publisher publisher, EventStore store, Path dataDir, Clock clock, boolean equivocate,
+      java.util.function.BooleanSupplier caughtUp, io.prometheus.metrics.model.registry.PrometheusRegistry registry) {
     Deployment d = session.deployment();
     if (operatorKey == null) {
       LOG.info("no operator key: this node computes checkpoints but does not sign or submit them");
@@ -38,6 +40,7 @@ public final class ConsensusSetup {
     ChainSession signing = session.withSigner(Signer.fromPrivateKey(operatorKey));
     checkpointer.consensus(new Consensus(CheckpointsClient.connect(signing), StakingClient.connect(session),
         NodeRegistryClient.connect(session), CheckpointTypedData.of(d), Signer.fromPrivateKey(operatorKey), nodeKey,
-        publisher, store, new SignedLog(dataDir.resolve("checkpoints").resolve("signed.log")), clock, equivocate));
+        publisher, store, new SignedLog(dataDir.resolve("checkpoints").resolve("signed.log")), clock, equivocate,
+        caughtUp, new ConsensusMetrics(registry)));
   }
 }

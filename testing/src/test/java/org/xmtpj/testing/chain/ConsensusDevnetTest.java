@@ -125,6 +125,12 @@ class ConsensusDevnetTest {
     for (long e = cutAt + 1; e < healedAt; e++) {
       assertThat(checkpoints.checkpoint(e)).as("epoch %d, computed while partitioned", e).isEmpty();
     }
+    String metrics = net.get(1, "/metrics");
+    java.util.regex.Matcher stalled = java.util.regex.Pattern.compile("xmtpd_checkpoint_stalled_epochs_total (\\d+)")
+        .matcher(metrics);
+    assertThat(stalled.find() && Double.parseDouble(stalled.group(1)) >= 1).as("the stall is visible in the metrics")
+        .isTrue();
+    assertThat(java.nio.file.Files.readString(net.nodes.get(1).logFile())).contains("has no checkpoint");
     proxies.values().forEach(FaultProxy::heal);
     FinalizedCheckpoint resumed = awaitFinalized(c -> c.epoch() > healedAt);
     assertThat(resumed.epoch()).isGreaterThan(before);
