@@ -114,7 +114,9 @@ class InclusionProofTest {
     assertThat(InclusionVerifier.verify(tampered, topic, id, epoch[0], root, cutHash).valid()).isFalse();
     List<byte[]> bentSiblings = new ArrayList<>(proof.siblings());
     if (!bentSiblings.isEmpty()) {
-      bentSiblings.set(0, new byte[32]);
+      byte[] sibling = bentSiblings.getFirst().clone(); // may be the empty hash: flip a bit, never overwrite
+      sibling[0] ^= 1;
+      bentSiblings.set(0, sibling);
       assertThat(InclusionVerifier.verify(new InclusionProof(proof.epoch(), proof.cut(), proof.cutHash(),
           proof.root(), proof.path(), proof.heads(), bentSiblings), topic, id, epoch[0], root, cutHash).reason())
           .contains("state proof fails");
