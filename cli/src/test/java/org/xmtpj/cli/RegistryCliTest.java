@@ -174,4 +174,15 @@ class RegistryCliTest {
     assertThat(notYet.err()).contains("is not registered yet: run `xmtp register` first");
     assertThat(xmtp("gina", "config", "--invite-policy", "fee:-3").err()).contains("malformed --invite-policy");
   }
+
+  @Test
+  void shouldSayWhyAMessageCannotBeVerified() {
+    initWith("hal", freshKey());
+    assertThat(xmtp("hal", "verify", "abc").err()).contains("MESSAGE_ID must be 64 hex characters");
+    assertThat(xmtp("hal", List.of(), "verify", "ab".repeat(32)).err())
+        .contains("no chain configured: pass --chain-rpc URL and --deployment FILE");
+    Run none = xmtp("hal", "verify", "ab".repeat(32));
+    assertThat(none.code()).isEqualTo(1);
+    assertThat(none.err()).contains("no checkpoint is finalized on chain yet");
+  }
 }
