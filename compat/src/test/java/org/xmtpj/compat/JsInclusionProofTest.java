@@ -106,7 +106,7 @@ class JsInclusionProofTest {
     Path key = dir.resolve("operator-" + i + ".key");
     var operator = chain.accounts().get(i);
     Files.writeString(key, operator.privateKeyHex());
-    int port = lowFreePort();
+    int port = NodeProcess.freePortBelowEphemeralRange(); // registered on chain before the node binds it
     try (ChainSession deployer = chain.connect().withSigner(chain.deployer());
         ChainSession op = chain.connect().withSigner(operator)) {
       TokenClient.connect(deployer).transfer(operator.address(), TokenClient.tokens(10_000));
@@ -117,19 +117,5 @@ class JsInclusionProofTest {
     return List.of("--replication-port", String.valueOf(port), "--chain-rpc",
         chain.rpcUrl(), "--deployment", chain.deploymentFile().toString(), "--operator-key-file", key.toString(),
         "--set", "chain.pollInterval=500ms");
-  }
-
-  /** Below Linux's ephemeral range: registered on chain before the node binds it. */
-  private static int lowFreePort() {
-    java.util.Random random = new java.util.Random();
-    for (int attempt = 0; attempt < 100; attempt++) {
-      int port = 20_000 + random.nextInt(12_000);
-      try (var s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-        return port;
-      } catch (java.io.IOException taken) {
-        // another
-      }
-    }
-    throw new IllegalStateException("no free port below 32000");
   }
 }

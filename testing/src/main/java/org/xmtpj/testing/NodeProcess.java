@@ -255,6 +255,24 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * A loopback port that is free now, below Linux's ephemeral range (32768 and up): for a port that is announced
+   * (e.g. registered on chain) long before it is bound, while this process's own outgoing connections take
+   * ephemeral ports.
+   */
+  public static int freePortBelowEphemeralRange() {
+    java.util.Random random = new java.util.Random();
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int port = 20_000 + random.nextInt(12_000);
+      try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName(HOST))) {
+        return port;
+      } catch (IOException taken) {
+        // try another
+      }
+    }
+    throw new IllegalStateException("no free loopback port in 20000..31999");
+  }
+
   /** Free loopback ports (free when asked: another process may take one before it is bound). */
   public static int[] freePorts(int count) {
     List<ServerSocket> sockets = new ArrayList<>();

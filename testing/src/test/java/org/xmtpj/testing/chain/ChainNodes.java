@@ -101,20 +101,7 @@ final class ChainNodes implements AutoCloseable {
    * the node binds it, and the test's own connections to the chain take ephemeral ports meanwhile.
    */
   int port(int i) {
-    return ports.computeIfAbsent(i, k -> lowFreePort());
-  }
-
-  static int lowFreePort() {
-    java.util.Random random = new java.util.Random();
-    for (int attempt = 0; attempt < 100; attempt++) {
-      int port = 20_000 + random.nextInt(12_000);
-      try (var s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-        return port;
-      } catch (IOException taken) {
-        // try another
-      }
-    }
-    throw new IllegalStateException("no free port below 32000");
+    return ports.computeIfAbsent(i, k -> NodeProcess.freePortBelowEphemeralRange());
   }
 
   String endpoint(int i) {
