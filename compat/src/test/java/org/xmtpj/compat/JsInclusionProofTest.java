@@ -55,6 +55,7 @@ class JsInclusionProofTest {
       for (int i = 1; i <= 2; i++) {
         nodes.add(NodeProcess.start(dir.resolve("node-" + i), args.get(i - 1)));
       }
+      nodes.forEach(n -> n.awaitBootstrapped(Duration.ofSeconds(60))); // else publishes may meet catching_up
       try (JsClient alice = JsClient.start("alice");
           XmtpClient bob = JavaSdk.client(newWalletKey(), "grpc://127.0.0.1:" + nodes.get(1).grpcPort())) {
         alice.create(newWalletKey(), nodes.get(0).httpUrl());

@@ -157,6 +157,36 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   /** Stops the node (SIGTERM, then SIGKILL after 30 s) if it is still alive. */
+  /**
+   * Waits until the node's first catch-up with its peers is over ({@code "bootstrapped":true} on
+   * {@code /debug/replication}): before that it answers publishes with 503 catching_up.
+   *
+   * @throws IllegalStateException when it does not get there within {@code timeout}
+   */
+  public NodeProcess awaitBootstrapped(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    HttpRequest status = HttpRequest.newBuilder(URI.create(httpUrl() + "/debug/replication"))
+        .timeout(Duration.ofSeconds(2)).GET().build();
+    String last = "no answer";
+    while (System.nanoTime() < deadline) {
+      try {
+        HttpResponse<String> r = HTTP.send(status, HttpResponse.BodyHandlers.ofString());
+        last = r.statusCode() + " " + r.body();
+        if (r.statusCode() == 200 && r.body().replace(" ", "").contains("\"bootstrapped\":true")) {
+          return this;
+        }
+      } catch (IOException e) {
+        last = e.toString();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for the node's catch-up", e);
+      }
+      sleep(100);
+    }
+    throw new IllegalStateException("node on " + httpUrl() + " not bootstrapped within " + timeout.toSeconds()
+        + " s; /debug/replication: " + last);
+  }
+
   @Override
   public void close() {
     if (isAlive()) {

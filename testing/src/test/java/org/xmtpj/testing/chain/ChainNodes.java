@@ -73,6 +73,8 @@ final class ChainNodes implements AutoCloseable {
     args.addAll(List.of(extra));
     NodeProcess p = NodeProcess.start(dataDir(i), args);
     nodes.put(i, p);
+    // publishes are refused (catching_up) until the first catch-up with the chain's peers is over
+    p.awaitBootstrapped(java.time.Duration.ofSeconds(60));
     return p;
   }
 

@@ -69,8 +69,8 @@ class InclusionProofTest {
     for (int i = 0; i < 5; i++) {
       byte[] m = ("message " + i).getBytes(StandardCharsets.UTF_8);
       messages.add(m);
-      assertThat(client.publish(net.nodes.get(i % 2 + 1).httpUrl(), List.of(TestClients.envelope(topic, m)))
-          .acked()).isTrue();
+      var result = client.publish(net.nodes.get(i % 2 + 1).httpUrl(), List.of(TestClients.envelope(topic, m)));
+      assertThat(result.acked()).as("publish %d answered %s", i, result).isTrue();
     }
     long published = System.currentTimeMillis();
     // the first epoch whose boundary is 2 s after the last publish (replicated well before), once both computed it
