@@ -56,8 +56,9 @@ class JsInclusionProofTest {
         nodes.add(NodeProcess.start(dir.resolve("node-" + i), args.get(i - 1)));
       }
       nodes.forEach(n -> n.awaitBootstrapped(Duration.ofSeconds(60))); // else publishes may meet catching_up
+      String bobKey = newWalletKey();
       try (JsClient alice = JsClient.start("alice");
-          XmtpClient bob = JavaSdk.client(newWalletKey(), "grpc://127.0.0.1:" + nodes.get(1).grpcPort())) {
+          XmtpClient bob = JavaSdk.client(bobKey, "grpc://127.0.0.1:" + nodes.get(1).grpcPort())) {
         alice.create(newWalletKey(), nodes.get(0).httpUrl());
         JsClient.Conversation started = alice.newConversation(bob.address());
         JsClient.Sent sent = alice.send(started.topic(), "prove me, from xmtp-js");
@@ -90,6 +91,8 @@ class JsInclusionProofTest {
         assertThat(verdict.valid()).as(verdict.reason()).isTrue();
         assertThat(finalized.signers()).containsExactly(1L, 2L);
 
+        assertXmtpVerifyAgrees(dir, chain, nodes.get(1), bobKey, message.id(), epoch[0]);
+
         Optional<FinalizedCheckpoint> earlier = checkpoints.checkpoint(epoch[0] - 1);
         if (earlier.isPresent() && !java.util.Arrays.equals(earlier.get().root(), finalized.root())) {
           assertThat(InclusionVerifier.verify(proof[0], message.topic(), id, epoch[0], earlier.get().root(), null)
@@ -99,6 +102,22 @@ class JsInclusionProofTest {
     } finally {
       nodes.forEach(NodeProcess::close);
     }
+  }
+
+  /** Bob's own {@code xmtp verify}, in its own JVM: it finds the message, fetches the proof, checks the chain. */
+  private static void assertXmtpVerifyAgrees(Path dir, LocalChain chain, NodeProcess node, String walletKey,
+      String messageId, long epoch) throws Exception {
+    XmtpCli xmtp = new XmtpCli(dir.resolve("bob-home"), List.of("--node", node.httpUrl(), "--chain-rpc",
+        chain.rpcUrl(), "--deployment", chain.deploymentFile().toString()));
+    XmtpCli.Run init = xmtp.run("init", "--import-key", walletKey);
+    assertThat(init.code()).as(init.err()).isZero();
+    XmtpCli.Run verified = xmtp.run("verify", messageId, "--epoch", String.valueOf(epoch));
+    assertThat(verified.code()).as(verified.out() + verified.err()).isZero();
+    assertThat(verified.out()).contains("verified: message " + messageId + " is in the checkpoint of epoch " + epoch)
+        .contains("signed by nodes [1, 2] with 20,000 tokens of 20,000 tokens stake");
+    XmtpCli.Run unknown = xmtp.run("verify", "00".repeat(32));
+    assertThat(unknown.code()).isEqualTo(1);
+    assertThat(unknown.err()).contains("no message " + "00".repeat(32) + " in your conversations");
   }
 
   /** Funds, registers and self-stakes node i (operated by chain account i); returns its xmtpd start arguments. */
