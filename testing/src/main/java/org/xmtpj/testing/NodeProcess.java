@@ -156,7 +156,6 @@ public final class NodeProcess implements AutoCloseable {
     return this;
   }
 
-  /** Stops the node (SIGTERM, then SIGKILL after 30 s) if it is still alive. */
   /**
    * Waits until the node's first catch-up with its peers is over ({@code "bootstrapped":true} on
    * {@code /debug/replication}): before that it answers publishes with 503 catching_up.
@@ -187,6 +186,7 @@ public final class NodeProcess implements AutoCloseable {
         + " s; /debug/replication: " + last);
   }
 
+  /** Stops the node (SIGTERM, then SIGKILL after 30 s) if it is still alive. */
   @Override
   public void close() {
     if (isAlive()) {

@@ -31,7 +31,27 @@ public final class CheckpointState {
    * leaf carries the topic's heads within the cut, ascending), which stays valid for proofs after later steps.
    */
   public record Advance(Cut cut, byte[] cutHash, byte[] root, int newEvents, int changedTopics,
-      StateTree<List<EventId>> tree) {}
+      StateTree<List<EventId>> tree, Map<TopicKey, List<EventId>> changedHeads) {}
+
+  /** A fresh state: the empty cut. */
+  public CheckpointState() {}
+
+  private CheckpointState(Cut cut, StateTree<List<EventId>> tree) {
+    this.cut = cut;
+    this.tree = tree;
+  }
+
+  /**
+   * The state at a cut whose every topic's heads are known already (saved by an earlier run), so that the next
+   * {@link #advance} reads only the events after it: a store pruned below the cut can go on from there.
+   *
+   * @param heads every topic with events in the cut, and its heads within it (non-empty)
+   */
+  public static CheckpointState restore(Cut cut, Map<TopicKey, List<EventId>> heads) {
+    Map<TopicKey, StateTree.Update<List<EventId>>> leaves = new HashMap<>(heads.size() * 2);
+    heads.forEach((topic, h) -> leaves.put(topic, leaf(h)));
+    return new CheckpointState(cut, StateTree.<List<EventId>>empty().with(leaves));
+  }
 
   public Cut cut() {
     return cut;
@@ -72,10 +92,16 @@ public final class CheckpointState {
       }
     }
     Map<TopicKey, StateTree.Update<List<EventId>>> updates = new HashMap<>();
-    byTopic.forEach((topic, added) -> updates.put(topic, leaf(topic, added)));
+    Map<TopicKey, List<EventId>> changed = new HashMap<>();
+    byTopic.forEach((topic, added) -> {
+      StateTree.Update<List<EventId>> u = leaf(topic, added);
+      updates.put(topic, u);
+      changed.put(topic, u.attachment());
+    });
     tree = tree.with(updates);
     cut = next;
-    return new Advance(next, next.hash(), tree.root(), newEvents, byTopic.size(), tree);
+    return new Advance(next, next.hash(), tree.root(), newEvents, byTopic.size(), tree,
+        java.util.Collections.unmodifiableMap(changed));
   }
 
   private static List<CutSource.CutEvent> scan(CutSource source, OriginKey origin, long from, long boundaryMs) {
@@ -144,7 +170,11 @@ public final class CheckpointState {
     Set<EventId> h = new HashSet<>(tree.attachment(topic.bytes()).orElse(List.of()));
     added.forEach(e -> h.add(e.id()));
     added.forEach(e -> e.parents().forEach(h::remove));
-    List<EventId> sorted = h.stream().sorted().toList();
+    return leaf(h);
+  }
+
+  private static StateTree.Update<List<EventId>> leaf(java.util.Collection<EventId> heads) {
+    List<EventId> sorted = heads.stream().sorted().distinct().toList();
     return new StateTree.Update<>(StateHashes.topicHeads(sorted.stream().map(EventId::bytes).toList()), sorted);
   }
 

@@ -164,6 +164,28 @@ public final class StateTree<A> {
     return leaf(key).map(Leaf::attachment);
   }
 
+  /** Calls {@code action} with every leaf's key and attachment, in ascending key order. */
+  public void forEachLeaf(java.util.function.BiConsumer<byte[], A> action) {
+    java.util.ArrayDeque<Node<A>> stack = new java.util.ArrayDeque<>();
+    if (root != null) {
+      stack.push(root);
+    }
+    while (!stack.isEmpty()) {
+      Node<A> n = stack.pop();
+      if (n instanceof Leaf<A> l) {
+        action.accept(l.key().clone(), l.attachment());
+      } else {
+        Branch<A> b = (Branch<A>) n;
+        if (b.right() != null) {
+          stack.push(b.right());
+        }
+        if (b.left() != null) {
+          stack.push(b.left());
+        }
+      }
+    }
+  }
+
   /** The proof that the topic's leaf is under {@link #root}; empty when the topic is not in the tree. */
   public Optional<StateProof> proof(byte[] key) {
     List<byte[]> siblings = new ArrayList<>();

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.xmtpj.crypto.state.StateHashes;
 import org.xmtpj.dag.EventId;
 import org.xmtpj.dag.OriginKey;
+import org.xmtpj.dag.TopicKey;
 
 class CheckpointStateTest {
   private static final OriginKey A = origin(1);
@@ -40,6 +41,7 @@ class CheckpointStateTest {
   static final class Store implements CutSource {
     final Map<OriginKey, TreeMap<Long, CutEvent>> byOrigin = new HashMap<>();
     final Map<EventId, CutEvent> byId = new HashMap<>();
+    final Map<OriginKey, Long> floors = new HashMap<>();
 
     Store add(CutEvent e) {
       byOrigin.computeIfAbsent(e.origin(), o -> new TreeMap<>()).put(e.seq(), e);
@@ -54,7 +56,7 @@ class CheckpointStateTest {
 
     @Override
     public long contiguous(OriginKey origin) {
-      long s = 0;
+      long s = floors.getOrDefault(origin, 0L); // everything up to the floor is stored or was pruned
       while (byOrigin.getOrDefault(origin, new TreeMap<>()).containsKey(s + 1)) {
         s++;
       }
@@ -166,8 +168,8 @@ class CheckpointStateTest {
     assertThat(lagging.root()).as("a node missing b1 disagrees until it catches up").isNotEqualTo(x.root());
   }
 
-  @Test
-  void shouldReachTheSameRootIncrementallyAsInOneStep() {
+  /** 600 events of three origins over 40 topics, each linked to the topic's previous event, created 10 ms apart. */
+  private Store randomStore() {
     Store store = new Store();
     Map<OriginKey, Long> seqs = new HashMap<>();
     List<CutSource.CutEvent> all = new ArrayList<>();
@@ -185,6 +187,12 @@ class CheckpointStateTest {
     }
     Collections.shuffle(all, random);
     all.forEach(store::add);
+    return store;
+  }
+
+  @Test
+  void shouldReachTheSameRootIncrementallyAsInOneStep() {
+    Store store = randomStore();
 
     CheckpointState stepwise = new CheckpointState();
     for (long boundary = 500; boundary <= 6_000; boundary += 500) {
@@ -195,5 +203,43 @@ class CheckpointStateTest {
     assertThat(stepwise.cut()).isEqualTo(once.cut());
     assertThat(stepwise.root()).isEqualTo(once.root());
     assertThat(once.cut().events()).isEqualTo(600);
+  }
+
+  @Test
+  void shouldGoOnFromARestoredStateAsFromTheOriginalEvenWhenTheEventsBelowItsCutArePruned() {
+    Store full = randomStore();
+    CheckpointState original = new CheckpointState();
+    original.advance(full, 3_000);
+    Map<TopicKey, List<EventId>> heads = new HashMap<>();
+    original.tree().forEachLeaf((topic, h) -> heads.put(new TopicKey(topic), h));
+    CheckpointState restored = CheckpointState.restore(original.cut(), heads);
+    assertThat(restored.root()).isEqualTo(original.root());
+    assertThat(restored.topics()).isEqualTo(original.topics());
+    Store pruned = new Store();
+    full.byId.values().stream().filter(e -> !original.cut().contains(e.origin(), e.seq())).forEach(pruned::add);
+    pruned.floors.putAll(original.cut().watermarks());
+
+    CheckpointState.Advance fromEvents = original.advance(full, 6_000);
+    CheckpointState.Advance fromSaved = restored.advance(pruned, 6_000);
+
+    assertThat(fromSaved.cut()).isEqualTo(fromEvents.cut());
+    assertThat(fromSaved.root()).isEqualTo(fromEvents.root());
+    assertThat(fromSaved.changedHeads()).isEqualTo(fromEvents.changedHeads()).isNotEmpty();
+    assertThat(new CheckpointState().advance(pruned, 6_000).root())
+        .as("without the saved state, a pruned store cannot give the root").isNotEqualTo(fromEvents.root());
+  }
+
+  @Test
+  void shouldReportTheNewHeadsOfExactlyTheTopicsThatChanged() {
+    var a1 = event(A, 1, 100, T1);
+    var a2 = event(A, 2, 200, T2);
+    var b1 = event(B, 1, 600, T1, a1);
+    Store store = new Store().add(a1).add(a2).add(b1);
+    CheckpointState state = new CheckpointState();
+
+    assertThat(state.advance(store, 500).changedHeads()).containsOnlyKeys(new TopicKey(T1), new TopicKey(T2));
+    CheckpointState.Advance second = state.advance(store, 1_000);
+
+    assertThat(second.changedHeads()).containsExactly(Map.entry(new TopicKey(T1), List.of(b1.id())));
   }
 }

@@ -176,4 +176,31 @@ class StateTreeTest {
     tree = tree.with(key, changed, null);
     assertThat(Arrays.equals(tree.root(), before)).isFalse();
   }
+
+  @Test
+  void shouldVisitEveryLeafOnceInAscendingKeyOrderWithItsAttachment() {
+    Random r = new Random(11);
+    StateTree<String> tree = StateTree.empty();
+    Map<String, String> model = new LinkedHashMap<>();
+    for (int i = 0; i < 500; i++) {
+      byte[] key = random32(r);
+      if (i % 5 == 0) {
+        key[0] = 0x7f; // many keys sharing a prefix, so branches sit at several depths
+      }
+      tree = tree.with(key, random32(r), "leaf " + i);
+      model.put(HexFormat.of().formatHex(key), "leaf " + i);
+    }
+    List<byte[]> keys = new ArrayList<>();
+    Map<String, String> seen = new LinkedHashMap<>();
+    tree.forEachLeaf((key, attachment) -> {
+      keys.add(key);
+      seen.put(HexFormat.of().formatHex(key), attachment);
+    });
+
+    assertThat(seen).isEqualTo(model);
+    assertThat(keys).hasSize(500).isSortedAccordingTo(Arrays::compareUnsigned);
+    StateTree.<String>empty().forEachLeaf((k, a) -> {
+      throw new AssertionError("an empty tree has no leaves");
+    });
+  }
 }

@@ -22,8 +22,9 @@ import org.xmtpj.store.EventStore;
  * Computes this node's checkpoint of every epoch (docs/consensus.md §1–4): once the epoch's boundary is a settle
  * delay in the past, the cut of the stored events and its state root, incrementally from the previous epoch. Its
  * own (virtual) thread owns the state; the results of the last {@link #KEPT} epochs are kept, with their tree
- * versions, for inclusion proofs. At start it computes the newest due epoch in one step (the cut rule gives the
- * same cut whether reached in one step or many).
+ * versions, for inclusion proofs. The state is saved after every epoch ({@link StateJournal}); at start the node goes
+ * on from the saved epoch, or, without one, computes the newest due epoch in one step from the stored events (the
+ * cut rule gives the same cut whether reached in one step or many).
  */
 public final class Checkpointer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Checkpointer.class);
@@ -36,7 +37,9 @@ public final class Checkpointer implements AutoCloseable {
   private final ScheduledExecutorService thread =
       Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("checkpointer").factory());
   private final ConcurrentSkipListMap<Long, Computed> computed = new ConcurrentSkipListMap<>();
-  private final CheckpointState state = new CheckpointState();
+  private final StateJournal journal;
+  private CheckpointState state = new CheckpointState();
+  private long lastComputed = -1;
   private volatile Consensus consensus;
 
   /** The epoch clock of the chain: epoch e starts at genesis + e × length (seconds). */
@@ -68,13 +71,19 @@ public final class Checkpointer implements AutoCloseable {
   public record Computed(long epoch, long boundaryMs, Cut cut, byte[] cutHash, byte[] root, int newEvents,
       int changedTopics, int topics, long computeMillis, StateTree<List<EventId>> tree) {}
 
-  public Checkpointer(EventStore store, EpochClock epochs, Clock clock) {
+  /**
+   * @param journal where the state is saved after every epoch and read back at start (null: rebuilt from the
+   *     stored events at every start)
+   */
+  public Checkpointer(EventStore store, EpochClock epochs, Clock clock, java.nio.file.Path journal) {
     this.store = store;
     this.epochs = epochs;
     this.clock = clock;
+    this.journal = journal == null ? null : new StateJournal(journal);
   }
 
   public Checkpointer start() {
+    thread.execute(this::restore);
     thread.execute(this::step);
     thread.scheduleWithFixedDelay(this::tick, 250, 250, TimeUnit.MILLISECONDS);
     return this;
@@ -97,11 +106,40 @@ public final class Checkpointer implements AutoCloseable {
     }
   }
 
+  /** Goes on from the journal's epoch, if it has one of this chain's epochs (its proofs are served again). */
+  private void restore() {
+    if (journal == null) {
+      return;
+    }
+    long start = System.nanoTime();
+    Optional<StateJournal.Restored> r = journal.load();
+    if (r.isEmpty()) {
+      return;
+    }
+    StateJournal.Restored restored = r.get();
+    if (restored.boundaryMs() != epochs.boundaryMs(restored.epoch())) {
+      LOG.warn("checkpoint state journal {} is for another epoch schedule (epoch {} ends at {} ms, not {} ms);"
+          + " rebuilding from the stored events", journal.file(), restored.epoch(), restored.boundaryMs(),
+          epochs.boundaryMs(restored.epoch()));
+      journal.reset();
+      return;
+    }
+    state = restored.state();
+    lastComputed = restored.epoch();
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    Cut cut = state.cut();
+    computed.put(lastComputed, new Computed(lastComputed, restored.boundaryMs(), cut, cut.hash(), state.root(), 0,
+        0, state.topics(), ms, state.tree()));
+    LOG.info("checkpoint state of epoch {} loaded from {}: root {} over {} events in {} topics ({} ms)",
+        lastComputed, journal.file(), HexFormat.of().formatHex(state.root()), cut.events(), state.topics(), ms);
+  }
+
   /** Computes every due epoch not computed yet, then sleeps until the next one is due. */
   private void step() {
     try {
       long due = epochs.newestDue(clock.millis());
-      long next = computed.isEmpty() ? due : computed.lastKey() + 1;
+      // a long absence: the cut rule gives the same state in one step as in many, and only KEPT are kept
+      long next = lastComputed < 0 ? due : Math.max(lastComputed + 1, due - KEPT + 1);
       for (long e = next; e >= 0 && e <= due; e++) {
         compute(e);
       }
@@ -110,7 +148,7 @@ public final class Checkpointer implements AutoCloseable {
       thread.schedule(this::step, 1, TimeUnit.SECONDS);
       return;
     }
-    long nextDue = computed.isEmpty() ? Math.max(0, epochs.newestDue(clock.millis()) + 1) : computed.lastKey() + 1;
+    long nextDue = lastComputed < 0 ? Math.max(0, epochs.newestDue(clock.millis()) + 1) : lastComputed + 1;
     long wait = epochs.boundaryMs(nextDue) + epochs.settle().toMillis() - clock.millis();
     thread.schedule(this::step, Math.max(50, wait), TimeUnit.MILLISECONDS);
   }
@@ -120,6 +158,10 @@ public final class Checkpointer implements AutoCloseable {
     long boundary = epochs.boundaryMs(epoch);
     CheckpointState.Advance a = state.advance(new StoreCutSource(store), boundary);
     long ms = (System.nanoTime() - start) / 1_000_000;
+    lastComputed = epoch;
+    if (journal != null) {
+      journal.append(epoch, boundary, a);
+    }
     computed.put(epoch, new Computed(epoch, boundary, a.cut(), a.cutHash(), a.root(), a.newEvents(),
         a.changedTopics(), a.tree().size(), ms, a.tree()));
     while (computed.size() > KEPT) {

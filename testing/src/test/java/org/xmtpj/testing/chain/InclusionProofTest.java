@@ -31,6 +31,7 @@ import org.xmtpj.crypto.Secp256k1;
 import org.xmtpj.crypto.Sha256;
 import org.xmtpj.proto.checkpoint.v1.InclusionProofRequest;
 import org.xmtpj.proto.checkpoint.v1.InclusionProofResponse;
+import org.xmtpj.testing.NodeProcess;
 import org.xmtpj.testing.TestClients;
 
 /**
@@ -168,6 +169,48 @@ class InclusionProofTest {
       assertThatThrownBy(() -> bob.inclusionProof(received, epoch[0] + 1_000))
           .isInstanceOf(XmtpException.class).hasMessageContaining("no checkpoint of epoch");
     }
+  }
+
+  @Test
+  void shouldGoOnFromTheSavedStateAfterARestartAndStillProveTheEpochItSaved() throws Exception {
+    TestClients client = TestClients.newIdentity();
+    String topic = "/xmtp/0/m-restart-" + System.nanoTime() + "/proto";
+    byte[] message = "sent before node 1 restarts".getBytes(StandardCharsets.UTF_8);
+    var result = client.publish(net.nodes.get(2).httpUrl(), List.of(TestClients.envelope(topic, message)));
+    assertThat(result.acked()).as("publish answered %s", result).isTrue();
+    long published = System.currentTimeMillis();
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> checkpoints(1).values()
+        .stream().anyMatch(c -> Long.parseLong(c[2]) > published + 2_000));
+
+    NodeProcess one = net.nodes.get(1).restart().awaitBootstrapped(Duration.ofSeconds(60));
+    Pattern loadedLine = Pattern.compile("checkpoint state of epoch (\\d+) loaded from");
+    long[] saved = new long[1];
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      Matcher m = loadedLine.matcher(java.nio.file.Files.readString(one.logFile()));
+      return m.find() && (saved[0] = Long.parseLong(m.group(1))) >= 0;
+    });
+
+    String[] atOne = checkpoints(1).get(saved[0]);
+    String[] atTwo = checkpoints(2).get(saved[0]);
+    assertThat(atOne).as("the saved epoch is served again").isNotNull();
+    assertThat(Long.parseLong(atOne[2])).as("and holds the message").isGreaterThan(published + 2_000);
+    assertThat(atOne[0]).isEqualTo(atTwo[0]);
+    byte[] id = Sha256.hash(message);
+    assertThat(InclusionVerifier.verify(proof(1, topic, id, saved[0]), topic, id, saved[0],
+        HexFormat.of().parseHex(atTwo[0]), HexFormat.of().parseHex(atTwo[1])).valid()).isTrue();
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+      Map<Long, String[]> two = checkpoints(2);
+      return checkpoints(1).entrySet().stream().anyMatch(e -> e.getKey() > saved[0]
+          && two.containsKey(e.getKey()));
+    });
+    Map<Long, String[]> two = checkpoints(2);
+    checkpoints(1).forEach((epoch, c) -> {
+      if (epoch > saved[0] && two.containsKey(epoch)) {
+        assertThat(c[0]).as("epoch %d, computed on from the saved state", epoch).isEqualTo(two.get(epoch)[0]);
+      }
+    });
+    assertThat(java.nio.file.Files.readString(one.logFile())).doesNotContain("checkpoint state journal")
+        .doesNotContain("could not save the checkpoint state");
   }
 
   /** epoch → {root, cutHash, boundaryMs} from GET /debug/checkpoints. */
