@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.xmtpj.node.checkpoint.StateJournal;
 import org.xmtpj.dag.EventId;
 import org.xmtpj.dag.OriginKey;
 import org.xmtpj.dag.state.CheckpointState;
@@ -82,6 +85,7 @@ final class StateRoot {
     state.advance(source, 1);
     s.result("initial epoch (all base topics)", String.format("%.2f s", (System.nanoTime() - t0) / 1e9));
     long boundary = 1;
+    CheckpointState.Advance last = null;
     for (int changed : sizes) {
       long[] took = new long[epochs];
       for (int e = -WARMUP; e < epochs; e++) {
@@ -93,6 +97,7 @@ final class StateRoot {
         long start = System.nanoTime();
         CheckpointState.Advance a = state.advance(source, boundary);
         long ns = System.nanoTime() - start;
+        last = a;
         if (a.newEvents() != changed) {
           throw new IllegalStateException("expected " + changed + " new events, the cut took " + a.newEvents());
         }
@@ -107,6 +112,47 @@ final class StateRoot {
     }
     s.note("The in-memory source hands the events over without I/O; a node adds the store reads of the epoch's"
         + " new events (one origin range scan per origin) to these figures.");
+    journal(s, state, last, boundary, source, origins, seq, topics, heads, random);
+  }
+
+  /** The saved state (StateJournal): one full write, one 1,000-topic delta, and the load a restart does. */
+  private static void journal(Section s, CheckpointState state, CheckpointState.Advance last, long boundary,
+      Memory source, OriginKey[] origins, long[] seq, byte[][] topics, EventId[] heads, Random random) {
+    try {
+      Path dir = Files.createTempDirectory("state-journal-");
+      Path file = dir.resolve("state.journal");
+      StateJournal journal = new StateJournal(file);
+      long t0 = System.nanoTime();
+      journal.append(boundary, boundary, last);
+      long fullNs = System.nanoTime() - t0;
+      long fullBytes = Files.size(file);
+      for (int i = 0; i < 1_000; i++) {
+        int t = random.nextInt(topics.length);
+        heads[t] = addEvent(source, origins, seq, i % ORIGINS, topics[t], heads[t], boundary, random);
+      }
+      CheckpointState.Advance next = state.advance(source, boundary + 1);
+      t0 = System.nanoTime();
+      journal.append(boundary + 1, boundary + 1, next);
+      long deltaNs = System.nanoTime() - t0;
+      long deltaBytes = Files.size(file) - fullBytes;
+      t0 = System.nanoTime();
+      StateJournal.Restored restored = new StateJournal(file).load().orElseThrow(() ->
+          new IllegalStateException("the journal did not load"));
+      long loadNs = System.nanoTime() - t0;
+      if (!Arrays.equals(restored.state().root(), state.root())) {
+        throw new IllegalStateException("the loaded state has another root");
+      }
+      s.result("saved state: whole state written (at start, and when deltas outgrow it)", String.format(
+          "%s ms, %,d bytes, fsync'd", Section.ms(fullNs), fullBytes));
+      s.result("saved state: one epoch's delta (1,000 changed topics)", String.format("%s ms, %,d bytes, fsync'd",
+          Section.ms(deltaNs), deltaBytes));
+      s.result("restart: state loaded from the journal (root re-checked)", String.format("%s ms for %,d topics",
+          Section.ms(loadNs), restored.state().topics()));
+      Files.deleteIfExists(file);
+      Files.deleteIfExists(dir);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static EventId addEvent(Memory source, OriginKey[] origins, long[] seq, int o, byte[] topic,

@@ -7,8 +7,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SortedMap;
-import java.util.TreeMap;
 import org.xmtpj.crypto.state.StateHashes;
 import org.xmtpj.crypto.state.StateProof;
 import org.xmtpj.dag.TopicKey;
@@ -76,8 +74,10 @@ public final class StateTree<A> {
     if (updates.isEmpty()) {
       return this;
     }
-    SortedMap<TopicKey, Update<A>> sorted = new TreeMap<>(updates);
-    List<Map.Entry<TopicKey, Update<A>>> list = new ArrayList<>(sorted.entrySet());
+    // each key's bytes are copied out once: the descent tests bits of them many times
+    List<Pending<A>> list = new ArrayList<>(updates.size());
+    updates.forEach((k, u) -> list.add(new Pending<>(k.bytes(), u.value().clone(), u.attachment())));
+    list.sort((x, y) -> Arrays.compareUnsigned(x.key(), y.key()));
     return new StateTree<>(apply(root, 0, list, new Hasher()));
   }
 
@@ -86,7 +86,10 @@ public final class StateTree<A> {
     return with(Map.of(new TopicKey(key), new Update<>(value, attachment)));
   }
 
-  private static <A> Node<A> apply(Node<A> node, int depth, List<Map.Entry<TopicKey, Update<A>>> ups, Hasher h) {
+  /** One leaf to set: its key, value and attachment. */
+  private record Pending<A>(byte[] key, byte[] value, A attachment) {}
+
+  private static <A> Node<A> apply(Node<A> node, int depth, List<Pending<A>> ups, Hasher h) {
     if (ups.isEmpty()) {
       return node;
     }
@@ -94,11 +97,11 @@ public final class StateTree<A> {
       return build(depth, ups, h);
     }
     if (node instanceof Leaf<A> leaf) {
-      boolean replaced = ups.stream().anyMatch(u -> Arrays.equals(u.getKey().bytes(), leaf.key()));
-      List<Map.Entry<TopicKey, Update<A>>> all = new ArrayList<>(ups);
+      boolean replaced = ups.stream().anyMatch(u -> Arrays.equals(u.key(), leaf.key()));
+      List<Pending<A>> all = new ArrayList<>(ups);
       if (!replaced) {
-        all.add(Map.entry(new TopicKey(leaf.key()), new Update<>(leaf.value(), leaf.attachment())));
-        all.sort(Map.Entry.comparingByKey());
+        all.add(new Pending<>(leaf.key(), leaf.value(), leaf.attachment()));
+        all.sort((x, y) -> Arrays.compareUnsigned(x.key(), y.key()));
       }
       return build(depth, all, h);
     }
@@ -110,14 +113,13 @@ public final class StateTree<A> {
   }
 
   /** The subtree holding exactly these leaves (sorted, all sharing the first {@code depth} bits). */
-  private static <A> Node<A> build(int depth, List<Map.Entry<TopicKey, Update<A>>> ups, Hasher h) {
+  private static <A> Node<A> build(int depth, List<Pending<A>> ups, Hasher h) {
     if (ups.isEmpty()) {
       return null;
     }
     if (ups.size() == 1) {
-      byte[] key = ups.getFirst().getKey().bytes();
-      Update<A> u = ups.getFirst().getValue();
-      return new Leaf<>(key, u.value().clone(), u.attachment(), h.digest((byte) 0, key, u.value()));
+      Pending<A> u = ups.getFirst();
+      return new Leaf<>(u.key(), u.value(), u.attachment(), h.digest((byte) 0, u.key(), u.value()));
     }
     int split = firstWithBit(ups, depth);
     return branch(depth, build(depth + 1, ups.subList(0, split), h), build(depth + 1, ups.subList(split, ups.size()),
@@ -132,12 +134,12 @@ public final class StateTree<A> {
   }
 
   /** Index of the first update whose key has bit {@code depth} set (the list is sorted, so a prefix has it 0). */
-  private static <A> int firstWithBit(List<Map.Entry<TopicKey, Update<A>>> ups, int depth) {
+  private static <A> int firstWithBit(List<Pending<A>> ups, int depth) {
     int lo = 0;
     int hi = ups.size();
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
-      if (StateHashes.bit(ups.get(mid).getKey().bytes(), depth) == 0) {
+      if (StateHashes.bit(ups.get(mid).key(), depth) == 0) {
         lo = mid + 1;
       } else {
         hi = mid;

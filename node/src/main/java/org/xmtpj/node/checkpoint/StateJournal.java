@@ -42,7 +42,7 @@ import org.xmtpj.dag.state.StateTree;
  * tail, and checks the rebuilt root against the last record's: any mismatch discards the file, and the node
  * rebuilds from its events as it would without it. Owned by the checkpointer's thread.
  */
-final class StateJournal {
+public final class StateJournal {
   private static final Logger LOG = LoggerFactory.getLogger(StateJournal.class);
   private static final byte[] MAGIC = {'X', 'M', 'T', 'P', 'J', 'S', 'J', '1'};
   /** A record never exceeds this: 2^31 bytes is far beyond a state of ten million topics. */
@@ -57,9 +57,9 @@ final class StateJournal {
   private boolean needsFull = true;
 
   /** The state a journal describes: the last epoch written, its boundary, and the state itself. */
-  record Restored(long epoch, long boundaryMs, CheckpointState state) {}
+  public record Restored(long epoch, long boundaryMs, CheckpointState state) {}
 
-  StateJournal(Path file) {
+  public StateJournal(Path file) {
     this(file, COMPACT_SLACK);
   }
 
@@ -81,7 +81,7 @@ final class StateJournal {
    * Reads the journal, if any. A torn or corrupt tail is cut off (the records before it stand); a file that does
    * not rebuild to the root it recorded is set aside, and empty is returned.
    */
-  Optional<Restored> load() {
+  public Optional<Restored> load() {
     if (!Files.exists(file)) {
       return Optional.empty();
     }
@@ -119,7 +119,7 @@ final class StateJournal {
    * Records one computed epoch: a delta, or the whole state when the deltas have outgrown it or an earlier write
    * failed. A failure is logged and leaves the next call to write the whole state; the checkpoint itself stands.
    */
-  void append(long epoch, long boundaryMs, CheckpointState.Advance a) {
+  public void append(long epoch, long boundaryMs, CheckpointState.Advance a) {
     try {
       if (needsFull || bytes > 2 * fullBytes + compactSlack) {
         rewrite(epoch, boundaryMs, a.cut(), a.root(), a.tree());
