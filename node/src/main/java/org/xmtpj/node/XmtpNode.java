@@ -77,7 +77,8 @@ public final class XmtpNode implements AutoCloseable {
     this.chain = config.chain() == null ? null : startChain(config, self, clock, metrics);
     this.checkpointer = chain == null ? null : new Checkpointer(store, new Checkpointer.EpochClock(
         chain.deployment().genesisTime(), chain.deployment().epochLength()), clock,
-        config.dataDir().resolve("checkpoints").resolve("state.journal"));
+        config.dataDir().resolve("checkpoints").resolve("state.journal"),
+        () -> replicator[0] == null || replicator[0].bootstrapped());
     InclusionProofs proofs = checkpointer == null ? null : new InclusionProofs(checkpointer);
     if (checkpointer != null) {
       ConsensusSetup.attach(checkpointer, chain.session(), config.chain().operatorKey(), key.publicKey(), originator,

@@ -38,6 +38,7 @@ public final class Checkpointer implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("checkpointer").factory());
   private final ConcurrentSkipListMap<Long, Computed> computed = new ConcurrentSkipListMap<>();
   private final StateJournal journal;
+  private final java.util.function.BooleanSupplier caughtUp;
   private CheckpointState state = new CheckpointState();
   private long lastComputed = -1;
   private volatile Consensus consensus;
@@ -74,12 +75,16 @@ public final class Checkpointer implements AutoCloseable {
   /**
    * @param journal where the state is saved after every epoch and read back at start (null: rebuilt from the
    *     stored events at every start)
+   * @param caughtUp whether replication's first catch-up is over: the epochs that fell due while the node was
+   *     away are computed only then, from the events the others had, not from the stale view of a restart
    */
-  public Checkpointer(EventStore store, EpochClock epochs, Clock clock, java.nio.file.Path journal) {
+  public Checkpointer(EventStore store, EpochClock epochs, Clock clock, java.nio.file.Path journal,
+      java.util.function.BooleanSupplier caughtUp) {
     this.store = store;
     this.epochs = epochs;
     this.clock = clock;
     this.journal = journal == null ? null : new StateJournal(journal);
+    this.caughtUp = caughtUp;
   }
 
   public Checkpointer start() {
@@ -136,6 +141,10 @@ public final class Checkpointer implements AutoCloseable {
 
   /** Computes every due epoch not computed yet, then sleeps until the next one is due. */
   private void step() {
+    if (!caughtUp.getAsBoolean()) {
+      thread.schedule(this::step, 250, TimeUnit.MILLISECONDS);
+      return;
+    }
     try {
       long due = epochs.newestDue(clock.millis());
       // a long absence: the cut rule gives the same state in one step as in many, and only KEPT are kept
