@@ -7,6 +7,7 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Staking} from "./Staking.sol";
 import {NodeRegistry} from "./NodeRegistry.sol";
+import {SortedIds} from "./SortedIds.sol";
 
 /// @title Checkpoints
 /// @notice Per-epoch state roots agreed by the active nodes, and slashing of nodes that sign two roots for one epoch.
@@ -240,7 +241,7 @@ contract Checkpoints is AccessControl, EIP712 {
         (ids, stakes, total) = _activeSet(epoch);
         uint256 matched = 0;
         for (uint256 j = 0; j < ids.length; j++) {
-            if (_sortedContains(nodeIds, ids[j])) {
+            if (SortedIds.contains(nodeIds, ids[j])) {
                 bits |= 1 << j;
                 signed += stakes[j];
                 matched++;
@@ -278,18 +279,6 @@ contract Checkpoints is AccessControl, EIP712 {
         address operator = registry.operatorOf(nodeId);
         (address signer, ECDSA.RecoverError err,) = ECDSA.tryRecoverCalldata(digest, signature);
         return err == ECDSA.RecoverError.NoError && operator != address(0) && signer == operator;
-    }
-
-    function _sortedContains(uint256[] calldata a, uint256 x) private pure returns (bool) {
-        uint256 lo = 0;
-        uint256 hi = a.length;
-        while (lo < hi) {
-            uint256 mid = (lo + hi) / 2;
-            if (a[mid] == x) return true;
-            if (a[mid] < x) lo = mid + 1;
-            else hi = mid;
-        }
-        return false;
     }
 
     function _contains(uint256[] memory a, uint256 x) private pure returns (bool) {

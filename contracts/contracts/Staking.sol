@@ -7,6 +7,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Token} from "./Token.sol";
 import {NodeRegistry} from "./NodeRegistry.sol";
+import {SortedIds} from "./SortedIds.sol";
 
 /// @title Staking
 /// @notice Delegated proof of stake for the nodes of NodeRegistry.
@@ -427,7 +428,7 @@ contract Staking is AccessControl {
         if (total != 0 && inflationRateBps != 0) {
             uint256 reward = _inflation(1);
             for (uint256 i = 0; i < s.entries.length; i++) {
-                if (_sortedContains(signerIds, s.entries[i] >> 160)) {
+                if (SortedIds.contains(signerIds, s.entries[i] >> 160)) {
                     credited += _creditNode(s, i, reward, total);
                     paid++;
                 }
@@ -670,19 +671,6 @@ contract Staking is AccessControl {
         pool.commissionOwed += commission;
         emit NodeRewarded(nodeId, s.epoch, commission, rest);
         return commission + rest;
-    }
-
-    /// @dev Binary search in an ascending array.
-    function _sortedContains(uint256[] calldata a, uint256 x) private pure returns (bool) {
-        uint256 lo = 0;
-        uint256 hi = a.length;
-        while (lo < hi) {
-            uint256 mid = (lo + hi) / 2;
-            if (a[mid] == x) return true;
-            if (a[mid] < x) lo = mid + 1;
-            else hi = mid;
-        }
-        return false;
     }
 
     // ================================================================ internals: active set
