@@ -75,15 +75,16 @@ public final class XmtpNode implements AutoCloseable {
         t -> replicator[0] == null ? 0 : replicator[0].mergeRank(t));
     originator.setRetention(config.replication().retention());
     this.chain = config.chain() == null ? null : startChain(config, self, clock, metrics);
+    // checkpoints are computed and signed only once replication has caught up with the peers
+    java.util.function.BooleanSupplier caughtUp = () -> replicator[0] == null || replicator[0].bootstrapped();
     this.checkpointer = chain == null ? null : new Checkpointer(store, new Checkpointer.EpochClock(
         chain.deployment().genesisTime(), chain.deployment().epochLength()), clock,
-        config.dataDir().resolve("checkpoints").resolve("state.journal"),
-        () -> replicator[0] == null || replicator[0].bootstrapped());
+        config.dataDir().resolve("checkpoints").resolve("state.journal"), caughtUp);
     InclusionProofs proofs = checkpointer == null ? null : new InclusionProofs(checkpointer);
     if (checkpointer != null) {
       ConsensusSetup.attach(checkpointer, chain.session(), config.chain().operatorKey(), key.publicKey(), originator,
           store, config.dataDir(), clock, config.chain().faultEquivocate(),
-          () -> replicator[0] == null || replicator[0].bootstrapped(), metrics.registry());
+          caughtUp, metrics.registry());
     }
     this.replication = config.replication().enabled() ? new Replication(config, key, self, clock, metrics) : null;
     replicator[0] = replication == null ? null : replication.replicator;
