@@ -86,6 +86,10 @@ final class ConfigLoader {
       throw new IllegalArgumentException("replication.peers and chain.rpc exclude each other: with a chain, peers"
           + " come from the registry's active set");
     }
+    if (file(s, "replication.peersFile") != null) {
+      throw new IllegalArgumentException("replication.peersFile and chain.rpc exclude each other: with a chain,"
+          + " peers come from the registry's active set");
+    }
     return new ChainConfig(rpc.trim(), deployment,
         positive("chain.pollInterval", duration(s, "chain.pollInterval", ChainConfig.DEFAULT_POLL_INTERVAL)),
         l(s, "chain.confirmations", 0), duration(s, "chain.staleAfter", ChainConfig.DEFAULT_STALE_AFTER),
@@ -116,7 +120,7 @@ final class ConfigLoader {
             d.antiEntropyInterval())),
         duration(s, "replication.pushLinger", d.pushLinger()),
         positive("replication.callTimeout", duration(s, "replication.callTimeout", d.callTimeout())), d.limits(),
-        duration(s, "replication.retention", d.retention()));
+        duration(s, "replication.retention", d.retention()), file(s, "replication.peersFile"));
   }
 
   private static Duration positive(String key, Duration d) {

@@ -21,7 +21,7 @@ final class Settings {
       "store.maxBatchEnvelopes", "store.maxQueuedPublishes", "shutdownGraceSeconds",
       "replication.port", "replication.peers", "replication.tls.cert", "replication.tls.key",
       "replication.tls.trust", "replication.antiEntropyInterval", "replication.pushLinger",
-      "replication.callTimeout", "replication.retention",
+      "replication.callTimeout", "replication.retention", "replication.peersFile",
       "chain.rpc", "chain.deployment", "chain.pollInterval", "chain.confirmations", "chain.staleAfter",
       "chain.operatorKeyFile", "chain.faultEquivocate");
 

@@ -49,6 +49,11 @@ final class StartCommand implements Callable<Integer> {
           + " (env XMTPD_PEERS, comma-separated). Given here, it replaces the env and file peers.")
   List<String> peers = List.of();
 
+  @Option(names = "--peers-file", paramLabel = "FILE",
+      description = "more peers, one [NODEKEY@]HOST:PORT per line (# comments), re-read while the node runs"
+          + " whenever the file changes; replace it atomically (write elsewhere, then move)")
+  String peersFile;
+
   @Option(names = "--replication-port", description = "node-to-node port (default 5557; -1 turns replication off)")
   String replicationPort;
 
@@ -96,6 +101,7 @@ final class StartCommand implements Callable<Integer> {
       // a JVM ended by SIGTERM exits 143 even after a clean drain; the drain succeeded, so say so
       Runtime.getRuntime().halt(0);
     }, "shutdown"));
+    // the same ports as ports.json in the data directory (NodePorts), for whoever reads the output instead
     System.out.println("xmtpd ready: http=" + node.httpPort() + " grpc=" + node.grpcPort() + " replication="
         + node.replicationPort() + " node=" + node.nodeId());
     System.out.flush();
@@ -131,6 +137,7 @@ final class StartCommand implements Callable<Integer> {
     dedicated.put("logFormat", logFormat);
     dedicated.put("replication.peers", peers.isEmpty() ? null : String.join(",", peers));
     dedicated.put("replication.port", replicationPort);
+    dedicated.put("replication.peersFile", peersFile);
     dedicated.put("replication.tls.cert", tlsCert);
     dedicated.put("replication.tls.key", tlsKey);
     dedicated.put("replication.tls.trust", tlsTrust);

@@ -48,6 +48,7 @@ import org.xmtpj.store.EventStores;
 public final class XmtpNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(XmtpNode.class);
   private static final java.time.Duration CHAIN_START_TIMEOUT = java.time.Duration.ofSeconds(60);
+  private static final java.time.Duration PEERS_FILE_PERIOD = java.time.Duration.ofMillis(250);
 
   private final NodeConfig config;
   private final Ed25519KeyPair key;
@@ -63,6 +64,7 @@ public final class XmtpNode implements AutoCloseable {
 
   public XmtpNode(NodeConfig config, Clock clock) throws IOException {
     this.config = config;
+    NodePorts.clear(config.dataDir()); // whoever waits for the ports must not read the previous run's
     this.key = NodeKey.loadOrCreate(config.dataDir());
     this.store = config.dbUrl() == null ? EventStores.sqlite(config.dataDir()) : EventStores.open(config.dbUrl());
     NodeMetrics metrics = new NodeMetrics(store::stats);
@@ -111,6 +113,7 @@ public final class XmtpNode implements AutoCloseable {
     final GrpcPeerConnector connector;
     final Replicator replicator;
     final ReplicationGrpcServer server;
+    private org.xmtpj.node.replication.PeersFile peersFile;
 
     Replication(NodeConfig config, Ed25519KeyPair key, OriginKey self, Clock clock, NodeMetrics metrics) {
       this.membership = chain != null ? chain.membership()
@@ -158,9 +161,19 @@ public final class XmtpNode implements AutoCloseable {
     void start() throws IOException {
       server.start();
       replicator.start();
+      java.nio.file.Path file = config.replication().peersFile();
+      if (file != null) {
+        if (!(membership instanceof StaticMembership s)) {
+          throw new IllegalStateException("a peers file needs static membership; with a chain, peers come from it");
+        }
+        peersFile = org.xmtpj.node.replication.PeersFile.watch(file, PEERS_FILE_PERIOD, s::replaceFilePeers);
+      }
     }
 
     void stop() {
+      if (peersFile != null) {
+        peersFile.close();
+      }
       replicator.stop();
       server.stop(java.time.Duration.ofSeconds(1));
       scheduler.close();
@@ -190,9 +203,15 @@ public final class XmtpNode implements AutoCloseable {
     grpc.start();
     http.start();
     serving = true;
+    ports().write(config.dataDir());
     LOG.info("xmtpd node {} serving: http={} grpc={} replication={}", nodeId(), http.port(), grpc.port(),
         replication == null ? "off" : replication.server.port());
     return this;
+  }
+
+  /** The ports this node bound (the ones asked for, or the ephemeral ones it got for port 0). */
+  public NodePorts ports() {
+    return new NodePorts(nodeId(), http.port(), grpc.port(), replicationPort());
   }
 
   public String nodeId() {

@@ -18,6 +18,11 @@ public interface PeerClient {
   /** The peer's node key (after the handshake for a real connection). */
   OriginKey peerKey();
 
+  /** The peer's key if known without a network call (pinned, or proven by a handshake), else null. */
+  default OriginKey knownKey() {
+    return peerKey();
+  }
+
   /** Gossip: validated, causally complete events, at most {@link ReplicationLimits#maxPushEvents}. */
   CompletableFuture<Void> push(List<byte[]> events);
 

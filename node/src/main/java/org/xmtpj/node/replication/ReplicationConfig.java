@@ -17,9 +17,11 @@ import java.util.List;
  * @param limits hard bounds on frames and requests
  * @param retention events created longer ago than this are pruned, and gaps in the vector are accepted below it
  *     (docs/replication.md §6); zero keeps everything. A network parameter: every node should use the same value
+ * @param peersFile a file of more peers, one {@code [NODEKEY@]HOST:PORT} per line, re-read whenever it changes, or
+ *     null; lets an operator or a test harness add peers to a running node (for example once their ports are known)
  */
 public record ReplicationConfig(int port, List<PeerInfo> peers, Tls tls, Duration antiEntropyInterval,
-    Duration pushLinger, Duration callTimeout, ReplicationLimits limits, Duration retention) {
+    Duration pushLinger, Duration callTimeout, ReplicationLimits limits, Duration retention, Path peersFile) {
 
   public static final int DEFAULT_PORT = 5557;
 
@@ -46,6 +48,12 @@ public record ReplicationConfig(int port, List<PeerInfo> peers, Tls tls, Duratio
     }
   }
 
+  /** Without a peers file. */
+  public ReplicationConfig(int port, List<PeerInfo> peers, Tls tls, Duration antiEntropyInterval,
+      Duration pushLinger, Duration callTimeout, ReplicationLimits limits, Duration retention) {
+    this(port, peers, tls, antiEntropyInterval, pushLinger, callTimeout, limits, retention, null);
+  }
+
   /** Without retention (kept for callers written before it). */
   public ReplicationConfig(int port, List<PeerInfo> peers, Tls tls, Duration antiEntropyInterval,
       Duration pushLinger, Duration callTimeout, ReplicationLimits limits) {
@@ -54,7 +62,7 @@ public record ReplicationConfig(int port, List<PeerInfo> peers, Tls tls, Duratio
 
   public static ReplicationConfig defaults() {
     return new ReplicationConfig(DEFAULT_PORT, List.of(), null, Duration.ofSeconds(30), Duration.ofMillis(2),
-        Duration.ofSeconds(10), ReplicationLimits.DEFAULTS, Duration.ZERO);
+        Duration.ofSeconds(10), ReplicationLimits.DEFAULTS, Duration.ZERO, null);
   }
 
   public boolean enabled() {
@@ -62,22 +70,32 @@ public record ReplicationConfig(int port, List<PeerInfo> peers, Tls tls, Duratio
   }
 
   public ReplicationConfig withPort(int p) {
-    return new ReplicationConfig(p, peers, tls, antiEntropyInterval, pushLinger, callTimeout, limits, retention);
+    return new ReplicationConfig(p, peers, tls, antiEntropyInterval, pushLinger, callTimeout,
+        limits, retention, peersFile);
   }
 
   public ReplicationConfig withPeers(List<PeerInfo> ps) {
-    return new ReplicationConfig(port, ps, tls, antiEntropyInterval, pushLinger, callTimeout, limits, retention);
+    return new ReplicationConfig(port, ps, tls, antiEntropyInterval, pushLinger, callTimeout,
+        limits, retention, peersFile);
   }
 
   public ReplicationConfig withTls(Tls t) {
-    return new ReplicationConfig(port, peers, t, antiEntropyInterval, pushLinger, callTimeout, limits, retention);
+    return new ReplicationConfig(port, peers, t, antiEntropyInterval, pushLinger, callTimeout,
+        limits, retention, peersFile);
   }
 
   public ReplicationConfig withAntiEntropyInterval(Duration d) {
-    return new ReplicationConfig(port, peers, tls, d, pushLinger, callTimeout, limits, retention);
+    return new ReplicationConfig(port, peers, tls, d, pushLinger, callTimeout,
+        limits, retention, peersFile);
   }
 
   public ReplicationConfig withRetention(Duration r) {
-    return new ReplicationConfig(port, peers, tls, antiEntropyInterval, pushLinger, callTimeout, limits, r);
+    return new ReplicationConfig(port, peers, tls, antiEntropyInterval, pushLinger, callTimeout,
+        limits, r, peersFile);
+  }
+
+  public ReplicationConfig withPeersFile(Path f) {
+    return new ReplicationConfig(port, peers, tls, antiEntropyInterval, pushLinger, callTimeout,
+        limits, retention, f);
   }
 }

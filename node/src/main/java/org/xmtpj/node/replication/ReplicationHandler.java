@@ -34,4 +34,10 @@ public interface ReplicationHandler {
   List<TopicSummary> bucket(OriginKey from, int bucket);
 
   Map<TopicKey, List<EventId>> heads(OriginKey from, List<TopicKey> topics);
+
+  /**
+   * A node we do not allow (yet) sent a handshake. It may be an unpinned peer of ours whose key we have not
+   * learned, which cannot get in until we dial it: a hint to do so soon.
+   */
+  default void refusedHandshake() {}
 }

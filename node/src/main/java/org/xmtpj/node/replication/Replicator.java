@@ -176,7 +176,7 @@ public final class Replicator {
     PeerState p = byKey.get(key);
     if (p == null) {
       for (PeerState candidate : peers.values()) {
-        if (candidate.info.key() == null && key.equals(safeKey(candidate))) {
+        if (candidate.info.key() == null && key.equals(candidate.client.knownKey())) {
           byKey.put(key, candidate);
           return candidate;
         }
@@ -226,6 +226,31 @@ public final class Replicator {
       });
     }
   }
+
+  /**
+   * Someone we refused sent a handshake (transport thread): if unpinned peers are not connected yet, dial them now,
+   * since an unpinned peer can get in only after we learned its key by dialling it. At most every 200 ms, so a
+   * stranger's handshakes cannot turn into a stream of dials.
+   */
+  void dialUnknownPeersSoon() {
+    long now = clock.millis();
+    long last = lastUnknownDialMs.get();
+    if (now - last < 200 || !lastUnknownDialMs.compareAndSet(last, now)) {
+      return;
+    }
+    scheduler.execute(() -> peers.values().forEach(p -> {
+      if (p.info.key() == null && (p.client.knownKey() == null || p.failures > 0) && !p.banned(clock.millis())) {
+        p.backoffUntilMs = 0;
+        p.needsSync = true;
+        if (bootstrap.done()) {
+          antiEntropy.syncSoon(p);
+        }
+      }
+    }));
+  }
+
+  private final java.util.concurrent.atomic.AtomicLong lastUnknownDialMs = new java.util.concurrent.atomic.AtomicLong(
+      Long.MIN_VALUE / 2);
 
   /** Peers currently failing (written by the replication thread, read by transport threads). */
   private final Set<OriginKey> downPeers = ConcurrentHashMap.newKeySet();
@@ -462,7 +487,7 @@ public final class Replicator {
       }
       boolean timeout = cause.getMessage() != null && cause.getMessage().contains("DEADLINE");
       p.unavailable(clock.millis(), timeout);
-      OriginKey key = p.info.key();
+      OriginKey key = p.client.knownKey();
       if (key != null) {
         downPeers.add(key);
       }

@@ -110,6 +110,11 @@ final class ServingHandler implements ReplicationHandler {
     return out;
   }
 
+  @Override
+  public void refusedHandshake() {
+    replicator.dialUnknownPeersSoon();
+  }
+
   private void admit(OriginKey from) {
     if (replicator.isBanned(from)) {
       throw new PeerException(PeerException.Kind.REFUSED, "peer is banned");

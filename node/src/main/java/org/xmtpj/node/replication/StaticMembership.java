@@ -12,30 +12,60 @@ import org.slf4j.LoggerFactory;
 import org.xmtpj.dag.OriginKey;
 
 /**
- * Membership from configuration: the peers given with {@code --peer}. Allowed peers are the pinned keys plus the
+ * Membership from configuration: the peers given with {@code --peer}, plus those of a peers file that can change
+ * while the node runs ({@link #replaceFilePeers}). Allowed peers are the pinned keys plus the
  * keys learned from handshakes with unpinned peers; authorized origins are this node plus every key that ever was
  * an allowed peer. A peer that comes back with a new key (a wiped node) stops being allowed under its old key, but
  * the events its old key signed stay valid, so history keeps replicating. Thread-safe.
  *
- * <p>The peer list is fixed, so {@link #onChange} listeners are never called: learning a key does not change the
- * list (the replicator keeps its client for the same {@link PeerInfo}).
+ * <p>{@link #onChange} listeners hear of changes to the peers file only: learning a key does not change the list
+ * (the replicator keeps its client for the same {@link PeerInfo}).
  */
 public final class StaticMembership implements Membership {
   private static final Logger LOG = LoggerFactory.getLogger(StaticMembership.class);
 
   private final OriginKey self;
-  private final List<PeerInfo> peers;
-  private final Set<OriginKey> pinned;
+  private final List<PeerInfo> configured;
+  private volatile List<PeerInfo> peers;
+  private volatile Set<OriginKey> pinned;
   private final Map<PeerInfo, OriginKey> learned = new ConcurrentHashMap<>();
   private final Set<OriginKey> everAllowed = ConcurrentHashMap.newKeySet();
   private final List<Consumer<List<PeerInfo>>> listeners = new CopyOnWriteArrayList<>();
 
   public StaticMembership(OriginKey self, List<PeerInfo> configured) {
     this.self = Objects.requireNonNull(self, "self");
-    // a node listed among its own peers (a shared peer list in a devnet) would dial itself: drop it
-    this.peers = configured.stream().filter(p -> !self.equals(p.key())).distinct().toList();
-    this.pinned = Set.copyOf(peers.stream().map(PeerInfo::key).filter(Objects::nonNull).toList());
+    this.configured = withoutSelf(configured);
+    this.peers = this.configured;
+    this.pinned = pinnedKeys(peers);
     everAllowed.addAll(pinned);
+  }
+
+  /**
+   * Sets the peers that come from the peers file (the configured ones stay) and tells the listeners if the list
+   * changed. Keys learned from peers that are gone are forgotten as allowed peers; their events stay authorized.
+   */
+  public synchronized void replaceFilePeers(List<PeerInfo> fromFile) {
+    List<PeerInfo> next = withoutSelf(java.util.stream.Stream.concat(configured.stream(), fromFile.stream())
+        .toList());
+    if (next.equals(peers)) {
+      return;
+    }
+    Set<OriginKey> nextPinned = pinnedKeys(next);
+    everAllowed.addAll(nextPinned);
+    learned.keySet().retainAll(Set.copyOf(next));
+    pinned = nextPinned;
+    peers = next;
+    LOG.info("peers are now {}", next.stream().map(PeerInfo::address).toList());
+    listeners.forEach(l -> l.accept(next));
+  }
+
+  private List<PeerInfo> withoutSelf(List<PeerInfo> list) {
+    // a node listed among its own peers (a shared peer list in a devnet) would dial itself: drop it
+    return list.stream().filter(p -> !self.equals(p.key())).distinct().toList();
+  }
+
+  private static Set<OriginKey> pinnedKeys(List<PeerInfo> list) {
+    return Set.copyOf(list.stream().map(PeerInfo::key).filter(Objects::nonNull).toList());
   }
 
   @Override
@@ -67,9 +97,12 @@ public final class StaticMembership implements Membership {
     }
     everAllowed.add(key);
     OriginKey previous = learned.put(peer, key);
-    if (!key.equals(previous)) {
-      LOG.info("peer {} has node key {}{}", peer.address(), key.hex(),
-          previous == null ? "" : " (was " + previous.hex() + ")");
+    if (previous == null) {
+      LOG.info("peer {} has node key {}", peer.address(), key.hex());
+    } else if (!key.equals(previous)) {
+      LOG.warn("peer {} changed its node key from {} to {} (a wiped or replaced node, or someone else now answers"
+          + " at that address; pin the key with --peer KEY@HOST:PORT to refuse this)", peer.address(), previous.hex(),
+          key.hex());
     }
   }
 }

@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.xmtpj.dag.EventId;
 import org.xmtpj.dag.OriginKey;
 import org.xmtpj.dag.TopicKey;
@@ -57,6 +59,8 @@ import org.xmtpj.store.TopicSummary;
 final class GrpcPeerClient implements PeerClient, AutoCloseable {
 
   /** An authenticated session: the verified peer key and a stub that sends the session header. */
+  private static final Logger LOG = LoggerFactory.getLogger(GrpcPeerClient.class);
+
   private record Session(OriginKey key, ReplicationStub stub) {}
 
   private final PeerInfo peer;
@@ -233,6 +237,10 @@ final class GrpcPeerClient implements PeerClient, AutoCloseable {
     stub.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).handshake(hello, observer);
     return observer.future.handle((welcome, error) -> {
       if (error != null) {
+        OriginKey proved = peer.key() == null ? auth.keyFromRefusal(hello, CallErrors.unwrap(error)) : null;
+        if (proved != null) {
+          learnFromRefusal(proved);
+        }
         throw CallErrors.map(peer, "Handshake", error, false);
       }
       OriginKey key = auth.verifyWelcome(hello, welcome, peer.key());
@@ -244,6 +252,25 @@ final class GrpcPeerClient implements PeerClient, AutoCloseable {
       headers.put(SessionInterceptor.SESSION_HEADER, HexFormat.of().formatHex(welcome.getSessionId().toByteArray()));
       return new Session(key, stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers)));
     });
+  }
+
+  /**
+   * The peer refused us but proved its key: remember it, so that it is an allowed peer when it dials us (and
+   * then it learns ours); our next handshake succeeds. Said once per key, since it is normal while two unpinned
+   * nodes meet, and a misconfiguration (the peer does not list us) if it lasts.
+   */
+  private void learnFromRefusal(OriginKey key) {
+    membership.learned(peer, key);
+    if (!key.equals(verifiedKey)) {
+      verifiedKey = key;
+      LOG.info("peer {} (node {}) does not accept this node yet; it will once it has dialled us (it must list this"
+          + " node among its peers)", peer.address(), key.hex());
+    }
+  }
+
+  @Override
+  public OriginKey knownKey() {
+    return peer.key() != null ? peer.key() : verifiedKey;
   }
 
   /** Releases the channel; calls still running fail with UNAVAILABLE. */

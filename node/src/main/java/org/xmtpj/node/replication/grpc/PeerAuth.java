@@ -1,6 +1,7 @@
 package org.xmtpj.node.replication.grpc;
 
 import com.google.protobuf.ByteString;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.ByteArrayOutputStream;
@@ -30,12 +31,24 @@ final class PeerAuth {
   static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
   private static final byte[] CLIENT_TAG = tag("xmtpj/replication/handshake/client/v1");
   private static final byte[] SERVER_TAG = tag("xmtpj/replication/handshake/server/v1");
+  private static final byte[] REFUSAL_TAG = tag("xmtpj/replication/handshake/refusal/v1");
+  /**
+   * On a refusal (PERMISSION_DENIED) the server still proves its key: server key ‖ Ed25519 signature over
+   * REFUSAL_TAG ‖ server key ‖ client key ‖ client nonce. An unpinned client learns whom it dialled, so two nodes
+   * that list each other unpinned can meet whichever dials first (docs/replication.md §4.1).
+   */
+  static final Metadata.Key<byte[]> IDENTITY_TRAILER =
+      Metadata.Key.of("xmtpj-server-identity-bin", Metadata.BINARY_BYTE_MARSHALLER);
+  /** Refusal proofs cost a signature each, so strangers get a bounded number per second; the rest get none. */
+  static final int MAX_REFUSAL_PROOFS_PER_SECOND = 50;
   private static final byte[] NO_KEY = new byte[32];
 
   private final Ed25519KeyPair self;
   private final OriginKey selfKey;
   private final Clock clock;
   private final SecureRandom random;
+  private long proofWindowMs; // guarded by this
+  private int proofsInWindow; // guarded by this
 
   PeerAuth(Ed25519KeyPair self, Clock clock, SecureRandom random) {
     this.self = self;
@@ -90,6 +103,24 @@ final class PeerAuth {
     return key;
   }
 
+  /**
+   * The key a refusing server proved in its trailers, or null when the failure carries no valid proof (another
+   * error, a pinned peer's refusal, a server over its proof budget).
+   */
+  OriginKey keyFromRefusal(HandshakeRequest hello, Throwable error) {
+    Metadata trailers = Status.trailersFromThrowable(error);
+    byte[] proof = trailers == null ? null : trailers.get(IDENTITY_TRAILER);
+    if (Status.fromThrowable(error).getCode() != Status.Code.PERMISSION_DENIED || proof == null
+        || proof.length != 96) {
+      return null;
+    }
+    byte[] serverKey = java.util.Arrays.copyOfRange(proof, 0, 32);
+    byte[] signature = java.util.Arrays.copyOfRange(proof, 32, 96);
+    byte[] transcript = refusalTranscript(serverKey, self.publicKey(), hello.getNonce().toByteArray());
+    OriginKey key = new OriginKey(serverKey);
+    return Ed25519.verify(serverKey, transcript, signature) && !key.equals(selfKey) ? key : null;
+  }
+
   // ---- server side
 
   /**
@@ -116,7 +147,16 @@ final class PeerAuth {
     }
     OriginKey client = new OriginKey(clientKey);
     if (!membership.isAllowedPeer(client)) {
-      throw fail(Status.PERMISSION_DENIED, "node " + client.hex() + " is not an allowed peer");
+      Metadata trailers = new Metadata();
+      if (refusalProofAllowed()) {
+        byte[] signature = Ed25519.sign(self, refusalTranscript(self.publicKey(), clientKey, nonce));
+        byte[] proof = new byte[96];
+        System.arraycopy(self.publicKey(), 0, proof, 0, 32);
+        System.arraycopy(signature, 0, proof, 32, 64);
+        trailers.put(IDENTITY_TRAILER, proof);
+      }
+      throw Status.PERMISSION_DENIED.withDescription("node " + client.hex() + " is not an allowed peer of node "
+          + selfKey.hex()).asRuntimeException(trailers);
     }
     byte[] transcript = clientTranscript(clientKey, expected.length == 0 ? NO_KEY : expected, nonce,
         hello.getTimeMs());
@@ -137,7 +177,25 @@ final class PeerAuth {
         .build();
   }
 
+  private synchronized boolean refusalProofAllowed() {
+    long now = clock.millis();
+    if (now - proofWindowMs >= 1000 || now < proofWindowMs) {
+      proofWindowMs = now;
+      proofsInWindow = 0;
+    }
+    return ++proofsInWindow <= MAX_REFUSAL_PROOFS_PER_SECOND;
+  }
+
   // ---- transcripts
+
+  static byte[] refusalTranscript(byte[] serverKey, byte[] clientKey, byte[] clientNonce) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(REFUSAL_TAG.length + 96);
+    out.writeBytes(REFUSAL_TAG);
+    out.writeBytes(serverKey);
+    out.writeBytes(clientKey);
+    out.writeBytes(clientNonce);
+    return out.toByteArray();
+  }
 
   static byte[] clientTranscript(byte[] clientKey, byte[] expectedServerKey, byte[] nonce, long timeMs) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(CLIENT_TAG.length + 104);

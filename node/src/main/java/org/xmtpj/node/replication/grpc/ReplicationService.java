@@ -55,7 +55,16 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
 
   @Override
   public void handshake(HandshakeRequest r, StreamObserver<HandshakeResponse> out) {
-    serve("Handshake", out, () -> auth.welcome(r, membership, sessions));
+    serve("Handshake", out, () -> {
+      try {
+        return auth.welcome(r, membership, sessions);
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() == Status.Code.PERMISSION_DENIED) {
+          handler.refusedHandshake();
+        }
+        throw e;
+      }
+    });
   }
 
   @Override

@@ -95,6 +95,32 @@ class ReplicationHandshakeTest {
   }
 
   @Test
+  void shouldProveItsKeyWhenRefusingSoThatAnUnpinnedPeerLearnsIt() throws Exception {
+    ReplicationGrpcServer serverA = net.server(a, handler, TransportFixture.config()); // allows nobody yet
+    PeerInfo peerA = TransportFixture.peer(serverA, null);
+    StaticMembership membershipB = new StaticMembership(b.id(), List.of(peerA));
+    PeerClient client = net.connector(b, TransportFixture.config(), membershipB).connect(peerA);
+
+    assertPeerFailure(() -> await(client.vector()), Kind.REFUSED, "not an allowed peer");
+
+    assertThat(client.knownKey()).as("proved in the refusal").isEqualTo(a.id());
+    assertThat(membershipB.isAllowedPeer(a.id())).as("so A can dial B and be let in").isTrue();
+    assertThat(handler.calls).isEmpty();
+  }
+
+  @Test
+  void shouldIgnoreARefusalProofThatDoesNotVerify() {
+    PeerAuth clientAuth = new PeerAuth(b.key(), net.clock, new SecureRandom());
+    HandshakeRequest hello = clientAuth.hello(null);
+    io.grpc.Metadata trailers = new io.grpc.Metadata();
+    byte[] proof = new byte[96];
+    System.arraycopy(a.id().bytes(), 0, proof, 0, 32); // a's key, but not a's signature
+    trailers.put(PeerAuth.IDENTITY_TRAILER, proof);
+
+    assertThat(clientAuth.keyFromRefusal(hello, Status.PERMISSION_DENIED.asRuntimeException(trailers))).isNull();
+  }
+
+  @Test
   void shouldRefuseAPeerWhosePinnedKeyDoesNotMatch() throws Exception {
     ReplicationGrpcServer serverA = net.server(a, handler, TransportFixture.config(), b);
     PeerInfo wrongPin = TransportFixture.peer(serverA, Node.create().id());
