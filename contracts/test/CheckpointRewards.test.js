@@ -2,8 +2,9 @@
 // Staking's rewards gated by Checkpoints: each finished epoch is paid only to the nodes that signed its checkpoint.
 const { expect } = require("chai");
 const { ethers } = require("hardhat");
-const { loadFixture, mine } = require("@nomicfoundation/hardhat-network-helpers");
-const { deploySystem, tokens, BPS, fund, registerAndStake, expectedReward, toEpoch, signCheckpoint } = require("./helpers");
+const { mine } = require("@nomicfoundation/hardhat-network-helpers");
+const { deploySystem, tokens, BPS, fund, registerAndStake, expectedReward, toEpoch, signCheckpoint, loadFixture } =
+  require("./helpers");
 
 const CUT = ethers.id("cut");
 const ROOT = ethers.id("root");

@@ -1,9 +1,9 @@
 "use strict";
 const { expect } = require("chai");
 const { ethers } = require("hardhat");
-const { loadFixture, mine } = require("@nomicfoundation/hardhat-network-helpers");
+const { mine } = require("@nomicfoundation/hardhat-network-helpers");
 const { anyValue } = require("@nomicfoundation/hardhat-chai-matchers/withArgs");
-const { deploySystem, tokens, BPS, registerAndStake, toEpoch, checkpointDomain, CHECKPOINT_TYPES, signCheckpoint } =
+const { deploySystem, tokens, BPS, registerAndStake, toEpoch, checkpointDomain, CHECKPOINT_TYPES, signCheckpoint, loadFixture } =
   require("./helpers");
 
 const CUT = ethers.id("cut-1");

@@ -1,7 +1,8 @@
 "use strict";
 const { expect } = require("chai");
 const { ethers } = require("hardhat");
-const { loadFixture, time } = require("@nomicfoundation/hardhat-network-helpers");
+const { time } = require("@nomicfoundation/hardhat-network-helpers");
+const { lastBlockTime, loadFixture } = require("./helpers");
 
 const OPEN = 0;
 const FEE = 1;
@@ -65,7 +66,7 @@ describe("IdentityRegistry", function () {
 
   async function sign(ctx, signer, kind, wallet, e, over = {}) {
     const nonce = over.nonce ?? (await ctx.reg.nonces(wallet));
-    const deadline = over.deadline ?? BigInt(await time.latest()) + 3600n;
+    const deadline = over.deadline ?? (await lastBlockTime()) + 3600n; // an input, an hour after the newest block
     const value = kind === "Revoke" ? { wallet, nonce, deadline } : { wallet, ...e, nonce, deadline };
     const sig = await signer.signTypedData(ctx.domain, TYPES[kind], value);
     return { sig, deadline, nonce };
@@ -322,7 +323,7 @@ describe("IdentityRegistry", function () {
     it("reverts after the deadline", async function () {
       const ctx = await loadFixture(fixture);
       const e = entry(ctx.alice.address);
-      const deadline = BigInt(await time.latest()) + 10n;
+      const deadline = (await lastBlockTime()) + 10n; // an input; the transactions below are mined after it
       const s = await sign(ctx, ctx.alice, "Register", ctx.alice.address, e, { deadline });
       await time.increaseTo(deadline + 1n);
       await expect(ctx.reg.registerFor(ctx.alice.address, ...args(e), deadline, s.sig))

@@ -13,7 +13,8 @@
 const { expect } = require("chai");
 const { ethers } = require("hardhat");
 const { time, mine } = require("@nomicfoundation/hardhat-network-helpers");
-const { deploySystem, tokens, fund, registerAndStake, toEpoch, expectedReward, signCheckpoint } = require("./helpers");
+const { deploySystem, tokens, fund, registerAndStake, toEpoch, expectedReward, signCheckpoint, lastBlockTime } =
+  require("./helpers");
 
 function mulberry32(seed) {
   let a = seed >>> 0;
@@ -189,10 +190,11 @@ describe("Invariants (seeded random operation sequences)", function () {
           return true;
         }],
         ["withdraw", 3, async () => {
-          const now = BigInt(await time.latest());
+          // the withdrawal's block is at least one second after the newest one, whatever the wall clock does
+          const next = (await lastBlockTime()) + 1n;
           for (const u of unbondings) {
             const info = await d.staking.unbondingOf(u.id);
-            if (info.owner !== ethers.ZeroAddress && info.releaseTime <= now + 1n) {
+            if (info.owner !== ethers.ZeroAddress && info.releaseTime <= next) {
               await track(d.staking.connect(u.owner).withdraw(u.id));
               return true;
             }
@@ -208,7 +210,7 @@ describe("Invariants (seeded random operation sequences)", function () {
             const signedFirst = rnd() < 0.7 && (await checkpoint(true));
             if (!signedFirst && (await d.staking.snapshotCount()) > 0n && !(await d.staking.epochRewarded(next - 1n))) {
               const half = (await d.staking.epochStart(next)) + 50n;
-              if (BigInt(await time.latest()) < half) await time.increaseTo(half);
+              if ((await lastBlockTime()) < half) await time.increaseTo(half);
             }
           }
           const expected = await expectedTopN();
@@ -289,6 +291,9 @@ describe("Invariants (seeded random operation sequences)", function () {
 
       let step = 0;
       for (; step < STEPS; step++) {
+        // each step starts one second after the last block, however long the previous one took: the sequence a seed
+        // gives (which depends on the chain's clock, e.g. for withdrawals) is the same on a slow machine
+        await time.setNextBlockTimestamp((await lastBlockTime()) + 1n);
         let r = rnd() * totalWeight;
         let chosen = steps[steps.length - 1];
         for (const st of steps) {
@@ -315,7 +320,7 @@ describe("Invariants (seeded random operation sequences)", function () {
           }
         }
       }
-      await time.increase(await d.staking.unbondingPeriod());
+      await time.increase(await d.staking.unbondingPeriod()); // every entry started at or before the newest block
       for (const u of unbondings) {
         if ((await d.staking.unbondingOf(u.id)).owner !== ethers.ZeroAddress) await track(d.staking.connect(u.owner).withdraw(u.id));
       }

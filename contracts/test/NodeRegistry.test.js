@@ -1,8 +1,8 @@
 "use strict";
 const { expect } = require("chai");
 const { ethers } = require("hardhat");
-const { loadFixture, time } = require("@nomicfoundation/hardhat-network-helpers");
-const { nodeKey } = require("./helpers");
+const { time } = require("@nomicfoundation/hardhat-network-helpers");
+const { nodeKey, minedAt, loadFixture } = require("./helpers");
 
 describe("NodeRegistry", function () {
   const MAX = 5_000;
@@ -12,8 +12,8 @@ describe("NodeRegistry", function () {
     const signers = await ethers.getSigners();
     const registry = await (await ethers.getContractFactory("NodeRegistry")).deploy(MAX, DELAY);
     const [, op1, op2, stranger] = signers;
-    await registry.connect(op1).register(nodeKey(1), "https://n1.example", 1_000);
-    return { registry, op1, op2, stranger };
+    const registeredAt = await minedAt(registry.connect(op1).register(nodeKey(1), "https://n1.example", 1_000));
+    return { registry, op1, op2, stranger, registeredAt };
   }
 
   it("constructor stores the parameters and rejects a max above 100%", async function () {
@@ -27,7 +27,7 @@ describe("NodeRegistry", function () {
 
   describe("register", function () {
     it("assigns sequential ids, stores the node and emits NodeRegistered", async function () {
-      const { registry, op1, op2 } = await loadFixture(fixture);
+      const { registry, op1, op2, registeredAt } = await loadFixture(fixture);
       await expect(registry.connect(op2).register(nodeKey(2), "grpc://10.0.0.2:5556", 0))
         .to.emit(registry, "NodeRegistered")
         .withArgs(2, op2.address, nodeKey(2), "grpc://10.0.0.2:5556", 0);
@@ -43,7 +43,7 @@ describe("NodeRegistry", function () {
       expect(n.commissionBps).to.equal(1_000n);
       expect(n.pendingCommissionBps).to.equal(0n);
       expect(n.registered).to.equal(true);
-      expect(n.registeredAt).to.be.greaterThan(0n);
+      expect(n.registeredAt).to.equal(registeredAt);
     });
 
     it("accepts the maximum endpoint length and commission", async function () {
@@ -119,8 +119,8 @@ describe("NodeRegistry", function () {
 
     it("schedules an increase that takes effect after the delay", async function () {
       const { registry, op1 } = await loadFixture(fixture);
-      const tx = registry.connect(op1).setCommission(1, 2_000);
-      const at = BigInt(await time.latest()) + 1n + DELAY;
+      const tx = await registry.connect(op1).setCommission(1, 2_000);
+      const at = (await minedAt(tx)) + DELAY;
       await expect(tx).to.emit(registry, "CommissionIncreaseScheduled").withArgs(1, 2_000, at);
       expect(await registry.commissionOf(1)).to.equal(1_000n);
       let n = await registry.getNode(1);
@@ -138,11 +138,12 @@ describe("NodeRegistry", function () {
     it("a decrease or an equal value cancels a pending increase; a new increase replaces it", async function () {
       const { registry, op1 } = await loadFixture(fixture);
       await registry.connect(op1).setCommission(1, 3_000);
-      await registry.connect(op1).setCommission(1, 4_000); // replaces, timer restarts
+      const replaced = await registry.connect(op1).setCommission(1, 4_000); // replaces, timer restarts
       expect((await registry.getNode(1)).pendingCommissionBps).to.equal(4_000n);
+      expect((await registry.getNode(1)).pendingCommissionAt).to.equal((await minedAt(replaced)) + DELAY);
       await expect(registry.connect(op1).setCommission(1, 1_000)).to.emit(registry, "NodeUpdated").withArgs(1, "https://n1.example", 1_000);
       expect((await registry.getNode(1)).pendingCommissionBps).to.equal(0n);
-      await time.increase(DELAY * 2n);
+      await time.increaseTo((await minedAt(replaced)) + DELAY * 2n); // well past when the increase would have applied
       expect(await registry.commissionOf(1)).to.equal(1_000n);
     });
 

@@ -1,8 +1,9 @@
 "use strict";
 const { expect } = require("chai");
 const { ethers } = require("hardhat");
-const { loadFixture, time } = require("@nomicfoundation/hardhat-network-helpers");
-const { deploySystem, tokens, TEST_PARAMS, BPS, fund, registerAndStake, expectedReward, toEpoch, nodeKey } = require("./helpers");
+const { time } = require("@nomicfoundation/hardhat-network-helpers");
+const { deploySystem, tokens, TEST_PARAMS, BPS, fund, registerAndStake, expectedReward, toEpoch, nodeKey, minedAt, lastBlockTime, loadFixture } =
+  require("./helpers");
 
 /** What a position of `shares` earns when `rest` is spread over `rewardShares`, rounded like the contract. */
 const earned = (rest, shares, rewardShares) => (shares * ((rest * 10n ** 18n) / rewardShares)) / 10n ** 18n;
@@ -79,12 +80,16 @@ describe("Staking", function () {
     }
 
     it("accepts a genesis time in the past and maxCandidates 0 as the ceiling", async function () {
-      const past = BigInt(await time.latest()) - 1000n;
+      await loadFixture(base); // the chain deployWith deploys on (not the previous test's), so `past` is its past
+      const past = (await lastBlockTime()) - 1000n;
       const { tx } = await deployWith({ params: { genesisTime: past } });
       const st = await tx;
+      const deployTx = st.deploymentTransaction();
+      const deployedAt = await minedAt(deployTx);
       expect(await st.genesisTime()).to.equal(past);
       expect(await st.maxCandidates()).to.equal(200n);
-      expect(await st.currentEpoch()).to.equal(10n);
+      expect(deployedAt - past).to.equal(1001n); // the fixture pins the next block one second after its last
+      expect(await st.currentEpoch({ blockTag: (await deployTx.wait()).blockNumber })).to.equal(10n);
     });
 
     for (const [name, over] of [
@@ -177,8 +182,8 @@ describe("Staking", function () {
       const [del] = d.dels;
       await fund(d, del, tokens(100));
       await d.staking.connect(del).delegate(2, tokens(100));
-      const tx = d.staking.connect(del).undelegate(2, tokens(40));
-      const release = BigInt(await time.latest()) + 1n + TEST_PARAMS.unbondingPeriod;
+      const tx = await d.staking.connect(del).undelegate(2, tokens(40));
+      const release = (await minedAt(tx)) + TEST_PARAMS.unbondingPeriod;
       await expect(tx).to.emit(d.staking, "UnbondingStarted").withArgs(del.address, 2, 1, tokens(40), release);
       expect(await d.staking.stakeOf(del.address, 2)).to.equal(tokens(60));
       expect(await d.staking.totalUnbonding()).to.equal(tokens(40));
@@ -245,16 +250,17 @@ describe("Staking", function () {
       await toEpoch(d, 1n);
       await d.staking.advanceEpoch();
       await d.registry.connect(d.ops[1]).deregister(2);
-      await expect(d.staking.connect(d.ops[1]).undelegate(2, tokens(300))).to.emit(d.staking, "CandidateRemoved").withArgs(2);
+      const undelegated = await d.staking.connect(d.ops[1]).undelegate(2, tokens(300));
+      await expect(undelegated).to.emit(d.staking, "CandidateRemoved").withArgs(2);
       await expect(d.staking.connect(d.ops[1]).claimRewards(2)).to.emit(d.staking, "RewardsClaimed");
-      await time.increase(TEST_PARAMS.unbondingPeriod);
+      await time.increaseTo((await minedAt(undelegated)) + TEST_PARAMS.unbondingPeriod);
       await expect(d.staking.connect(d.ops[1]).withdraw(1)).to.changeTokenBalance(d.token, d.ops[1], tokens(300));
     });
 
     it("withdraw reverts for another caller and an unknown id", async function () {
       const d = await loadFixture(withNodes);
-      await d.staking.connect(d.ops[0]).undelegate(1, tokens(1));
-      await time.increase(TEST_PARAMS.unbondingPeriod);
+      const undelegated = await d.staking.connect(d.ops[0]).undelegate(1, tokens(1));
+      await time.increaseTo((await minedAt(undelegated)) + TEST_PARAMS.unbondingPeriod);
       await expect(d.staking.connect(d.ops[1]).withdraw(1)).to.be.revertedWithCustomError(d.staking, "NotUnbondingOwner").withArgs(1);
       await expect(d.staking.connect(d.ops[0]).withdraw(2)).to.be.revertedWithCustomError(d.staking, "NotUnbondingOwner").withArgs(2);
       await d.staking.connect(d.ops[0]).withdraw(1);
@@ -432,7 +438,7 @@ describe("Staking", function () {
       const [del] = d.dels;
       await fund(d, del, tokens(100));
       await d.staking.connect(del).delegate(2, tokens(100)); // pool 2: 400
-      await d.staking.connect(del).undelegate(2, tokens(50)); // pool 2: 350 bonded, 50 unbonding
+      const undelegated = await d.staking.connect(del).undelegate(2, tokens(50)); // pool 2: 350 bonded, 50 unbonding
       const supply = await d.token.totalSupply();
       const tx = d.staking.connect(d.consensus).slash(2, 1_000, d.reporter.address);
       // 35 + 5 = 40 slashed; 4 to the reporter, 36 burned
@@ -442,7 +448,7 @@ describe("Staking", function () {
       expect(await d.staking.selfStakeOf(2)).to.equal(tokens(270));
       expect(await d.staking.stakeOf(del.address, 2)).to.equal(tokens(45));
       expect((await d.staking.unbondingOf(1)).amount).to.equal(tokens(45));
-      await time.increase(TEST_PARAMS.unbondingPeriod);
+      await time.increaseTo((await minedAt(undelegated)) + TEST_PARAMS.unbondingPeriod);
       await expect(d.staking.connect(del).withdraw(1)).to.changeTokenBalance(d.token, del, tokens(45));
       // new delegations after a slash get fewer tokens per share... no: more shares per token
       await fund(d, d.dels[1], tokens(9));

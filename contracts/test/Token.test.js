@@ -1,8 +1,7 @@
 "use strict";
 const { expect } = require("chai");
 const { ethers } = require("hardhat");
-const { loadFixture } = require("@nomicfoundation/hardhat-network-helpers");
-const { deploySystem, tokens, TEST_PARAMS } = require("./helpers");
+const { deploySystem, tokens, TEST_PARAMS, loadFixture } = require("./helpers");
 
 describe("Token", function () {
   async function fixture() {

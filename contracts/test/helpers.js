@@ -1,5 +1,6 @@
 "use strict";
 const { ethers } = require("hardhat");
+const networkHelpers = require("@nomicfoundation/hardhat-network-helpers");
 const { deployAll } = require("../scripts/lib/deploy-all");
 
 const E18 = 10n ** 18n;
@@ -56,12 +57,46 @@ async function expectedReward(d, epochs) {
   return ((supply + outstanding) * rate * len * BigInt(epochs)) / (BPS * YEAR);
 }
 
-/** Moves time to the start of epoch `e` (plus `offset` seconds). */
+// Time in these tests. Hardhat stamps a new block with max(previous block + 1, wall clock + offset), so the
+// timestamp a transaction will get is not known before it is mined: "latest + 1" is wrong whenever the wall clock
+// ticks in between (or the transaction was already mined when "latest" was read). Expectations about a
+// transaction's time therefore come from its receipt (minedAt); lastBlockTime only chooses inputs.
+
+/** The timestamp (BigInt) of the block that mined `tx`: a transaction response, or a promise of one. */
+async function minedAt(tx) {
+  const receipt = await (await tx).wait();
+  return BigInt((await ethers.provider.getBlock(receipt.blockNumber)).timestamp);
+}
+
+/**
+ * The timestamp (BigInt) of the newest mined block. Only for choosing inputs (a deadline, a time to move to) while
+ * no transaction is in flight; never as the expected time of a transaction about to be mined (see minedAt). The
+ * next block is at least one second later.
+ */
+async function lastBlockTime() {
+  return BigInt(await networkHelpers.time.latest());
+}
+
+/**
+ * hardhat-network-helpers' loadFixture, with the next block pinned one second after the fixture's newest block.
+ * Without the pin the chain clock after a restore runs ahead by the wall time since the snapshot was taken (the EDR
+ * of Hardhat 2.29 even adds it twice: a fixture restored 8 s after its snapshot mines its next block 16 s later),
+ * so on a slow machine a test could start in the next epoch or past half of one. With it, every test that loads a
+ * fixture starts from the same chain time.
+ */
+async function loadFixture(fixture) {
+  const data = await networkHelpers.loadFixture(fixture);
+  await networkHelpers.time.setNextBlockTimestamp((await lastBlockTime()) + 1n);
+  return data;
+}
+
+/**
+ * Moves time to the start of epoch `e` (plus `offset` seconds): the next block is mined exactly then, or, if the
+ * chain is already past that time, at the next second.
+ */
 async function toEpoch(d, e, offset = 0n) {
-  const { time } = require("@nomicfoundation/hardhat-network-helpers");
   const t = (await d.staking.epochStart(e)) + BigInt(offset);
-  const now = BigInt(await time.latest());
-  if (t > now) await time.setNextBlockTimestamp(t);
+  if (t > (await lastBlockTime())) await networkHelpers.time.setNextBlockTimestamp(t);
 }
 
 /** The EIP-712 domain and type of Checkpoints' signed message. */
@@ -93,6 +128,9 @@ module.exports = {
   fund,
   registerAndStake,
   expectedReward,
+  minedAt,
+  lastBlockTime,
+  loadFixture,
   toEpoch,
   checkpointDomain,
   CHECKPOINT_TYPES,
