@@ -5,6 +5,7 @@
 #
 # Defaults: PORT=$CHAIN_PORT or 8545, PIDFILE=$CHAIN_PIDFILE or <contracts>/hardhat-node-PORT.pid,
 # LOGFILE=$CHAIN_LOGFILE or <contracts>/hardhat-node-PORT.log. Waits up to $CHAIN_START_TIMEOUT seconds (30).
+# PORT 0: the node binds a free port itself (no pick-then-bind race); the URL it prints tells which.
 # Prints "ready <url> chainId=<id> pid=<pid>" and exits 0, or prints the log tail and exits 1.
 # Stop it with scripts/stop-node.sh PIDFILE (or kill the PID written to PIDFILE).
 set -euo pipefail
@@ -14,7 +15,7 @@ port="${1:-${CHAIN_PORT:-8545}}"
 pidfile="${2:-${CHAIN_PIDFILE:-$here/hardhat-node-$port.pid}}"
 logfile="${3:-${CHAIN_LOGFILE:-$here/hardhat-node-$port.log}}"
 timeout="${CHAIN_START_TIMEOUT:-30}"
-url="http://127.0.0.1:$port"
+url="http://127.0.0.1:$port" # for PORT 0: known once the node has printed it
 cli="$here/node_modules/hardhat/internal/cli/cli.js"
 
 if [[ ! -f "$cli" ]]; then
@@ -36,10 +37,16 @@ rpc_chain_id() {
   fi
 }
 
-if [[ -n "$(rpc_chain_id)" ]]; then
+if [[ "$port" != 0 && -n "$(rpc_chain_id)" ]]; then
   echo "port $port is already serving JSON-RPC; refusing to start a second node" >&2
   exit 1
 fi
+
+bound_url() {
+  # Prints the URL from the node's "Started HTTP and WebSocket JSON-RPC server at http://127.0.0.1:PORT/" line, if
+  # it has printed it yet: the port it actually bound.
+  sed -n 's|^Started HTTP and WebSocket JSON-RPC server at \(http://[^/ ]*\)/.*|\1|p' "$logfile" 2>/dev/null | head -n 1
+}
 
 mkdir -p "$(dirname "$pidfile")" "$(dirname "$logfile")"
 cd "$here"
@@ -57,6 +64,13 @@ while (( SECONDS < deadline )); do
     rm -f "$pidfile"
     exit 1
   fi
+  if [[ "$port" == 0 ]]; then
+    url="$(bound_url)"
+    if [[ -z "$url" ]]; then
+      sleep 0.2
+      continue
+    fi
+  fi
   id="$(rpc_chain_id)"
   if [[ -n "$id" ]]; then
     echo "ready $url chainId=$id pid=$pid"
@@ -65,7 +79,7 @@ while (( SECONDS < deadline )); do
   sleep 0.2
 done
 
-echo "hardhat node did not answer eth_chainId on $url within ${timeout}s; stopping it. Log $logfile:" >&2
+echo "hardhat node did not answer eth_chainId on ${url:-its port} within ${timeout}s; stopping it. Log $logfile:" >&2
 tail -n 30 "$logfile" >&2 || true
 kill "$pid" 2>/dev/null || true
 rm -f "$pidfile"

@@ -1,6 +1,7 @@
 "use strict";
 // The files the Java `chain` module will drive: start-node.sh starts `hardhat node`, deploy.js deploys to it and
-// writes the deployment JSON, stop-node.sh stops it. Runs against a real node process on a random local port.
+// writes the deployment JSON, stop-node.sh stops it. Runs against a real node process on a port the node binds
+// itself (start-node.sh with port 0), so it cannot collide with another process.
 const { expect } = require("chai");
 const { execFileSync } = require("child_process");
 const fs = require("fs");
@@ -20,12 +21,10 @@ async function rpc(url, method, params = []) {
 
 describe("scripts: start-node.sh, deploy.js, stop-node.sh", function () {
   this.timeout(90_000);
-  const port = String(20_000 + Math.floor(Math.random() * 20_000));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "xmtpj-contracts-"));
   const pidfile = path.join(dir, "node.pid");
   const logfile = path.join(dir, "node.log");
   const out = path.join(dir, "deployment.json");
-  const url = `http://127.0.0.1:${port}`;
 
   after(function () {
     if (fs.existsSync(pidfile)) execFileSync("bash", [path.join(ROOT, "scripts/stop-node.sh"), pidfile]);
@@ -33,13 +32,22 @@ describe("scripts: start-node.sh, deploy.js, stop-node.sh", function () {
   });
 
   it("starts a node, deploys, writes the deployment file, stops the node", async function () {
-    const started = execFileSync("bash", [path.join(ROOT, "scripts/start-node.sh"), port, pidfile, logfile], { encoding: "utf8" });
-    expect(started).to.match(new RegExp(`^ready ${url} chainId=31337 pid=\\d+`));
+    const started = execFileSync("bash", [path.join(ROOT, "scripts/start-node.sh"), "0", pidfile, logfile], { encoding: "utf8" });
+    const ready = started.match(/^ready (http:\/\/127\.0\.0\.1:(\d+)) chainId=31337 pid=(\d+)$/m);
+    expect(ready, started).to.not.equal(null);
+    const [, url, port, readyPid] = ready;
+    expect(Number(port)).to.be.greaterThan(0);
     const pid = Number(fs.readFileSync(pidfile, "utf8").trim());
+    expect(pid).to.equal(Number(readyPid));
     expect(() => process.kill(pid, 0)).to.not.throw();
+    expect(await rpc(url, "eth_chainId")).to.equal("0x7a69");
 
-    // A second start on the same port is refused.
-    expect(() => execFileSync("bash", [path.join(ROOT, "scripts/start-node.sh"), port, pidfile, logfile], { stdio: "pipe" })).to.throw();
+    // A second start on the port the first one bound is refused (and so is one with the same PID file).
+    const other = path.join(dir, "other");
+    expect(() => execFileSync("bash", [path.join(ROOT, "scripts/start-node.sh"), port, `${other}.pid`, `${other}.log`], { stdio: "pipe" }))
+      .to.throw(/already serving JSON-RPC/);
+    expect(() => execFileSync("bash", [path.join(ROOT, "scripts/start-node.sh"), "0", pidfile, logfile], { stdio: "pipe" }))
+      .to.throw(/already running/);
 
     const env = { ...process.env, DEPLOYMENT_FILE: out };
     delete env.HARDHAT_NETWORK;
