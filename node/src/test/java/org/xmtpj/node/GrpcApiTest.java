@@ -2,6 +2,7 @@ package org.xmtpj.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
@@ -14,9 +15,13 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -98,9 +103,9 @@ class GrpcApiTest {
   @Test
   void shouldStreamToSubscribeSubscribeAllAndSubscribe2() throws Exception {
     var async = MessageApiGrpc.newStub(channel);
-    BlockingQueue<Envelope> one = new ArrayBlockingQueue<>(100);
-    BlockingQueue<Envelope> all = new ArrayBlockingQueue<>(100);
-    BlockingQueue<Envelope> two = new ArrayBlockingQueue<>(100);
+    BlockingQueue<Envelope> one = new ArrayBlockingQueue<>(1000);
+    BlockingQueue<Envelope> all = new ArrayBlockingQueue<>(1000);
+    BlockingQueue<Envelope> two = new ArrayBlockingQueue<>(1000);
     async.subscribe(SubscribeRequest.newBuilder().addContentTopics("/xmtp/0/m-1/proto").build(), collect(one));
     async.subscribeAll(SubscribeAllRequest.getDefaultInstance(), collect(all));
     StreamObserver<SubscribeRequest> control = async.subscribe2(collect(two));
@@ -115,33 +120,48 @@ class GrpcApiTest {
     awaitTopicChange(pub, two);
     pub.publish(PublishRequest.newBuilder().addEnvelopes(env("/xmtp/0/m-1/proto", 2, 2)).build());
     pub.publish(PublishRequest.newBuilder().addEnvelopes(env("/xmtp/0/m-2/proto", 3, 3)).build());
-    assertThat(two.poll(10, TimeUnit.SECONDS).getTimestampNs()).isEqualTo(3);
-    assertThat(one.poll(10, TimeUnit.SECONDS).getTimestampNs()).isEqualTo(2);
+    // m-1's envelope 2 was published before 3: 3 arriving first shows two no longer follows m-1
+    assertThat(next(two).getTimestampNs()).isEqualTo(3);
+    assertThat(next(one).getTimestampNs()).isEqualTo(2);
     control.onCompleted();
   }
 
-  /** Probes the new topic until the Subscribe2 change has taken effect (the server gives no other signal). */
-  private static void awaitTopicChange(MessageApiGrpc.MessageApiBlockingStub pub, BlockingQueue<Envelope> stream)
-      throws InterruptedException {
-    for (int probe = 0; probe < 50; probe++) {
-      pub.publish(PublishRequest.newBuilder().addEnvelopes(env("/xmtp/0/m-2/proto", 1000 + probe, probe)).build());
-      Envelope got = stream.poll(200, TimeUnit.MILLISECONDS);
-      if (got != null && got.getContentTopic().equals("/xmtp/0/m-2/proto")) {
-        while (stream.poll(100, TimeUnit.MILLISECONDS) != null) {
-          // drain the probes that were still in flight
-        }
-        return;
-      }
-    }
-    throw new AssertionError("Subscribe2 topic change never took effect");
+  private static final long PROBE_TS = 1000;
+
+  /**
+   * Probes until the Subscribe2 change has fully taken effect (the server gives no other signal). Each round
+   * publishes a probe on the old topic, then one on the new; the stream delivers in commit order, so a round whose
+   * new-topic probe arrived without its old-topic probe before it proves the new topic was added and the old one
+   * dropped. Probes that arrive later are skipped by {@link #next}, by their timestamps, rather than drained by
+   * waiting.
+   */
+  private static void awaitTopicChange(MessageApiGrpc.MessageApiBlockingStub pub, BlockingQueue<Envelope> stream) {
+    AtomicInteger round = new AtomicInteger();
+    List<Envelope> seen = new ArrayList<>();
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
+      int r = round.getAndIncrement();
+      pub.publish(PublishRequest.newBuilder().addEnvelopes(env("/xmtp/0/m-1/proto", PROBE_TS + 2L * r, r)).build());
+      pub.publish(PublishRequest.newBuilder().addEnvelopes(env("/xmtp/0/m-2/proto", PROBE_TS + 2L * r + 1, r))
+          .build());
+      stream.drainTo(seen);
+      return seen.stream().anyMatch(e -> e.getContentTopic().equals("/xmtp/0/m-2/proto")
+          && seen.stream().noneMatch(old -> old.getTimestampNs() == e.getTimestampNs() - 1));
+    });
   }
 
-  private void awaitSubscribers(int n) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (f.node.activeSubscriptions() < n && System.currentTimeMillis() < deadline) {
-      Thread.sleep(20);
+  /** The next envelope that is not a topic-change probe, within 10 s. */
+  private static Envelope next(BlockingQueue<Envelope> stream) throws InterruptedException {
+    while (true) {
+      Envelope e = stream.poll(10, TimeUnit.SECONDS);
+      assertThat(e).as("an envelope within 10 s").isNotNull();
+      if (e.getTimestampNs() < PROBE_TS) {
+        return e;
+      }
     }
-    assertThat(f.node.activeSubscriptions()).isEqualTo(n);
+  }
+
+  private void awaitSubscribers(int n) {
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(f.node.activeSubscriptions()).isEqualTo(n));
   }
 
   private static StreamObserver<Envelope> collect(BlockingQueue<Envelope> q) {

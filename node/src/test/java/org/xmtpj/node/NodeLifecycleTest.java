@@ -2,6 +2,7 @@ package org.xmtpj.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,11 +53,7 @@ class NodeLifecycleTest {
       StreamReader stream = StreamReader.open(f, List.of("/xmtp/0/m-gone/proto"));
       assertThat(f.node.activeSubscriptions()).isEqualTo(1);
       stream.close();
-      long deadline = System.currentTimeMillis() + 10_000;
-      while (f.node.activeSubscriptions() > 0 && System.currentTimeMillis() < deadline) {
-        Thread.sleep(50);
-      }
-      assertThat(f.node.activeSubscriptions()).isZero();
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(f.node.activeSubscriptions()).isZero());
     }
   }
 
