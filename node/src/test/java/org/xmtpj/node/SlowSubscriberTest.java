@@ -1,6 +1,7 @@
 package org.xmtpj.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -12,6 +13,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xmtpj.crypto.Ed25519KeyPair;
@@ -37,7 +40,7 @@ class SlowSubscriberTest {
       CountingMetrics metrics = new CountingMetrics();
       SubscriptionHub hub = new SubscriptionHub(store, 0, 4, Duration.ofSeconds(5), metrics);
       List<Long> received = new CopyOnWriteArrayList<>();
-      hub.subscribe(Set.of(topic), new SlowSink(received));
+      hub.subscribe(Set.of(topic), new SlowSink(received, metrics.overflowed));
       try (Originator originator = new Originator(store, new EventSigner(Ed25519KeyPair.generate(
           new SecureRandom())), hub, Clock.systemUTC(), IngestMetrics.NONE, 50, 10_000)) {
         List<CompletableFuture<Void>> acks = new ArrayList<>();
@@ -48,27 +51,31 @@ class SlowSubscriberTest {
           }
         }
         CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
+        // committed after all 400: once it arrives, every earlier envelope and any duplicate of one has too
+        originator.publish(List.of(new ClientEnvelope(topic, MARKER, "marker".getBytes()))).join();
       }
-      long deadline = System.currentTimeMillis() + 30_000;
-      while (received.size() < 400 && System.currentTimeMillis() < deadline) {
-        Thread.sleep(50);
-      }
-      Thread.sleep(200);
+      await().atMost(Duration.ofSeconds(30)).until(() -> received.contains(MARKER));
       assertThat(metrics.fellBehind).as("the queue of 4 must overflow for this test to mean anything")
           .isPositive();
-      assertThat(received).hasSize(400);
-      assertThat(received).isEqualTo(java.util.stream.LongStream.rangeClosed(1, 400).boxed().toList());
+      assertThat(received).isEqualTo(java.util.stream.LongStream.rangeClosed(1, MARKER).boxed().toList());
     }
   }
 
-  private record SlowSink(List<Long> received) implements EnvelopeSink {
+  private static final long MARKER = 401;
+
+  /** Holds up the first delivery until the hub reports the queue overflowed: slow exactly as long as it must be. */
+  private record SlowSink(List<Long> received, CountDownLatch overflowed) implements EnvelopeSink {
     @Override
     public void send(ClientEnvelope envelope) throws IOException {
       received.add(envelope.timestampNs());
-      try {
-        Thread.sleep(1);
-      } catch (InterruptedException e) {
-        throw new IOException(e);
+      if (received.size() == 1) {
+        try {
+          if (!overflowed.await(30, TimeUnit.SECONDS)) {
+            throw new IOException("the subscription queue never overflowed");
+          }
+        } catch (InterruptedException e) {
+          throw new IOException(e);
+        }
       }
     }
 
@@ -80,6 +87,7 @@ class SlowSubscriberTest {
   }
 
   private static final class CountingMetrics implements SubscriptionMetrics {
+    final CountDownLatch overflowed = new CountDownLatch(1);
     volatile int fellBehind;
 
     @Override
@@ -91,6 +99,7 @@ class SlowSubscriberTest {
     @Override
     public void fellBehind() {
       fellBehind++;
+      overflowed.countDown();
     }
 
     @Override
