@@ -12,6 +12,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +49,14 @@ class OriginatorFailureTest {
       List<CompletableFuture<Void>> acks = new ArrayList<>();
       List<Long> acked = new ArrayList<>();
       try (Originator o = new Originator(store.proxy(), signer, e -> { }, Clock.systemUTC(), IngestMetrics.NONE, 5, 1000)) {
-        for (long i = 1; i <= 60; i++) {
+        for (long i = 1; i <= 20; i++) {
+          acks.add(o.publish(List.of(new ClientEnvelope(topic, i, ("m" + i).getBytes()))));
+        }
+        // 21..60 go in only once the append carrying 20 is under way, so none can be in that append: they are
+        // prepared on top of it while it is held (see FailingStore), and must fail with it
+        assertThat(store.failingAppendStarted.await(10, TimeUnit.SECONDS)).as("the append carrying 20 began")
+            .isTrue();
+        for (long i = 21; i <= 60; i++) {
           acks.add(o.publish(List.of(new ClientEnvelope(topic, i, ("m" + i).getBytes()))));
         }
         for (int i = 0; i < acks.size(); i++) {
@@ -56,6 +65,9 @@ class OriginatorFailureTest {
             acked.add(i + 1L);
           } catch (CompletionException e) {
             assertThat(e.getCause()).hasMessageContaining("storing failed");
+            if (i + 1 > 20) {
+              assertThat(e.getCause()).hasMessageContaining("an earlier batch failed to commit");
+            }
           }
         }
         List<CompletableFuture<Void>> after = new ArrayList<>();
@@ -68,7 +80,8 @@ class OriginatorFailureTest {
         }
       }
       assertThat(store.failures.get()).isEqualTo(1);
-      assertThat(acked).hasSizeLessThan(70).doesNotContain(20L).contains(61L, 70L);
+      assertThat(acked).as("20 failed, and 21, prepared on top of it while its append was held")
+          .doesNotContain(20L, 21L).contains(61L, 70L);
       EnvelopePage page = real.query(new EnvelopeQuery(List.of(topic), 0, 0, SortDirection.ASCENDING, null, 100));
       assertThat(page.envelopes()).extracting(ClientEnvelope::timestampNs).containsExactlyElementsOf(acked);
       assertThat(real.writerState(signer.origin()).lastOriginSeq()).isEqualTo(acked.size());
@@ -82,13 +95,17 @@ class OriginatorFailureTest {
   }
 
   /**
-   * Fails, once, the append that carries the envelope with a given timestamp, like a full disk would. A dynamic
-   * proxy, so that every other store method reaches the real store unchanged.
+   * Fails, once, the append that carries the envelope with a given timestamp, like a full disk would. Before
+   * failing it holds that append until the preparer has begun a later batch (it asks the store which digests
+   * exist for every batch), so that batch is built on the failing one. A dynamic proxy, so that every other
+   * store method reaches the real store unchanged.
    */
   private static final class FailingStore implements java.lang.reflect.InvocationHandler {
     private final EventStore delegate;
     private final long failOnTimestamp;
     final AtomicInteger failures = new AtomicInteger();
+    final CountDownLatch failingAppendStarted = new CountDownLatch(1);
+    private final CountDownLatch preparedOnTop = new CountDownLatch(1);
 
     FailingStore(EventStore delegate, long failOnTimestamp) {
       this.delegate = delegate;
@@ -106,14 +123,20 @@ class OriginatorFailureTest {
       if (method.getName().equals("close")) {
         return null;
       }
+      if (method.getName().equals("existingDigests") && failingAppendStarted.getCount() == 0) {
+        preparedOnTop.countDown();
+      }
       if (method.getName().equals("append")) {
         List<StoredEvent> batch = (List<StoredEvent>) args[0];
         if (failures.get() == 0 && batch.stream().anyMatch(e -> e.envelope() != null
             && e.envelope().timestampNs() == failOnTimestamp)) {
           failures.incrementAndGet();
+          failingAppendStarted.countDown();
+          if (!preparedOnTop.await(10, TimeUnit.SECONDS)) {
+            throw new AssertionError("the preparer never began a batch on top of the failing one");
+          }
           throw new IllegalStateException("disk full");
         }
-        Thread.sleep(5); // lets the preparer build on the failing batch
       }
       try {
         return method.invoke(delegate, args);
