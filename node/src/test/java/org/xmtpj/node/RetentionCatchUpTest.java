@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.stream.LongStream;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xmtp.proto.message.api.v1.QueryResponse;
@@ -168,18 +170,18 @@ class RetentionCatchUpTest {
     return new OriginKey(HexFormat.of().parseHex(cluster.get(node).node.nodeId()));
   }
 
-  private static void await(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
+  private static void await(Duration timeout, String what, BooleanSupplier condition) {
     await(timeout, what, condition, () -> "");
   }
 
+  /** Waits until the condition holds; on timeout the failure describes the cluster (computed only then). */
   private static void await(Duration timeout, String what, BooleanSupplier condition,
-      java.util.function.Supplier<String> state) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what + "; " + state.get());
-      }
-      Thread.sleep(50);
+      java.util.function.Supplier<String> state) {
+    try {
+      Awaitility.await(what).atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+          .until(condition::getAsBoolean);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("timed out waiting until " + what + "; " + state.get(), e);
     }
   }
 
