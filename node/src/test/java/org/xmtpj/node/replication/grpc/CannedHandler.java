@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.xmtpj.dag.EventId;
 import org.xmtpj.dag.OriginKey;
@@ -19,7 +21,8 @@ import org.xmtpj.store.TopicSummary;
 
 /**
  * Answers every call with fixed, recognizable data and records who called what: the transport is under test, not
- * replication. {@code failWith} makes every call throw; {@code extraEvents} makes event answers longer than asked.
+ * replication. {@code failWith} makes every call throw; {@code extraEvents} makes event answers longer than asked;
+ * {@link #stall()} makes every call wait, like a peer that stopped answering, until {@link #release()}.
  */
 final class CannedHandler implements ReplicationHandler {
   record Call(OriginKey from, String method, Object argument) {}
@@ -30,7 +33,21 @@ final class CannedHandler implements ReplicationHandler {
   final ConcurrentLinkedQueue<Call> calls = new ConcurrentLinkedQueue<>();
   volatile Supplier<RuntimeException> failWith;
   volatile int extraEvents;
-  volatile long delayMillis;
+  private volatile CountDownLatch stalled;
+
+  /** From now on every call waits until {@link #release()}. */
+  void stall() {
+    stalled = new CountDownLatch(1);
+  }
+
+  /** Lets stalled calls, and later ones, go on. */
+  void release() {
+    CountDownLatch s = stalled;
+    stalled = null;
+    if (s != null) {
+      s.countDown();
+    }
+  }
 
   static byte[] filled(int n, int value) {
     byte[] b = new byte[n];
@@ -44,9 +61,10 @@ final class CannedHandler implements ReplicationHandler {
 
   private void record(OriginKey from, String method, Object argument) {
     calls.add(new Call(from, method, argument));
-    if (delayMillis > 0) {
+    CountDownLatch s = stalled;
+    if (s != null) {
       try {
-        Thread.sleep(delayMillis);
+        s.await(30, TimeUnit.SECONDS); // bounded only so that a test that forgets release() cannot hang a server
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

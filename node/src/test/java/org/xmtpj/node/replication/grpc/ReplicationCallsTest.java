@@ -7,7 +7,9 @@ import static org.xmtpj.node.replication.grpc.ReplicationHandshakeTest.assertSta
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import java.io.IOException;
-import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -44,6 +46,7 @@ class ReplicationCallsTest {
 
   @AfterEach
   void close() {
+    handler.release();
     net.close();
   }
 
@@ -179,19 +182,23 @@ class ReplicationCallsTest {
 
   @Test
   void shouldFailWithUnavailableForADeadPeerOrAMissedDeadline() throws Exception {
-    int closedPort;
-    try (ServerSocket s = new ServerSocket(0)) {
-      closedPort = s.getLocalPort();
+    // A port nobody can listen on while the test runs: a socket bound to it (without SO_REUSEADDR, so no other
+    // socket can bind it) that never listens, so a connection is refused at once. Closing a socket to "free" a
+    // port would let another process take it before the connection attempt; a ServerSocket kept open would
+    // accept into its backlog instead of refusing.
+    try (Socket reserved = new Socket()) {
+      reserved.setReuseAddress(false);
+      reserved.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      PeerInfo dead = new PeerInfo(a.id(), "127.0.0.1", reserved.getLocalPort());
+      PeerClient toDead = net.connector(b, TransportFixture.config(), new StaticMembership(b.id(), List.of(dead)))
+          .connect(dead);
+      assertPeerFailure(() -> await(toDead.vector()), Kind.UNAVAILABLE, "UNAVAILABLE");
     }
-    PeerInfo dead = new PeerInfo(a.id(), "127.0.0.1", closedPort);
-    PeerClient toDead = net.connector(b, TransportFixture.config(), new StaticMembership(b.id(), List.of(dead)))
-        .connect(dead);
-    assertPeerFailure(() -> await(toDead.vector()), Kind.UNAVAILABLE, "UNAVAILABLE");
 
     ReplicationConfig quick = TransportFixture.config(ReplicationLimits.DEFAULTS, Duration.ofMillis(300));
     PeerClient slow = clientOfB(serverA(quick), quick);
     await(slow.vector());
-    handler.delayMillis = 1_000;
+    handler.stall(); // the handler answers only after release(): the 300 ms deadline passes whatever the machine
     assertPeerFailure(() -> await(slow.vector()), Kind.UNAVAILABLE, "DEADLINE_EXCEEDED");
   }
 }
