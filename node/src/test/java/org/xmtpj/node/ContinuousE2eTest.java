@@ -43,7 +43,7 @@ class ContinuousE2eTest {
         String body = "p" + (m % n) + "-" + m;
         sentAt.put(Base64.getEncoder().encodeToString(body.getBytes()), System.nanoTime());
         assertThat(cluster.publish(m % n, topic, 1_000 + m, body.getBytes()).statusCode()).isEqualTo(200);
-        Thread.sleep(10);
+        Thread.sleep(10); // sets the load shape, a steady ~100 publishes/s; not a wait, so no condition applies
       }
       List<Long> latenciesMs = new ArrayList<>();
       for (int i = 0; i < n; i++) {
