@@ -105,17 +105,17 @@ class ClientCliTest {
     xmtp("alice2", "send", bob, "before the chat");
     PipedWriter typing = new PipedWriter();
     BufferedReader keyboard = new BufferedReader(new PipedReader(typing));
-    StringWriter screen = new StringWriter();
+    Screen screen = new Screen();
     CompletableFuture<Run> chat = CompletableFuture.supplyAsync(() -> xmtp("bob2", keyboard, screen, "chat", alice));
-    waitFor(() -> screen.toString().contains("-- chatting with"), Duration.ofSeconds(20));
+    screen.awaitShown("-- chatting with", Duration.ofSeconds(20));
     xmtp("alice2", "send", bob, "live one");
-    typing.write("a typed reply\n");
-    typing.flush();
-    waitFor(() -> xmtp("alice2", "messages", bob).out().contains(bob + ": a typed reply"), Duration.ofSeconds(20));
-    typing.write("/quit\n");
+    screen.awaitShown(alice + ": live one", Duration.ofSeconds(20));
+    // chat reads a line only after sending the one before, so once it has read /quit the reply is stored
+    typing.write("a typed reply\n/quit\n");
     typing.flush();
     Run done = chat.get(20, java.util.concurrent.TimeUnit.SECONDS);
     assertThat(done.code()).as(done.err()).isZero();
+    assertThat(xmtp("alice2", "messages", bob).out()).as(done.out()).contains(bob + ": a typed reply");
     assertThat(screen.toString()).isEqualTo(done.out());
     assertThat(done.out()).contains(alice + ": before the chat").contains("-- chatting with " + alice)
         .contains(alice + ": live one");
@@ -159,13 +159,41 @@ class ClientCliTest {
     assertThat(init.out()).contains("0x1bc84Ec4ae2B1F993B97F1b1970D99A15F79E39d");
   }
 
-  static void waitFor(java.util.function.BooleanSupplier condition, Duration max) throws InterruptedException {
-    long deadline = System.nanoTime() + max.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within " + max);
+  /** What a command printed, for a test to wait on: every write wakes the waiter, nothing polls. */
+  static final class Screen extends StringWriter {
+    @Override
+    public synchronized void write(int c) {
+      super.write(c);
+      notifyAll();
+    }
+
+    @Override
+    public synchronized void write(char[] chars, int off, int len) {
+      super.write(chars, off, len);
+      notifyAll();
+    }
+
+    @Override
+    public synchronized void write(String str) {
+      super.write(str);
+      notifyAll();
+    }
+
+    @Override
+    public synchronized void write(String str, int off, int len) {
+      super.write(str, off, len);
+      notifyAll();
+    }
+
+    synchronized void awaitShown(String text, Duration max) throws InterruptedException {
+      long deadline = System.nanoTime() + max.toNanos();
+      while (!toString().contains(text)) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError("not shown within " + max + ": " + text + "\nscreen:\n" + this);
+        }
+        wait(Math.max(1, left / 1_000_000));
       }
-      Thread.sleep(200);
     }
   }
 }
