@@ -13,21 +13,21 @@ import org.xmtpj.chain.local.LocalChain;
 import org.xmtpj.chain.staking.StakingClient;
 
 /** A deployment with {@code gateRewardsByCheckpoints}: finalizing an epoch pays its signers, and only them. */
-class GatedRewardsTest {
+class GatedRewardsIT {
 
   @Test
   void aFinalizedCheckpointPaysTheSignersOnlyAndItsRewardEventIsDecoded() {
     try (LocalChain chain = LocalChain.builder().deployParameter("gateRewardsByCheckpoints", true).start();
         ChainSession session = chain.connect()) {
-      long[] nodes = CheckpointsClientTest.startFourNodes(chain, session);
+      long[] nodes = CheckpointsClientIT.startFourNodes(chain, session);
       StakingClient staking = StakingClient.connect(session);
       CheckpointsClient reader = CheckpointsClient.connect(session);
       assertThat(reader.lastFinalizedEpoch()).isEmpty();
       chain.increaseTime(Duration.ofSeconds(chain.deployment().epochLength()));
       long epoch = staking.currentEpoch() - 1;
       CheckpointTypedData typed = CheckpointTypedData.of(chain.deployment());
-      byte[] cut = CheckpointsClientTest.hash(1);
-      byte[] root = CheckpointsClientTest.hash(2);
+      byte[] cut = CheckpointsClientIT.hash(1);
+      byte[] root = CheckpointsClientIT.hash(2);
       List<SignedCheckpoint> signatures = List.of(typed.sign(chain.accounts().get(1), nodes[0], epoch, cut, root),
           typed.sign(chain.accounts().get(2), nodes[1], epoch, cut, root),
           typed.sign(chain.accounts().get(3), nodes[2], epoch, cut, root));

@@ -12,7 +12,7 @@ import org.xmtpj.chain.ContractRevertException;
 import org.xmtpj.chain.local.LocalChain;
 
 /** NodeRegistry through the adapter, against the real contract on a local Hardhat node. */
-class NodeRegistryClientTest {
+class NodeRegistryClientIT {
   static final SecureRandom RANDOM = new SecureRandom();
   static LocalChain chain;
   static ChainSession session;

@@ -13,7 +13,7 @@ import org.xmtpj.chain.local.LocalChain;
  * The active set is the top N by stake (here N = 2), follows delegations and departures from one epoch to the
  * next, and stays in force across epochs that nobody snapshotted. One scenario, in order, on its own chain.
  */
-class ActiveSetRankingTest {
+class ActiveSetRankingIT {
   static Network net;
 
   @BeforeAll

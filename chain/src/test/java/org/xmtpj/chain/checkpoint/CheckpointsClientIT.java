@@ -29,7 +29,7 @@ import org.xmtpj.chain.token.TokenClient;
  * Checkpoints through the adapter on a real chain: four nodes of 10,000 tokens each (operators: accounts 1..4)
  * form the active set; every test signs an epoch of its own that has just ended under that same set.
  */
-class CheckpointsClientTest {
+class CheckpointsClientIT {
   static final SecureRandom RANDOM = new SecureRandom();
   static LocalChain chain;
   static ChainSession session;

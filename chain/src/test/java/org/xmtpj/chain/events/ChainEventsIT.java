@@ -37,7 +37,7 @@ import org.xmtpj.crypto.Secp256k1;
  * One scenario touching every registry (a node's life, delegation, an epoch, rewards, unbonding, an identity),
  * run once; the tests read its events back by block range as an indexer would.
  */
-class ChainEventsTest {
+class ChainEventsIT {
   static LocalChain chain;
   static ChainSession session;
   static long firstBlock;

@@ -25,7 +25,7 @@ import org.xmtpj.crypto.Secp256k1;
  * IdentityRegistry on a real chain: entries written by the wallet itself and, with an EIP-712 signature made in
  * Java, by a relayer; read back from state and from events.
  */
-class IdentityRegistryClientTest {
+class IdentityRegistryClientIT {
   static final SecureRandom RANDOM = new SecureRandom();
   static LocalChain chain;
   static ChainSession session;

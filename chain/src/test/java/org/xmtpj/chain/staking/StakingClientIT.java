@@ -16,7 +16,7 @@ import org.xmtpj.chain.local.LocalChain;
  * Staking through the adapter on a real chain (epochs of 60 s, unbonding 120 s, min self-stake 10,000 tokens).
  * Each test uses its own accounts, so tests do not depend on each other's order.
  */
-class StakingClientTest {
+class StakingClientIT {
   static Network net;
 
   @BeforeAll
