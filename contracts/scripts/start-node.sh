@@ -45,7 +45,8 @@ fi
 bound_url() {
   # Prints the URL from the node's "Started HTTP and WebSocket JSON-RPC server at http://127.0.0.1:PORT/" line, if
   # it has printed it yet: the port it actually bound.
-  sed -n 's|^Started HTTP and WebSocket JSON-RPC server at \(http://[^/ ]*\)/.*|\1|p' "$logfile" 2>/dev/null | head -n 1
+  # (the log may not exist yet: the background shell below creates it)
+  sed -n 's|^Started HTTP and WebSocket JSON-RPC server at \(http://[^/ ]*\)/.*|\1|p' "$logfile" 2>/dev/null | head -n 1 || true
 }
 
 mkdir -p "$(dirname "$pidfile")" "$(dirname "$logfile")"
@@ -55,6 +56,9 @@ cd "$here"
 XMTPJ_SAME_TIMESTAMP_BLOCKS=1 setsid node "$cli" node --hostname 127.0.0.1 --port "$port" >"$logfile" 2>&1 < /dev/null &
 pid=$!
 echo "$pid" > "$pidfile"
+# whatever ends this script before "ready" (a failed command under set -e, a signal) stops the node it started
+ready=""
+trap 'if [[ -z "$ready" ]]; then kill "$pid" 2>/dev/null || true; rm -f "$pidfile"; fi' EXIT
 
 deadline=$((SECONDS + timeout))
 while (( SECONDS < deadline )); do
@@ -73,6 +77,7 @@ while (( SECONDS < deadline )); do
   fi
   id="$(rpc_chain_id)"
   if [[ -n "$id" ]]; then
+    ready=1
     echo "ready $url chainId=$id pid=$pid"
     exit 0
   fi

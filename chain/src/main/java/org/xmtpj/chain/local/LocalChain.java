@@ -4,8 +4,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.xmtpj.chain.ChainException;
 import org.xmtpj.chain.ChainSession;
@@ -32,16 +32,22 @@ import org.xmtpj.chain.Signer;
  * eth_chainId) and {@code scripts/deploy.js}; {@link #close} stops the node. A JVM shutdown hook stops it too,
  * so a failing or interrupted test run does not leak the process (only SIGKILL of the JVM can).
  *
+ * <p>Without a {@link Builder#port fixed port} the node binds a free port itself (port 0) and {@link #port} is
+ * the one it reports having bound, so two chains (or a chain and any other process) never race for a port.
+ *
  * <p>Needs {@code node} and {@code bash} on the PATH and the contracts' npm packages installed (the Maven build
  * of this module installs them).
  */
 public final class LocalChain implements AutoCloseable {
-  private static final int START_ATTEMPTS = 3;
+  /** start-node.sh's last line: "ready http://127.0.0.1:PORT chainId=ID pid=PID". */
+  private static final Pattern READY = Pattern.compile("^ready http://127\\.0\\.0\\.1:(\\d+) chainId=\\d+ pid=\\d+$",
+      Pattern.MULTILINE);
 
   private final Path contractsDir;
   private final Path workDir;
   private final boolean ownsWorkDir;
   private final int port;
+  private final Path logFile;
   private final ProcessHandle node;
   private final Thread shutdownHook;
   // HTTP/1.1: the default HTTP/2 client asks for an h2c upgrade, which Hardhat's server does not answer sensibly
@@ -49,11 +55,12 @@ public final class LocalChain implements AutoCloseable {
   private Deployment deployment;
   private boolean closed;
 
-  private LocalChain(Builder b, Path workDir, int port, ProcessHandle node) {
+  private LocalChain(Builder b, Path workDir, int port, Path logFile, ProcessHandle node) {
     this.contractsDir = b.contractsDir;
     this.workDir = workDir;
     this.ownsWorkDir = b.workDir == null;
     this.port = port;
+    this.logFile = logFile;
     this.node = node;
     // the whole close(), so an unclosed chain also loses its temporary directory at JVM exit
     this.shutdownHook = new Thread(this::close, "local-chain-stop-" + port);
@@ -64,7 +71,7 @@ public final class LocalChain implements AutoCloseable {
     return new Builder();
   }
 
-  /** A chain on a free port with the default deployment parameters. */
+  /** A chain on a port the node binds itself, with the default deployment parameters. */
   public static LocalChain start() {
     return builder().start();
   }
@@ -86,7 +93,10 @@ public final class LocalChain implements AutoCloseable {
       return this;
     }
 
-    /** A fixed port; 0 (the default) picks a free one. */
+    /**
+     * A fixed port (e.g. a devnet's), which must be free: start fails if another process holds it. 0 (the default):
+     * the node binds a free port itself, and {@link LocalChain#port} tells which.
+     */
     public Builder port(int port) {
       this.port = port;
       return this;
@@ -120,7 +130,15 @@ public final class LocalChain implements AutoCloseable {
         contractsDir = ContractsDir.locate();
       }
       Path dir = prepareWorkDir();
-      LocalChain chain = launch(dir);
+      LocalChain chain;
+      try {
+        chain = launch(dir);
+      } catch (RuntimeException e) {
+        if (workDir == null) {
+          deleteTree(dir);
+        }
+        throw e;
+      }
       try {
         chain.deploy(parameters, deployTimeout);
         return chain;
@@ -138,24 +156,46 @@ public final class LocalChain implements AutoCloseable {
       }
     }
 
-    /** Starts hardhat node; on a picked port another process may win the race, so try a few ports. */
+    /** Starts hardhat node on the fixed port, or on port 0, and reads the port it bound from start-node.sh. */
     private LocalChain launch(Path dir) {
-      ChainException last = null;
-      for (int attempt = 0; attempt < (port == 0 ? START_ATTEMPTS : 1); attempt++) {
-        int p = port != 0 ? port : freePort();
-        Path pidFile = dir.resolve("hardhat-node-" + p + ".pid");
-        try {
-          Commands.run(List.of("bash", contractsDir.resolve("scripts/start-node.sh").toString(), String.valueOf(p),
-                  pidFile.toString(), dir.resolve("hardhat-node-" + p + ".log").toString()),
-              contractsDir, Map.of("CHAIN_START_TIMEOUT", String.valueOf(startTimeout.toSeconds())),
-              startTimeout.plusSeconds(10), dir.resolve("start-node-" + p + ".out"));
-          return new LocalChain(this, dir, p, readPid(pidFile));
-        } catch (ChainException e) {
-          last = e;
-        }
+      String name = port != 0 ? "hardhat-node-" + port : "hardhat-node";
+      Path pidFile = dir.resolve(name + ".pid");
+      Path log = dir.resolve(name + ".log");
+      Path out = dir.resolve("start-" + name + ".out");
+      Commands.run(List.of("bash", contractsDir.resolve("scripts/start-node.sh").toString(), String.valueOf(port),
+              pidFile.toString(), log.toString()),
+          contractsDir, Map.of("CHAIN_START_TIMEOUT", String.valueOf(startTimeout.toSeconds())),
+          startTimeout.plusSeconds(10), out);
+      ProcessHandle node = readPid(pidFile);
+      int bound;
+      try {
+        bound = boundPort(out);
+      } catch (ChainException e) {
+        stop(node);
+        throw e;
       }
-      throw last;
+      if (port != 0 && bound != port) {
+        stop(node);
+        throw new ChainException("hardhat node was asked for port " + port + " but reports " + bound);
+      }
+      return new LocalChain(this, dir, bound, log, node);
     }
+  }
+
+  /** The port in start-node.sh's "ready" line (the one the node bound). */
+  static int boundPort(Path startOutput) {
+    String text;
+    try {
+      text = Files.readString(startOutput, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ChainException("cannot read start-node.sh's output " + startOutput, e);
+    }
+    Matcher m = READY.matcher(text);
+    if (!m.find()) {
+      throw new ChainException("start-node.sh printed no 'ready http://127.0.0.1:PORT ...' line:\n"
+          + Commands.tail(startOutput, 30));
+    }
+    return Integer.parseInt(m.group(1));
   }
 
   public String rpcUrl() {
@@ -177,7 +217,7 @@ public final class LocalChain implements AutoCloseable {
 
   /** The node's log (hardhat node's stdout and stderr). */
   public Path logFile() {
-    return workDir.resolve("hardhat-node-" + port + ".log");
+    return logFile;
   }
 
   public long pid() {
@@ -318,14 +358,6 @@ public final class LocalChain implements AutoCloseable {
           .orElseThrow(() -> new ChainException("hardhat node (pid " + pid + ") exited right after start"));
     } catch (IOException | NumberFormatException e) {
       throw new ChainException("start-node.sh wrote no usable PID file at " + pidFile, e);
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +24,7 @@ import org.xmtpj.chain.TxReceipt;
 import org.xmtpj.chain.token.TokenClient;
 
 /** A real hardhat node started from contracts/scripts, with the contracts deployed by deploy.js. */
-class LocalChainTest {
+class LocalChainIT {
   static LocalChain chain;
   static ChainSession session;
 
@@ -51,6 +53,18 @@ class LocalChainTest {
       assertThat(code).as("code at %s", address).hasSizeGreaterThan(100);
     }
     assertThat(chain.logFile()).exists();
+  }
+
+  @Test
+  void withoutAPortTheNodeBindsAFreeOneAndRpcUrlNamesIt() throws Exception {
+    assertThat(chain.port()).isPositive();
+    assertThat(chain.rpcUrl()).isEqualTo("http://127.0.0.1:" + chain.port());
+    assertThat(Files.readString(chain.logFile()))
+        .contains("Started HTTP and WebSocket JSON-RPC server at http://127.0.0.1:" + chain.port() + "/");
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), chain.port()), 5_000);
+    }
+    assertThat(session.web3j().ethChainId().send().getChainId()).isEqualTo(BigInteger.valueOf(31337));
   }
 
   @Test
@@ -117,29 +131,53 @@ class LocalChainTest {
   }
 
   @Test
-  void startsOnAGivenPortWithDeployParametersAndCloseStopsTheNodeAndFreesThePort(@TempDir Path dir)
-      throws IOException {
-    int port = freePort();
-    LocalChain second = LocalChain.builder().port(port).workDir(dir).deployParameter("epochLength", 30).start();
+  void aGivenPortThatIsInUseFailsTheStartInsteadOfMovingElsewhere(@TempDir Path dir) throws IOException {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+
+      assertThatThrownBy(() -> LocalChain.builder().port(port).workDir(dir).start())
+          .isInstanceOf(ChainException.class).hasMessageContaining("EADDRINUSE")
+          .hasMessageContaining(String.valueOf(port));
+      assertThat(taken.isBound()).isTrue();
+    }
+  }
+
+  @Test
+  void startsOnAGivenPortWithDeployParametersAndCloseStopsTheNodeAndFreesThePort(@TempDir Path dir) {
+    // The port of a chain that bound a free port itself (held by its node, so no other process takes it meanwhile)
+    // is given to a second chain once the first has stopped: a fixed port that was just in use and is free again.
+    // Only in the instant between the first node's exit and the second's bind could another process take it; the
+    // start then fails with EADDRINUSE (checked above), and the test tries again with another first chain.
+    LocalChain second = null;
+    int port = 0;
+    for (int attempt = 0; second == null; attempt++) {
+      try (LocalChain first = LocalChain.builder().workDir(dir.resolve("first-" + attempt)).start()) {
+        port = first.port();
+      }
+      try {
+        second = LocalChain.builder().port(port).workDir(dir.resolve("second")).deployParameter("epochLength", 30)
+            .start();
+      } catch (ChainException e) {
+        if (attempt == 2 || !e.getMessage().contains("EADDRINUSE")) {
+          throw e;
+        }
+      }
+    }
+    int given = port;
     ProcessHandle node = ProcessHandle.of(second.pid()).orElseThrow();
     try {
-      assertThat(second.rpcUrl()).isEqualTo("http://127.0.0.1:" + port);
+      assertThat(second.port()).isEqualTo(given);
+      assertThat(second.rpcUrl()).isEqualTo("http://127.0.0.1:" + given);
       assertThat(second.deployment().epochLength()).isEqualTo(30);
-      assertThat(Files.exists(dir.resolve("deployment.json"))).isTrue();
+      assertThat(second.logFile()).isEqualTo(dir.resolve("second").resolve("hardhat-node-" + given + ".log"));
+      assertThat(Files.exists(dir.resolve("second").resolve("deployment.json"))).isTrue();
     } finally {
       second.close();
     }
 
     assertThat(node.isAlive()).isFalse();
     assertThat(second.isRunning()).isFalse();
-    try (ServerSocket reuse = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-      assertThat(reuse.getLocalPort()).isEqualTo(port);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+    assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), given).close())
+        .as("nothing listens on %d after close", given).isInstanceOf(IOException.class);
   }
 }
