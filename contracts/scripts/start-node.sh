@@ -46,14 +46,18 @@ bound_url() {
   # Prints the URL from the node's "Started HTTP and WebSocket JSON-RPC server at http://127.0.0.1:PORT/" line, if
   # it has printed it yet: the port it actually bound.
   # (the log may not exist yet: the background shell below creates it)
-  sed -n 's|^Started HTTP and WebSocket JSON-RPC server at \(http://[^/ ]*\)/.*|\1|p' "$logfile" 2>/dev/null | head -n 1 || true
+  # Escape sequences are stripped: hardhat colours its output whenever CI is set in the environment, even into a file.
+  sed -e 's/\x1b\[[0-9;]*m//g' \
+    -n -e 's|^Started HTTP and WebSocket JSON-RPC server at \(http://[^/ ]*\)/.*|\1|p' "$logfile" 2>/dev/null \
+    | head -n 1 || true
 }
 
 mkdir -p "$(dirname "$pidfile")" "$(dirname "$logfile")"
 cd "$here"
+# NO_COLOR: a plain log (picocolors colours it whenever CI is set, even into a file).
 # setsid: the node gets its own process group, so stopping it never touches the caller's.
 # blocks of one second share its timestamp, so the chain clock stays with the wall clock (see hardhat.config.js)
-XMTPJ_SAME_TIMESTAMP_BLOCKS=1 setsid node "$cli" node --hostname 127.0.0.1 --port "$port" >"$logfile" 2>&1 < /dev/null &
+NO_COLOR=1 XMTPJ_SAME_TIMESTAMP_BLOCKS=1 setsid node "$cli" node --hostname 127.0.0.1 --port "$port" >"$logfile" 2>&1 < /dev/null &
 pid=$!
 echo "$pid" > "$pidfile"
 # whatever ends this script before "ready" (a failed command under set -e, a signal) stops the node it started
