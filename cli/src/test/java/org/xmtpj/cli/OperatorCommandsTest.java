@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** What the operator commands refuse before any transaction (the chain-backed flows run in ChainDevnetTest). */
+/** What the operator commands refuse before any transaction (the chain-backed flows run in ChainDevnetIT). */
 class OperatorCommandsTest {
   @TempDir
   Path dir;

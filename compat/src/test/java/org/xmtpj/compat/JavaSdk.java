@@ -20,7 +20,7 @@ final class JavaSdk {
 
     /** A fresh wallet key as 0x-hex, the form xmtp-js's driver takes: the same wallet can be used by both SDKs. */
     static String newWalletKey() {
-        return JsDriverTest.randomWalletKey();
+        return JsDriverIT.randomWalletKey();
     }
 
     static Signer signer(String walletKeyHex) {

@@ -53,7 +53,7 @@ public final class FaultProxy implements AutoCloseable {
   private static final Chunk EOF = new Chunk(new byte[0], 0);
 
   private final String name;
-  private final InetSocketAddress target;
+  private volatile InetSocketAddress target; // null: refuse every connection until retarget()
   private final ServerSocket server;
   private final Set<Link> links = ConcurrentHashMap.newKeySet();
   private final ReentrantLock lock = new ReentrantLock();
@@ -80,6 +80,14 @@ public final class FaultProxy implements AutoCloseable {
     return start(name, new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort));
   }
 
+  /**
+   * Starts a proxy on a free port of 127.0.0.1 that refuses connections until {@link #retarget} names where to
+   * forward them: for a proxy whose port must be known (registered, handed to peers) before its target runs.
+   */
+  public static FaultProxy startUnbound(String name) {
+    return start(name, (InetSocketAddress) null);
+  }
+
   /** Starts a proxy on a free port of 127.0.0.1 that forwards to {@code target} (which need not be up yet). */
   public static FaultProxy start(String name, InetSocketAddress target) {
     try {
@@ -101,8 +109,19 @@ public final class FaultProxy implements AutoCloseable {
     return server.getLocalPort();
   }
 
+  /** Where new connections go, or null while unbound. */
   public InetSocketAddress target() {
     return target;
+  }
+
+  /** Forwards connections accepted from now on to {@code newTarget}; open connections keep theirs. */
+  public void retarget(InetSocketAddress newTarget) {
+    target = java.util.Objects.requireNonNull(newTarget);
+  }
+
+  /** {@link #retarget(InetSocketAddress)} to {@code 127.0.0.1:port}. */
+  public void retarget(int port) {
+    retarget(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
   }
 
   /** Closes every open connection with a reset and refuses new ones until {@link #heal()}. */
@@ -168,7 +187,8 @@ public final class FaultProxy implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "FaultProxy[" + name + " :" + port() + " -> " + target.getPort() + (cut ? " CUT" : "")
+    InetSocketAddress to = target;
+    return "FaultProxy[" + name + " :" + port() + " -> " + (to == null ? "unbound" : to.getPort()) + (cut ? " CUT" : "")
         + (stalled ? " STALLED" : "") + ", open=" + links.size() + ", accepted=" + accepted + ", refused=" + refused
         + ", bytes=" + bytes + "]";
   }
@@ -215,8 +235,12 @@ public final class FaultProxy implements AutoCloseable {
 
   private void connect(Socket client) {
     Socket upstream = new Socket();
+    InetSocketAddress to = target;
     try {
-      upstream.connect(target, CONNECT_TIMEOUT_MS);
+      if (to == null) {
+        throw new IOException("proxy " + name + " has no target yet");
+      }
+      upstream.connect(to, CONNECT_TIMEOUT_MS);
     } catch (IOException e) {
       refused.incrementAndGet();
       reset(client);
@@ -292,7 +316,7 @@ public final class FaultProxy implements AutoCloseable {
               return;
             }
             long wait = chunk.dueNanos() - System.nanoTime();
-            if (wait > 0) {
+            if (wait > 0) { // injected latency: this sleep is the fault, it waits for nothing
               Thread.sleep(Duration.ofNanos(wait));
             }
             out.write(chunk.data());

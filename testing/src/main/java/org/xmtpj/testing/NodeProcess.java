@@ -4,9 +4,6 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,25 +17,32 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.xmtpj.node.NodePorts;
 
 /**
  * A real {@code xmtpd} node in its own JVM ({@code org.xmtpj.cli.Main start}), for crash, restart and
- * black-box tests. Output goes to {@code <dataDir>/../<dataDir name>.log}. Not thread-safe: drive one instance
- * from one test thread.
+ * black-box tests. Every listener binds port 0 on first start, and the ports are read from the {@code ports.json}
+ * the node writes into its data directory once they are all up ({@link NodePorts}): nothing guesses a free port.
+ * Output goes to {@code <dataDir>/../<dataDir name>.log}. Not thread-safe: drive one instance from one test thread.
  *
  * <pre>{@code
  * try (NodeProcess node = NodeProcess.start(dir, List.of("--no-rate-limit"))) {
  *   node.kill9();
- *   node.restart();   // same data dir, ports and arguments
+ *   node.restart();   // same data dir, arguments and the ports it bound the first time
  * }
  * }</pre>
  */
 public final class NodeProcess implements AutoCloseable {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
-  private static final Duration BIND_RETRY_TIMEOUT = Duration.ofSeconds(20);
+  private static final Duration REBIND_TIMEOUT = Duration.ofSeconds(20);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration POLL = Duration.ofMillis(50);
   private static final String HOST = "127.0.0.1";
   private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
   private static final HttpClient HTTP = HttpClient.newBuilder()
@@ -53,46 +57,62 @@ public final class NodeProcess implements AutoCloseable {
 
   private final Path dataDir;
   private final Path logFile;
-  private final int httpPort;
-  private final int grpcPort;
   private final List<String> extraArgs;
+  private NodePorts ports; // null until the first start has bound them
   private Process process;
 
-  private NodeProcess(Path dataDir, int httpPort, int grpcPort, List<String> extraArgs) {
+  private NodeProcess(Path dataDir, List<String> extraArgs) {
     this.dataDir = dataDir.toAbsolutePath();
     this.logFile = this.dataDir.resolveSibling(this.dataDir.getFileName() + ".log");
-    this.httpPort = httpPort;
-    this.grpcPort = grpcPort;
     this.extraArgs = List.copyOf(extraArgs);
   }
 
   /**
-   * Starts a node on two free loopback ports and waits (at most 60 s) until {@code GET /healthz} returns 200.
-   * Unless {@code extraArgs} sets the replication port, the node-to-node server takes a free port as well.
+   * Starts a node whose HTTP, gRPC and (unless {@code extraArgs} sets it) replication listeners bind port 0, reads
+   * the ports it bound from {@code ports.json}, and waits (at most 60 s) until {@code GET /healthz} returns 200.
    *
    * @param dataDir the node's data directory (created if missing)
    * @param extraArgs further {@code xmtpd start} arguments, e.g. {@code --no-rate-limit}, or {@code
-   *     --replication-port P --peer KEY@HOST:PORT} for a node of a network
+   *     --peers-file FILE} for a node of a network whose peers are known once they run
    * @throws IllegalStateException with the log tail if the node does not become healthy
    */
   public static NodeProcess start(Path dataDir, List<String> extraArgs) {
-    int[] ports = freePorts(2);
-    NodeProcess node = new NodeProcess(dataDir, ports[0], ports[1], extraArgs);
-    node.launchAndAwaitReady();
+    NodeProcess node = new NodeProcess(dataDir, extraArgs);
+    long logOffset = node.logSize();
+    node.launch(List.of("--http-port", "0", "--grpc-port", "0"));
+    String failure = node.awaitReady();
+    if (failure != null) {
+      throw node.failed(failure, logOffset);
+    }
     return node;
   }
 
   public int httpPort() {
-    return httpPort;
+    return ports.http();
   }
 
   public int grpcPort() {
-    return grpcPort;
+    return ports.grpc();
+  }
+
+  /** The node-to-node port it bound, or -1 when replication is off. */
+  public int replicationPort() {
+    return ports.replication();
+  }
+
+  /** {@code 127.0.0.1:<replicationPort>}: what peers dial, and what a chain registration names. */
+  public String replicationEndpoint() {
+    return HOST + ":" + ports.replication();
+  }
+
+  /** The node's public key (hex), as {@code --peer KEY@HOST:PORT} pins it. */
+  public String nodeKey() {
+    return ports.node();
   }
 
   /** {@code http://127.0.0.1:<httpPort>}, without a trailing slash. */
   public String httpUrl() {
-    return "http://" + HOST + ":" + httpPort;
+    return "http://" + HOST + ":" + ports.http();
   }
 
   /** The operating-system id of the current node process. */
@@ -145,15 +165,33 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   /**
-   * Starts the node again with the same data directory, ports and arguments (stopping it first if it is still
-   * alive), retrying briefly while a port is still bound. Returns this instance.
+   * Starts the node again with the same data directory and arguments, on the ports it bound the first time, so
+   * that peers and clients find it where it was (stopping it first if it is still alive). These ports were the
+   * node's own, but while it was down another process may have taken one (an outgoing connection's ephemeral
+   * port): the start is retried for up to 20 s while the log says the address is in use. Returns this instance.
    */
   public NodeProcess restart() {
     if (isAlive()) {
       stop();
     }
-    launchAndAwaitReady();
-    return this;
+    NodePorts bound = ports;
+    List<String> fixed = List.of("--http-port", Integer.toString(bound.http()), "--grpc-port",
+        Integer.toString(bound.grpc()));
+    long deadline = System.nanoTime() + REBIND_TIMEOUT.toNanos();
+    while (true) {
+      long logOffset = logSize();
+      launch(fixed);
+      String failure = awaitReady();
+      if (failure == null) {
+        return this;
+      }
+      String output = readLog(logOffset);
+      boolean portBusy = output.contains("Address already in use") || output.contains("BindException");
+      if (!portBusy || System.nanoTime() > deadline) {
+        throw failed(failure, logOffset);
+      }
+      // the port is held by someone else's connection: it frees when that ends; wait for this process's exit only
+    }
   }
 
   /**
@@ -163,27 +201,26 @@ public final class NodeProcess implements AutoCloseable {
    * @throws IllegalStateException when it does not get there within {@code timeout}
    */
   public NodeProcess awaitBootstrapped(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
     HttpRequest status = HttpRequest.newBuilder(URI.create(httpUrl() + "/debug/replication"))
         .timeout(Duration.ofSeconds(2)).GET().build();
-    String last = "no answer";
-    while (System.nanoTime() < deadline) {
-      try {
-        HttpResponse<String> r = HTTP.send(status, HttpResponse.BodyHandlers.ofString());
-        last = r.statusCode() + " " + r.body();
-        if (r.statusCode() == 200 && r.body().replace(" ", "").contains("\"bootstrapped\":true")) {
-          return this;
-        }
-      } catch (IOException e) {
-        last = e.toString();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for the node's catch-up", e);
-      }
-      sleep(100);
+    AtomicReference<String> last = new AtomicReference<>("no answer");
+    try {
+      Awaitility.await("node on " + httpUrl() + " bootstrapped").atMost(timeout).pollInterval(POLL)
+          .pollInSameThread().until(() -> {
+            try {
+              HttpResponse<String> r = HTTP.send(status, HttpResponse.BodyHandlers.ofString());
+              last.set(r.statusCode() + " " + r.body());
+              return r.statusCode() == 200 && r.body().replace(" ", "").contains("\"bootstrapped\":true");
+            } catch (IOException e) {
+              last.set(e.toString());
+              return false;
+            }
+          });
+      return this;
+    } catch (ConditionTimeoutException e) {
+      throw new IllegalStateException("node on " + httpUrl() + " not bootstrapped within " + timeout.toSeconds()
+          + " s; /debug/replication: " + last.get(), e);
     }
-    throw new IllegalStateException("node on " + httpUrl() + " not bootstrapped within " + timeout.toSeconds()
-        + " s; /debug/replication: " + last);
   }
 
   /** Stops the node (SIGTERM, then SIGKILL after 30 s) if it is still alive. */
@@ -194,41 +231,25 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
-  private void launchAndAwaitReady() {
-    long deadline = System.nanoTime() + BIND_RETRY_TIMEOUT.toNanos();
-    while (true) {
-      long logOffset = logSize();
-      launch();
-      String failure = awaitReady();
-      if (failure == null) {
-        return;
-      }
-      String output = readLog(logOffset);
-      boolean portBusy = output.contains("Address already in use") || output.contains("BindException");
-      if (!portBusy || System.nanoTime() > deadline) {
-        throw new IllegalStateException(failure + "; node log " + logFile + " ends with:\n" + tail(output));
-      }
-      sleep(250);
-    }
-  }
-
-  private void launch() {
+  private void launch(List<String> portArgs) {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "--enable-native-access=ALL-UNNAMED",
         "-cp", System.getProperty("java.class.path"),
         "org.xmtpj.cli.Main", "start",
         "--data-dir", dataDir.toString(),
-        "--host", HOST,
-        "--http-port", Integer.toString(httpPort),
-        "--grpc-port", Integer.toString(grpcPort)));
+        "--host", HOST));
+    command.addAll(portArgs);
     if (extraArgs.stream().noneMatch(a -> a.startsWith("--replication-port") || a.startsWith("replication.port="))) {
-      // never the fixed default 5557: tests run several nodes, and something else may hold that port
-      command.addAll(List.of("--replication-port", "0"));
+      // never the fixed default 5557: tests run several nodes; after the first start, the port it bound then
+      int replication = ports == null ? 0 : ports.replication();
+      command.addAll(List.of("--replication-port", Integer.toString(replication)));
     }
     command.addAll(extraArgs);
     try {
       Files.createDirectories(dataDir);
+      // a ports.json left by an earlier process would name ports that are not this one's
+      Files.deleteIfExists(dataDir.resolve(NodePorts.FILE));
       Files.writeString(logFile, "=== " + Instant.now() + " " + String.join(" ", command.subList(4,
           command.size())) + System.lineSeparator(), StandardCharsets.UTF_8,
           StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -243,31 +264,58 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
-  /** Returns null once healthy, or why it did not get there (the process is then gone). */
+  /**
+   * Waits for {@code ports.json} (every listener bound), then for {@code /healthz}. Returns null once healthy, or
+   * why it did not get there (the process is then gone).
+   */
   private String awaitReady() {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    AtomicReference<NodePorts> bound = new AtomicReference<>();
+    String failure = awaitUntil(deadline, "its ports.json", () -> {
+      NodePorts p = NodePorts.read(dataDir).orElse(null);
+      bound.set(p);
+      return p != null;
+    });
+    if (failure != null) {
+      return failure;
+    }
+    ports = bound.get();
     HttpRequest health = HttpRequest.newBuilder(URI.create(httpUrl() + "/healthz"))
         .timeout(Duration.ofSeconds(2)).GET().build();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        LIVE.remove(process);
-        return "node process exited with code " + process.exitValue() + " before it was ready";
-      }
+    return awaitUntil(deadline, "200 from " + httpUrl() + "/healthz", () -> {
       try {
-        if (HTTP.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return process.isAlive() ? null : "node process exited right after /healthz answered";
-        }
+        return HTTP.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
       } catch (IOException notYet) {
-        // not listening yet
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        kill9();
-        return "interrupted while waiting for the node";
+        return false;
       }
-      sleep(100);
+    });
+  }
+
+  /** Null once {@code ready} holds, else why not; the process is killed on a timeout, and fails fast if it exits. */
+  private String awaitUntil(long deadlineNanos, String what, Callable<Boolean> ready) {
+    Process p = process;
+    try {
+      Awaitility.await(what).atMost(Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime())))
+          .pollInterval(POLL).pollInSameThread()
+          .failFast("node process exited", () -> !p.isAlive())
+          .until(ready);
+      return null;
+    } catch (ConditionTimeoutException e) {
+      if (!p.isAlive()) {
+        LIVE.remove(p);
+        return "node process exited with code " + p.exitValue() + " before " + what;
+      }
+      kill9();
+      return "node in " + dataDir + " did not get to " + what + " within " + READY_TIMEOUT.toSeconds() + " s";
+    } catch (org.awaitility.core.TerminalFailureException e) {
+      awaitExit(p);
+      LIVE.remove(p);
+      return "node process exited with code " + p.exitValue() + " before " + what;
     }
-    kill9();
-    return "node not healthy on " + httpUrl() + "/healthz within " + READY_TIMEOUT.toSeconds() + " s";
+  }
+
+  private IllegalStateException failed(String failure, long logOffset) {
+    return new IllegalStateException(failure + "; node log " + logFile + " ends with:\n" + tail(readLog(logOffset)));
   }
 
   private static void awaitExit(Process p) {
@@ -282,50 +330,6 @@ public final class NodeProcess implements AutoCloseable {
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  /**
-   * A loopback port that is free now, below Linux's ephemeral range (32768 and up): for a port that is announced
-   * (e.g. registered on chain) long before it is bound, while this process's own outgoing connections take
-   * ephemeral ports.
-   */
-  public static int freePortBelowEphemeralRange() {
-    java.util.Random random = new java.util.Random();
-    for (int attempt = 0; attempt < 100; attempt++) {
-      int port = 20_000 + random.nextInt(12_000);
-      try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName(HOST))) {
-        return port;
-      } catch (IOException taken) {
-        // try another
-      }
-    }
-    throw new IllegalStateException("no free loopback port in 20000..31999");
-  }
-
-  /** Free loopback ports (free when asked: another process may take one before it is bound). */
-  public static int[] freePorts(int count) {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      int[] ports = new int[count];
-      for (int i = 0; i < count; i++) {
-        ServerSocket socket = new ServerSocket();
-        sockets.add(socket);
-        socket.setReuseAddress(true);
-        socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));
-        ports[i] = socket.getLocalPort();
-      }
-      return ports;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot find free ports", e);
-    } finally {
-      for (ServerSocket socket : sockets) {
-        try {
-          socket.close();
-        } catch (IOException ignored) {
-          // best effort
-        }
-      }
     }
   }
 
@@ -352,14 +356,5 @@ public final class NodeProcess implements AutoCloseable {
   private static String tail(String text) {
     List<String> lines = text.lines().toList();
     return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
   }
 }

@@ -23,7 +23,9 @@ import org.xmtpj.testing.TestClients;
 
 /**
  * A local chain and chain-backed node processes for tests: account i operates node i (account 0 is the deployer),
- * with its key file, data directory and replication port under one directory.
+ * with its key file and data directory under one directory. Nodes bind port 0; a node provisioned before it runs is
+ * registered with the placeholder endpoint {@value #UNBOUND} (not HOST:PORT, so no peer dials it), and {@link
+ * #start} points its registration at the port it bound, as an operator would after starting it.
  */
 final class ChainNodes implements AutoCloseable {
   private static final HttpClient HTTP = TestClients.newHttpClient();
@@ -32,7 +34,8 @@ final class ChainNodes implements AutoCloseable {
   final ChainSession session;
   final Path dir;
   final Map<Integer, NodeProcess> nodes = new TreeMap<>();
-  private final Map<Integer, Integer> ports = new TreeMap<>();
+  static final String UNBOUND = "unbound";
+  private final Map<Integer, Long> awaitingEndpoint = new TreeMap<>(); // node index -> registered id
 
   ChainNodes(LocalChain chain, Path dir) {
     this.chain = chain;
@@ -48,9 +51,16 @@ final class ChainNodes implements AutoCloseable {
     }
   }
 
-  /** Funds account i, registers node i (its key, its replication endpoint) and self-stakes; returns the id. */
+  /**
+   * Funds account i, registers node i (its key; its replication endpoint once {@link #start} knows it) and
+   * self-stakes; returns the id.
+   */
   long provision(int i, long selfStake) throws IOException {
-    return provision(i, selfStake, endpoint(i));
+    long id = provision(i, selfStake, nodes.containsKey(i) ? endpoint(i) : UNBOUND);
+    if (!nodes.containsKey(i)) {
+      awaitingEndpoint.put(i, id);
+    }
+    return id;
   }
 
   /** {@link #provision(int, long)} with another registered endpoint (a fault proxy in front of the node). */
@@ -64,17 +74,32 @@ final class ChainNodes implements AutoCloseable {
     }
   }
 
-  /** Starts node i as a process following the chain, with its operator key (so it also keeps epochs). */
+  /**
+   * Starts node i as a process following the chain, with its operator key (so it also keeps epochs), points a
+   * registration made before it ran at the port it bound, and waits for its first catch-up.
+   */
   NodeProcess start(int i, String... extra) {
-    List<String> args = new java.util.ArrayList<>(List.of("--replication-port", String.valueOf(port(i)),
+    NodeProcess p = launch(i, extra);
+    // publishes are refused (catching_up) until the first catch-up with the chain's peers is over
+    p.awaitBootstrapped(java.time.Duration.ofSeconds(60));
+    return p;
+  }
+
+  /** {@link #start} without waiting for the catch-up: for a node that is not registered yet. */
+  NodeProcess launch(int i, String... extra) {
+    List<String> args = new java.util.ArrayList<>(List.of(
         "--chain-rpc", chain.rpcUrl(), "--deployment", chain.deploymentFile().toString(),
         "--operator-key-file", keyFile(i).toString(), "--set", "chain.pollInterval=500ms",
         "--set", "replication.antiEntropyInterval=2s"));
     args.addAll(List.of(extra));
     NodeProcess p = NodeProcess.start(dataDir(i), args);
     nodes.put(i, p);
-    // publishes are refused (catching_up) until the first catch-up with the chain's peers is over
-    p.awaitBootstrapped(java.time.Duration.ofSeconds(60));
+    Long id = awaitingEndpoint.remove(i);
+    if (id != null) {
+      try (ChainSession s = chain.connect().withSigner(signer(i))) {
+        NodeRegistryClient.connect(s).updateEndpoint(id, p.replicationEndpoint());
+      }
+    }
     return p;
   }
 
@@ -98,16 +123,13 @@ final class ChainNodes implements AutoCloseable {
     return dir.resolve("account-" + account + ".key");
   }
 
-  /**
-   * A replication port chosen below Linux's ephemeral range (32768 and up): it is registered on chain long before
-   * the node binds it, and the test's own connections to the chain take ephemeral ports meanwhile.
-   */
-  int port(int i) {
-    return ports.computeIfAbsent(i, k -> NodeProcess.freePortBelowEphemeralRange());
-  }
-
+  /** The replication endpoint node i bound (it must be running, or have run). */
   String endpoint(int i) {
-    return "127.0.0.1:" + port(i);
+    NodeProcess p = nodes.get(i);
+    if (p == null) {
+      throw new IllegalStateException("node " + i + " has not been started: its port is not known yet");
+    }
+    return p.replicationEndpoint();
   }
 
   String get(int node, String path) throws IOException, InterruptedException {

@@ -38,7 +38,7 @@ import org.xmtpj.testing.NodeProcess;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class SdkInteropTest {
+class SdkInteropIT {
     private static final Duration EVENT_TIMEOUT = Duration.ofSeconds(20);
     /**
      * xmtp-js's streamAllMessages subscribes to a new conversation's topic with a new HTTP request once the invitation

@@ -25,7 +25,7 @@ import org.xmtpj.node.XmtpNode;
 import org.xmtpj.node.ratelimit.RateLimitConfig;
 
 /** `xmtp register`, `config` and `lookup` as a user runs them, in-process, against a real Hardhat chain and node. */
-class RegistryCliTest {
+class RegistryCliIT {
   private static final WalletKeystore.ScryptParams LIGHT = new WalletKeystore.ScryptParams(1 << 12, 8, 1);
   private static final SecureRandom RANDOM = new SecureRandom();
   @TempDir

@@ -21,7 +21,7 @@ import org.xmtpj.dag.OriginKey;
 import org.xmtpj.node.replication.PeerInfo;
 
 /** The follower against a real Hardhat chain: it tracks the registry and survives a reorg made with evm_revert. */
-class ChainFollowerTest {
+class ChainFollowerIT {
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final SecureRandom RANDOM = new SecureRandom();
   private static LocalChain chain;

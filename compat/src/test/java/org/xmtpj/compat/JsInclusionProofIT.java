@@ -35,7 +35,7 @@ import org.xmtpj.testing.NodeProcess;
  * proof against the root that the two staked nodes finalized on chain (a local Hardhat chain, 5 s epochs).
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
-class JsInclusionProofTest {
+class JsInclusionProofIT {
 
   @Test
   void shouldVerifyAMessageSentByXmtpJsAgainstTheRootFinalizedOnChain() throws Exception {
@@ -45,15 +45,20 @@ class JsInclusionProofTest {
     try (LocalChain chain = LocalChain.builder().deployParameter("epochLength", 5)
             .deployParameter("gateRewardsByCheckpoints", true).start();
         ChainSession session = chain.connect()) {
-      List<List<String>> args = new ArrayList<>();
+      List<Long> ids = new ArrayList<>();
       for (int i = 1; i <= 2; i++) {
-        args.add(stakeNode(chain, i, dir));
+        ids.add(stakeNode(chain, i, dir));
       }
       try (ChainSession deployer = chain.connect().withSigner(chain.deployer())) {
         StakingClient.connect(deployer).advanceEpoch(); // both nodes form the first active set
       }
       for (int i = 1; i <= 2; i++) {
-        nodes.add(NodeProcess.start(dir.resolve("node-" + i), args.get(i - 1)));
+        NodeProcess node = NodeProcess.start(dir.resolve("node-" + i), nodeArgs(chain, i, dir));
+        nodes.add(node);
+        // registered before it ran, so without an endpoint: now the port it bound is known
+        try (ChainSession op = chain.connect().withSigner(chain.accounts().get(i))) {
+          NodeRegistryClient.connect(op).updateEndpoint(ids.get(i - 1), node.replicationEndpoint());
+        }
       }
       nodes.forEach(n -> n.awaitBootstrapped(Duration.ofSeconds(60))); // else publishes may meet catching_up
       String bobKey = newWalletKey();
@@ -120,22 +125,26 @@ class JsInclusionProofTest {
     assertThat(unknown.err()).contains("no message " + "00".repeat(32) + " in your conversations");
   }
 
-  /** Funds, registers and self-stakes node i (operated by chain account i); returns its xmtpd start arguments. */
-  private static List<String> stakeNode(LocalChain chain, int i, Path dir) throws Exception {
+  /**
+   * Funds, registers and self-stakes node i (operated by chain account i) before it runs, with the placeholder
+   * endpoint "unbound" (not HOST:PORT, so no peer dials it until it is updated); returns the node id.
+   */
+  private static long stakeNode(LocalChain chain, int i, Path dir) throws Exception {
     Path data = dir.resolve("node-" + i);
-    Path key = dir.resolve("operator-" + i + ".key");
     var operator = chain.accounts().get(i);
-    Files.writeString(key, operator.privateKeyHex());
-    int port = NodeProcess.freePortBelowEphemeralRange(); // registered on chain before the node binds it
+    Files.writeString(dir.resolve("operator-" + i + ".key"), operator.privateKeyHex());
     try (ChainSession deployer = chain.connect().withSigner(chain.deployer());
         ChainSession op = chain.connect().withSigner(operator)) {
       TokenClient.connect(deployer).transfer(operator.address(), TokenClient.tokens(10_000));
-      long id = NodeRegistryClient.connect(op).register(NodeKey.loadOrCreate(data).publicKey(),
-          "127.0.0.1:" + port, 1_000);
+      long id = NodeRegistryClient.connect(op).register(NodeKey.loadOrCreate(data).publicKey(), "unbound", 1_000);
       StakingClient.connect(op).delegate(id, TokenClient.tokens(10_000));
+      return id;
     }
-    return List.of("--replication-port", String.valueOf(port), "--chain-rpc",
-        chain.rpcUrl(), "--deployment", chain.deploymentFile().toString(), "--operator-key-file", key.toString(),
-        "--set", "chain.pollInterval=500ms");
+  }
+
+  /** Node i's xmtpd start arguments: it follows the chain with its operator key; its ports are bound as port 0. */
+  private static List<String> nodeArgs(LocalChain chain, int i, Path dir) {
+    return List.of("--chain-rpc", chain.rpcUrl(), "--deployment", chain.deploymentFile().toString(),
+        "--operator-key-file", dir.resolve("operator-" + i + ".key").toString(), "--set", "chain.pollInterval=500ms");
   }
 }

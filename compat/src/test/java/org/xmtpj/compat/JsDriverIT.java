@@ -28,7 +28,7 @@ import org.xmtpj.testing.NodeProcess;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class JsDriverTest {
+class JsDriverIT {
     private static final Duration EVENT_TIMEOUT = Duration.ofSeconds(20);
     /**
      * streamAllMessages re-subscribes (a new HTTP request) when an invitation arrives; a message published before that

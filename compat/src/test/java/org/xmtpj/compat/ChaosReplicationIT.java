@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,7 +29,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -54,7 +54,7 @@ import org.xmtpj.testing.TestClients;
  * <p>Everything is written to {@code target/chaos-<time>/}: node data directories and logs, the script's output and
  * a summary; a failure message carries the tails of all of them.
  */
-class ChaosReplicationTest {
+class ChaosReplicationIT {
     private static final int NODES = 3;
     /** At most this many messages; the driver ends the sends {@link #SEND_AFTER_HEAL} after the last heal. */
     private static final int MAX_MESSAGES = Integer.getInteger("xmtpj.chaos.messages", 400);
@@ -69,8 +69,8 @@ class ChaosReplicationTest {
     /** After the last send was due: the sends themselves may be slow on a loaded machine. */
     private static final Duration SEND_DONE_GRACE = Duration.ofSeconds(60);
     private static final Duration CONVERGENCE_TIMEOUT = Duration.ofSeconds(60);
-    /** How long bob's stream is watched after convergence for late duplicates. */
-    private static final Duration DUPLICATE_WATCH = Duration.ofSeconds(3);
+    /** At most this long for every node to run two anti-entropy rounds after convergence (duplicates would show). */
+    private static final Duration DUPLICATE_WATCH = Duration.ofSeconds(30);
     private static final int LOG_TAIL_LINES = 60;
 
     // The fault schedule, in seconds after bob's stream is open and alice starts sending. A step never starts before
@@ -128,7 +128,9 @@ class ChaosReplicationTest {
             Convergence convergence = awaitConvergence(net, script);
             figures.convergedAfterLastSendMs = (System.nanoTime() - sendDoneNanos) / 1_000_000;
             note("converged " + figures.convergedAfterLastSendMs + " ms after the last send: " + convergence);
-            Thread.sleep(DUPLICATE_WATCH.toMillis());
+            // late duplicates would come from anti-entropy: every node runs two more rounds before bob's stream is
+            // checked for them
+            awaitSyncRounds(net, 2);
             script.stop();
 
             verify(net, script, convergence, figures);
@@ -152,6 +154,10 @@ class ChaosReplicationTest {
 
     // ------------------------------------------------------------------------------------------ fault schedule
 
+    /**
+     * The sleeps here are the fault schedule itself (how long a link stays cut, when the next fault starts), not
+     * waits for an outcome: every outcome is checked afterwards by waiting for convergence.
+     */
     private Figures runFaultSchedule(Network net, ChaosScript script) throws Exception {
         Figures f = new Figures();
         sleepUntil(KILL_NODE2_AT);
@@ -233,47 +239,57 @@ class ChaosReplicationTest {
         }
     }
 
-    private Convergence awaitConvergence(Network net, ChaosScript script) throws Exception {
-        long deadline = System.nanoTime() + CONVERGENCE_TIMEOUT.toNanos();
-        String last = "not checked";
+    private Convergence awaitConvergence(Network net, ChaosScript script) {
+        AtomicReference<String> last = new AtomicReference<>("not checked");
+        AtomicReference<Convergence> done = new AtomicReference<>();
         TestClients reader = TestClients.newIdentity(HTTP);
-        while (System.nanoTime() < deadline) {
-            List<JsonObject> status = new ArrayList<>();
-            for (NodeProcess node : net.nodes) {
-                status.add(replicationStatus(node));
-            }
-            Set<String> fingerprints = new HashSet<>();
-            Set<JsonObject> vectors = new HashSet<>(); // JsonObject equality ignores the order of the keys
-            long pending = 0;
-            for (JsonObject s : status) {
-                fingerprints.add(s.get("fingerprint").getAsString());
-                vectors.add(s.getAsJsonObject("vector"));
-                pending += s.get("pending").getAsLong() + s.get("inFlight").getAsLong();
-            }
-            List<Set<String>> topicIds = new ArrayList<>();
-            List<Integer> counts = new ArrayList<>();
-            for (NodeProcess node : net.nodes) {
-                List<Envelope> envelopes = reader.queryAll(node.httpUrl(), script.topic());
-                counts.add(envelopes.size());
-                Set<String> ids = new HashSet<>();
-                envelopes.forEach(e -> ids.add(messageId(e)));
-                topicIds.add(ids);
-            }
-            Set<String> acked = script.acked.keySet();
-            boolean allOnEveryNode = topicIds.stream().allMatch(ids -> ids.containsAll(acked));
-            boolean bobHasAll = script.receivedIds().containsAll(acked);
-            if (fingerprints.size() == 1 && vectors.size() == 1 && pending == 0 && allOnEveryNode && bobHasAll) {
-                JsonObject s = status.get(0);
-                return new Convergence(s.get("fingerprint").getAsString(), s.getAsJsonObject("vector"),
-                        s.get("events").getAsLong(), topicIds, counts);
-            }
-            last = "fingerprints " + fingerprints.size() + " distinct, vectors " + vectors.size()
-                    + " distinct, pending+inFlight " + pending + ", acknowledged missing per node "
-                    + topicIds.stream().map(ids -> missing(acked, ids)).toList() + ", missing from bob's stream "
-                    + missing(acked, script.receivedIds()) + "; status " + status;
-            Thread.sleep(500);
+        try {
+            Awaitility.await().atMost(CONVERGENCE_TIMEOUT).pollInterval(Duration.ofMillis(500))
+                    .until(() -> converged(net, script, reader, last, done));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("the nodes did not converge within " + CONVERGENCE_TIMEOUT + ": " + last.get());
         }
-        throw new AssertionError("the nodes did not converge within " + CONVERGENCE_TIMEOUT + ": " + last);
+        return done.get();
+    }
+
+    /** One look at every node: true (and {@code done} set) once they agree and hold everything acknowledged. */
+    private boolean converged(Network net, ChaosScript script, TestClients reader, AtomicReference<String> last,
+            AtomicReference<Convergence> done) throws Exception {
+        List<JsonObject> status = new ArrayList<>();
+        for (NodeProcess node : net.nodes) {
+            status.add(replicationStatus(node));
+        }
+        Set<String> fingerprints = new HashSet<>();
+        Set<JsonObject> vectors = new HashSet<>(); // JsonObject equality ignores the order of the keys
+        long pending = 0;
+        for (JsonObject s : status) {
+            fingerprints.add(s.get("fingerprint").getAsString());
+            vectors.add(s.getAsJsonObject("vector"));
+            pending += s.get("pending").getAsLong() + s.get("inFlight").getAsLong();
+        }
+        List<Set<String>> topicIds = new ArrayList<>();
+        List<Integer> counts = new ArrayList<>();
+        for (NodeProcess node : net.nodes) {
+            List<Envelope> envelopes = reader.queryAll(node.httpUrl(), script.topic());
+            counts.add(envelopes.size());
+            Set<String> ids = new HashSet<>();
+            envelopes.forEach(e -> ids.add(messageId(e)));
+            topicIds.add(ids);
+        }
+        Set<String> acked = script.acked.keySet();
+        boolean allOnEveryNode = topicIds.stream().allMatch(ids -> ids.containsAll(acked));
+        boolean bobHasAll = script.receivedIds().containsAll(acked);
+        if (fingerprints.size() == 1 && vectors.size() == 1 && pending == 0 && allOnEveryNode && bobHasAll) {
+            JsonObject s = status.get(0);
+            done.set(new Convergence(s.get("fingerprint").getAsString(), s.getAsJsonObject("vector"),
+                    s.get("events").getAsLong(), topicIds, counts));
+            return true;
+        }
+        last.set("fingerprints " + fingerprints.size() + " distinct, vectors " + vectors.size()
+                + " distinct, pending+inFlight " + pending + ", acknowledged missing per node "
+                + topicIds.stream().map(ids -> missing(acked, ids)).toList() + ", missing from bob's stream "
+                + missing(acked, script.receivedIds()) + "; status " + status);
+        return false;
     }
 
     private static int missing(Set<String> expected, Set<String> actual) {
@@ -410,14 +426,33 @@ class ChaosReplicationTest {
         System.out.println(line);
     }
 
-    private static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + timeout);
-            }
-            Thread.sleep(100);
+    private static void await(Duration timeout, BooleanSupplier condition) {
+        Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(condition::getAsBoolean);
+    }
+
+    /** Waits until every node has completed {@code rounds} more anti-entropy rounds than it had on entry. */
+    private static void awaitSyncRounds(Network net, int rounds) throws IOException, InterruptedException {
+        long[] before = new long[NODES];
+        for (int i = 0; i < NODES; i++) {
+            before[i] = syncRounds(net.nodes[i]);
         }
+        for (int i = 0; i < NODES; i++) {
+            NodeProcess node = net.nodes[i];
+            long target = before[i] + rounds;
+            Awaitility.await(node.httpUrl() + " ran " + rounds + " anti-entropy rounds").atMost(DUPLICATE_WATCH)
+                    .pollInterval(Duration.ofMillis(100)).until(() -> syncRounds(node) >= target);
+        }
+    }
+
+    /** The anti-entropy rounds a node has completed (the sum of its xmtpd_replication_sync_rounds counters). */
+    private static long syncRounds(NodeProcess node) throws IOException, InterruptedException {
+        long total = 0;
+        for (String line : get(node.httpUrl() + "/metrics").split("\n")) {
+            if (line.startsWith("xmtpd_replication_sync_rounds_total{")) {
+                total += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return total;
     }
 
     private static JsonObject replicationStatus(NodeProcess node) throws IOException, InterruptedException {
@@ -495,12 +530,11 @@ class ChaosReplicationTest {
                 dirs[i] = Files.createDirectories(runDir.resolve("node" + (i + 1)));
                 keys[i] = HexFormat.of().formatHex(NodeKey.loadOrCreate(dirs[i]).publicKey());
             }
-            int[] ports = freePorts(NODES);
-            System.arraycopy(ports, 0, replicationPorts, 0, NODES);
+            // the proxies come first (each node names them as its peers); they forward once the nodes have bound
             for (int i = 0; i < NODES; i++) {
                 for (int j = 0; j < NODES; j++) {
                     if (i != j) {
-                        proxies[i][j] = FaultProxy.start("n" + (i + 1) + "->n" + (j + 1), replicationPorts[j]);
+                        proxies[i][j] = FaultProxy.startUnbound("n" + (i + 1) + "->n" + (j + 1));
                         proxies[i][j].latency(LINK_LATENCY);
                     }
                 }
@@ -508,7 +542,6 @@ class ChaosReplicationTest {
             List<CompletableFuture<NodeProcess>> starting = new ArrayList<>();
             for (int i = 0; i < NODES; i++) {
                 List<String> args = new ArrayList<>(List.of("--no-rate-limit",
-                        "--replication-port", Integer.toString(replicationPorts[i]),
                         "--anti-entropy-interval", ANTI_ENTROPY));
                 for (int j = 0; j < NODES; j++) {
                     if (j != i) {
@@ -530,28 +563,34 @@ class ChaosReplicationTest {
             if (failure != null) {
                 throw new IllegalStateException("a node did not start", failure);
             }
+            for (int j = 0; j < NODES; j++) {
+                replicationPorts[j] = nodes[j].replicationPort();
+                for (int i = 0; i < NODES; i++) {
+                    if (i != j) {
+                        proxies[i][j].retarget(replicationPorts[j]);
+                    }
+                }
+            }
             awaitBootstrapped();
         }
 
-        private void awaitBootstrapped() throws Exception {
-            long deadline = System.nanoTime() + NODES_READY_TIMEOUT.toNanos();
-            String last = "";
-            while (System.nanoTime() < deadline) {
-                boolean all = true;
-                StringBuilder states = new StringBuilder();
-                for (NodeProcess node : nodes) {
-                    JsonObject s = replicationStatus(node);
-                    boolean done = s.has("bootstrapped") && s.get("bootstrapped").getAsBoolean();
-                    all &= done;
-                    states.append(s).append(' ');
-                }
-                if (all) {
-                    return;
-                }
-                last = states.toString();
-                Thread.sleep(200);
+        private void awaitBootstrapped() {
+            AtomicReference<String> last = new AtomicReference<>("");
+            try {
+                Awaitility.await().atMost(NODES_READY_TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> {
+                    boolean all = true;
+                    StringBuilder states = new StringBuilder();
+                    for (NodeProcess node : nodes) {
+                        JsonObject s = replicationStatus(node);
+                        all &= s.has("bootstrapped") && s.get("bootstrapped").getAsBoolean();
+                        states.append(s).append(' ');
+                    }
+                    last.set(states.toString());
+                    return all;
+                });
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError("nodes not bootstrapped within " + NODES_READY_TIMEOUT + ": " + last.get(), e);
             }
-            throw new AssertionError("nodes not bootstrapped within " + NODES_READY_TIMEOUT + ": " + last);
         }
 
         FaultProxy proxy(int from, int to) {
@@ -592,24 +631,6 @@ class ChaosReplicationTest {
                 }
             }
             allProxies().forEach(FaultProxy::close);
-        }
-
-        private static int[] freePorts(int count) throws IOException {
-            List<ServerSocket> sockets = new ArrayList<>();
-            try {
-                int[] ports = new int[count];
-                for (int i = 0; i < count; i++) {
-                    ServerSocket s = new ServerSocket();
-                    sockets.add(s);
-                    s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-                    ports[i] = s.getLocalPort();
-                }
-                return ports;
-            } finally {
-                for (ServerSocket s : sockets) {
-                    s.close();
-                }
-            }
         }
     }
 

@@ -26,7 +26,7 @@ import org.xmtpj.crypto.Secp256k1;
  * The Java SDK on a real Hardhat chain and a real node: identities registered through the SDK are what other
  * clients see, trust and send invitations to. Each test uses its own Hardhat accounts (the chain is shared).
  */
-class OnChainIdentityTest {
+class OnChainIdentityIT {
   private static final SecureRandom RANDOM = new SecureRandom();
   @TempDir
   static Path dir;

@@ -26,7 +26,7 @@ import org.xmtpj.testing.NodeProcess;
  * Runs the real npm client {@code @xmtp/xmtp-js} 13.0.4 ({@code js/compat.cjs}) against our node, started as a separate
  * process exactly as an operator would start it ({@link NodeProcess}), once per storage backend.
  */
-class XmtpJsCompatibilityTest {
+class XmtpJsCompatibilityIT {
 
     /** Every scenario compat.cjs runs; each must print {@code PASS <name>}, so a scenario that silently goes missing fails. */
     private static final List<String> SCENARIOS = List.of(

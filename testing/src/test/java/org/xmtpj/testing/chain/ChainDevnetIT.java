@@ -29,7 +29,7 @@ import picocli.CommandLine;
  * peers come from the active set (top 3 by stake). Epochs are advanced by the nodes' own epoch keepers once the
  * test moves the chain clock; the 4th node and the delegator act through the {@code xmtpd} operator commands.
  */
-class ChainDevnetTest {
+class ChainDevnetIT {
   private static final int TOP_N = 3;
   private static final long EPOCH_SECONDS = 60;
   private static final Duration SETTLE = Duration.ofSeconds(60);
@@ -69,21 +69,24 @@ class ChainDevnetTest {
 
     // a 4th operator registers and stakes more than the others, through the operator commands
     net.fund(4, 40_000);
+    net.launch(4); // as an operator would: start the node, then register the endpoint it bound
     xmtpd("register", "--key-file", net.keyFile(4).toString(), "--data-dir", net.dataDir(4).toString(),
         "--endpoint", net.endpoint(4), "--commission", "5");
     String staked = xmtpd("stake", "30000", "--key-file", net.keyFile(4).toString());
     assertThat(staked).contains("self-staked 30,000 tokens on node 4");
-    net.start(4);
     nextEpochByKeepers(); // top 3: node 4 (30k), then nodes 1 and 2 (20k, lower ids win the tie); node 3 drops out
     awaitActiveSetSeenBy(List.of(4L, 1L, 2L), 1, 2, 4);
+    net.nodes.get(4).awaitBootstrapped(SETTLE);
     awaitStored(topic, "before-4", 4);
     publish(4, topic, "from-4");
     awaitStored(topic, "from-4", 1, 2);
     for (int n : new int[] {1, 2, 4}) {
       await().atMost(SETTLE).until(() -> replicationPeers(n) == 2);
     }
+    long roundsBefore = syncRounds(1);
     publish(3, topic, "from-3-while-out");
-    Thread.sleep(3_000);
+    // two anti-entropy rounds of node 1 (2 s apart, as node 3's are): node 3 would have pushed it meanwhile
+    await().atMost(SETTLE).pollInterval(Duration.ofMillis(250)).until(() -> syncRounds(1) >= roundsBefore + 2);
     assertThat(stored(1, topic)).as("a node out of the active set is not accepted as a peer")
         .doesNotContain("from-3-while-out");
 
@@ -137,6 +140,17 @@ class ChainDevnetTest {
   private static int replicationPeers(int node) throws IOException, InterruptedException {
     Matcher m = Pattern.compile("\"peers\":(\\d+)").matcher(net.get(node, "/debug/replication"));
     return m.find() ? Integer.parseInt(m.group(1)) : -1;
+  }
+
+  /** Anti-entropy rounds node {@code node} has completed with its peers (its xmtpd_replication_sync_rounds). */
+  private static long syncRounds(int node) throws IOException, InterruptedException {
+    Matcher m = Pattern.compile("(?m)^xmtpd_replication_sync_rounds_total\\{[^}]*} ([0-9.eE+]+)$")
+        .matcher(net.get(node, "/metrics"));
+    double total = 0;
+    while (m.find()) {
+      total += Double.parseDouble(m.group(1));
+    }
+    return (long) total;
   }
 
   private void publish(int node, String topic, String text) throws IOException, InterruptedException {

@@ -32,7 +32,7 @@ import org.xmtpj.testing.NodeProcess;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class StreamReconnectTest {
+class StreamReconnectIT {
     private static final int SENT_WHILE_CUT = 10;
     /** A reset reaches the stream's reader at once; this only bounds a slow machine. */
     private static final Duration NOTICE_TIMEOUT = Duration.ofSeconds(20);

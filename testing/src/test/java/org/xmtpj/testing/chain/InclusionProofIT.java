@@ -39,7 +39,7 @@ import org.xmtpj.testing.TestClients;
  * root every epoch on their own, and a proof served by one verifies in the SDK against the other's root, while any
  * tampering is rejected with a reason. (The on-chain root replaces the second node once checkpoints are submitted.)
  */
-class InclusionProofTest {
+class InclusionProofIT {
   private static final long EPOCH_SECONDS = 4;
   @TempDir
   static Path dir;
