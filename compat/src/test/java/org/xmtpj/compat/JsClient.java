@@ -157,6 +157,40 @@ final class JsClient implements AutoCloseable {
                 e -> kind(e).equals("conversation") && accept.test(conversation(data(e))), timeout));
     }
 
+    /** Whether the stream has delivered a message with this id so far (taken by an await or not). */
+    boolean delivered(String streamId, String messageId) {
+        return driver.allEvents(streamId).stream()
+                .anyMatch(e -> kind(e).equals("message") && message(data(e)).id().equals(messageId));
+    }
+
+    /**
+     * Sends probe messages into {@code topic} until every one of {@code streams} (stream id -> the client that holds
+     * it) has delivered one: then their subscriptions to the topic are connected. xmtp-js's streamAllMessages
+     * re-subscribes with a new HTTP request when an invitation arrives and does not query what it missed meanwhile
+     * (wire spec section 9, item 12); nothing else says when that request is live. A probe not delivered within
+     * {@code window} is followed by another (a short window costs a probe, never a wrong result); all give up after
+     * {@code timeout}. Returns the ids of the probes sent, in order: they are in the topic's history.
+     */
+    static List<String> probeUntilLive(java.util.function.Function<String, String> send,
+            Map<String, JsClient> streams, Duration window, Duration timeout) {
+        List<String> sent = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            String id = send.apply("probe " + (sent.size() + 1));
+            sent.add(id);
+            try {
+                org.awaitility.Awaitility.await().atMost(window).pollInterval(Duration.ofMillis(20)).until(() ->
+                        sent.stream().anyMatch(probe -> streams.entrySet().stream()
+                                .allMatch(s -> s.getValue().delivered(s.getKey(), probe))));
+                return sent;
+            } catch (org.awaitility.core.ConditionTimeoutException notYet) {
+                // a subscription is not connected yet: the next probe will tell
+            }
+        }
+        throw new AssertionError("no probe of " + sent.size() + " reached every stream of " + streams.keySet()
+                + " within " + timeout);
+    }
+
     /** The data of the first accepted event; the predicate sees the whole line {@code {event, stream, data}}. */
     JsonObject awaitEvent(String streamId, Predicate<JsonObject> accept, Duration timeout) {
         return data(driver.awaitEvent(streamId, accept, timeout));

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
@@ -40,12 +41,8 @@ import org.xmtpj.testing.NodeProcess;
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class SdkInteropIT {
     private static final Duration EVENT_TIMEOUT = Duration.ofSeconds(20);
-    /**
-     * xmtp-js's streamAllMessages subscribes to a new conversation's topic with a new HTTP request once the invitation
-     * has arrived, and does not query what it missed meanwhile (wire spec section 9, item 12): nothing observable says
-     * when that request is connected, so a message sent into the conversation waits this long.
-     */
-    private static final Duration JS_RESUBSCRIBE_SETTLE = Duration.ofMillis(2_000);
+    /** How long a probe may take to reach bob's stream before another is sent (see JsClient.probeUntilLive). */
+    private static final Duration PROBE_WINDOW = Duration.ofMillis(500);
 
     private NodeProcess node;
     /** What a test opened (clients, streams, drivers), closed after it in reverse order. */
@@ -141,7 +138,16 @@ class SdkInteropIT {
         // the Java SDK's createdNs has nanoseconds; xmtp-js keeps the header's value exactly
         assertThat(seen.createdNs()).isEqualTo(Long.toString(started.createdNs()));
         assertThat(bob.listConversations()).contains(seen);
-        Thread.sleep(JS_RESUBSCRIBE_SETTLE.toMillis());
+        // bob's streamAllMessages re-subscribes now that the invitation arrived: probes until it delivers one
+        List<DecodedMessage> probes = new ArrayList<>();
+        List<String> probeIds = JsClient.probeUntilLive(text -> {
+            DecodedMessage probe = started.send(text);
+            probes.add(probe);
+            return probe.id();
+        }, Map.of(bobsMessages, bob), PROBE_WINDOW, EVENT_TIMEOUT);
+        while (!next(alicesStream).id().equals(probeIds.getLast())) {
+            // her own probes, ahead of the messages below
+        }
 
         DecodedMessage hello = started.send("gm from the Java SDK");
         JsClient.Message got = bob.awaitMessage(bobsMessages, m -> m.id().equals(hello.id()), EVENT_TIMEOUT);
@@ -157,9 +163,12 @@ class SdkInteropIT {
         assertThat(live.senderAddress()).isEqualTo(bobId.address());
         assertThat(live.text()).isEqualTo("gm back from xmtp-js");
         assertThat(live.sentNs()).isEqualTo(Long.parseLong(reply.sentNs()));
-        assertThat(bob.messages(started.topic())).extracting(JsClient.Message::id)
-                .containsExactly(hello.id(), reply.id());
-        assertThat(started.messages().messages()).containsExactly(hello, live);
+        List<String> ids = new ArrayList<>(probeIds);
+        ids.addAll(List.of(hello.id(), reply.id()));
+        assertThat(bob.messages(started.topic())).extracting(JsClient.Message::id).containsExactlyElementsOf(ids);
+        List<DecodedMessage> history = new ArrayList<>(probes);
+        history.addAll(List.of(hello, live));
+        assertThat(started.messages().messages()).containsExactlyElementsOf(history);
         assertThat(alicesStream.drainSkipped()).isEmpty();
     }
 

@@ -51,9 +51,10 @@ public final class InclusionProofs {
       throw new ApiException(ErrorCode.INVALID_ARGUMENT, "bad_message_id",
           "message_id must be 32 bytes: sha256(message), the XMTP message id");
     }
-    Checkpointer.Computed c = (request.getEpoch() == 0 ? checkpoints.latest()
+    // an unset epoch asks for the newest; 0 is a real epoch (the first), so it is never read as "newest"
+    Checkpointer.Computed c = (!request.hasEpoch() ? checkpoints.latest()
         : checkpoints.computed(request.getEpoch())).orElseThrow(() -> new ApiException(
-            ErrorCode.FAILED_PRECONDITION, "no_checkpoint", request.getEpoch() == 0
+            ErrorCode.FAILED_PRECONDITION, "no_checkpoint", !request.hasEpoch()
                 ? "this node has not computed a checkpoint yet"
                 : "this node has no checkpoint of epoch " + request.getEpoch() + " (not computed yet, or too old)"));
     TopicKey key = TopicKey.of(topic);

@@ -123,6 +123,20 @@ class InclusionProofIT {
           .contains("state proof fails");
     }
 
+    // epoch 0 is the first epoch, not "the newest": asked for it, a node proves against it or refuses, never
+    // against a later one (JsInclusionProofIT once verified a proof of epoch 1 that it had asked for as epoch 0)
+    var epochZero = net.post(1, "/checkpoint/v1/inclusion-proof", JsonFormat.printer().print(
+        InclusionProofRequest.newBuilder().setContentTopic(topic).setMessageId(ByteString.copyFrom(id))
+            .setEpoch(0).build()));
+    if (epochZero.statusCode() == 200) {
+      InclusionProofResponse.Builder asked = InclusionProofResponse.newBuilder();
+      JsonFormat.parser().merge(epochZero.body(), asked);
+      assertThat(asked.getEpoch()).as("the epoch of a proof asked for epoch 0").isZero();
+    } else {
+      assertThat(epochZero.body()).as("epoch 0 refused: %s", epochZero.body()).containsAnyOf("epoch 0", "cut");
+    }
+    assertThat(epoch[0]).as("a later epoch exists, so reading 0 as newest would show").isPositive();
+
     var unknown = net.post(1, "/checkpoint/v1/inclusion-proof", JsonFormat.printer().print(
         InclusionProofRequest.newBuilder().setContentTopic(topic).setMessageId(ByteString.copyFrom(new byte[32]))
             .setEpoch(epoch[0]).build()));
