@@ -32,7 +32,18 @@ final class NodeFixture implements AutoCloseable {
     NodeConfig config = NodeConfig.defaults(dir).withPorts("127.0.0.1", 0, 0)
         .withRateLimit(new RateLimitConfig(false, 1, 1, 1, 1, 10));
     config = config.withReplication(config.replication().withPort(0));
-    node = new XmtpNode(tweak.apply(config), clock).start();
+    XmtpNode n = new XmtpNode(tweak.apply(config), clock);
+    try {
+      n.start();
+    } catch (IOException | RuntimeException e) {
+      try {
+        n.close(); // a start that failed (its port taken) must not leave the store and its threads behind
+      } catch (RuntimeException closing) {
+        e.addSuppressed(closing);
+      }
+      throw e;
+    }
+    node = n;
   }
 
   NodeFixture(Path dir) throws IOException {
