@@ -31,6 +31,12 @@ public final class PublishLoad implements AutoCloseable {
   }
 
   private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(60);
+  /**
+   * Pace of a publisher whose last request failed. This paces the load, it waits for nothing: while the node is
+   * down or refusing (a crash test), publishers keep trying, at this rate rather than in a tight loop of
+   * refused connections that would take the CPU the restarting node needs.
+   */
+  private static final Duration RETRY_PACE = Duration.ofMillis(10);
 
   private final String baseUrl;
   private final List<String> topics;
@@ -44,6 +50,7 @@ public final class PublishLoad implements AutoCloseable {
   private final AtomicLong connectionFailures = new AtomicLong();
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean stopping;
+  private final CountDownLatch stopSignal = new CountDownLatch(1); // ends a pause at once on stop()
 
   private PublishLoad(String baseUrl, List<String> topics, String label) {
     this.baseUrl = baseUrl;
@@ -86,6 +93,7 @@ public final class PublishLoad implements AutoCloseable {
   /** Signals the publishers to end and waits for each to finish its current request. */
   public void stop() {
     stopping = true;
+    stopSignal.countDown();
     for (Thread thread : threads) {
       try {
         if (!thread.join(JOIN_TIMEOUT)) {
@@ -171,7 +179,7 @@ public final class PublishLoad implements AutoCloseable {
 
   private void pause() {
     try {
-      Thread.sleep(10);
+      stopSignal.await(RETRY_PACE.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       stopping = true;
