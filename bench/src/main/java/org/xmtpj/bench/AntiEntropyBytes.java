@@ -55,18 +55,21 @@ final class AntiEntropyBytes {
       data.copyDatabaseTo(d2);
       Cluster.Member m1 = cluster.member(tag + "node1");
       Cluster.Member m2 = cluster.member(tag + "node2");
+      List<String> args = new ArrayList<>(List.of("--anti-entropy-interval", interval));
+      args.addAll(o.nodeArgs());
+      BenchNode n1 = cluster.start(m1, args);
+      BenchNode n2 = cluster.start(m2, args);
       H2Tally tally21 = new H2Tally();
       H2Tally tally12 = new H2Tally();
-      try (CountingProxy p21 = CountingProxy.start("node2->node1", m1.replicationPort(), tally21);
-          CountingProxy p12 = CountingProxy.start("node1->node2", m2.replicationPort(), tally12)) {
-        List<String> args = new ArrayList<>(List.of("--anti-entropy-interval", interval));
-        args.addAll(o.nodeArgs());
-        BenchNode n1 = cluster.start(m1, List.of(m2.peerSpec(p12.port())), args);
-        BenchNode n2 = cluster.start(m2, List.of(m1.peerSpec(p21.port())), args);
+      // each node reaches the other through a proxy that counts the bytes, in front of the port the other bound
+      try (CountingProxy p21 = CountingProxy.start("node2->node1", n1.replicationPort(), tally21);
+          CountingProxy p12 = CountingProxy.start("node1->node2", n2.replicationPort(), tally12)) {
+        cluster.setPeers(m1, List.of(m2.peerSpec(p12.port())));
+        cluster.setPeers(m2, List.of(m1.peerSpec(p21.port())));
         List<ReplicationStatus> st = Cluster.await(List.of(n1, n2), l -> l.stream().allMatch(
-                x -> x.bootstrapped() && x.events() == topics)
+                x -> x.bootstrapped() && x.events() == topics && x.peers() == 1)
                 && l.get(0).fingerprint().equals(l.get(1).fingerprint()), 120_000, 500,
-            "both nodes up, bootstrapped and in sync");
+            "both nodes up, peered, bootstrapped and in sync");
         Thread.sleep(warmup * 1000L);
         long t0 = System.nanoTime();
         long up21 = p21.bytes(CountingProxy.Direction.UP);

@@ -60,6 +60,11 @@ final class BenchNode implements AutoCloseable {
     return process.grpcPort();
   }
 
+  /** The node-to-node port it bound (port 0 unless its arguments fix one). */
+  int replicationPort() {
+    return process.replicationPort();
+  }
+
   String httpUrl() {
     return process.httpUrl();
   }

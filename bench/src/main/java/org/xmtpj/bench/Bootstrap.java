@@ -11,7 +11,8 @@ import java.util.List;
  * Bootstrap of an empty node from three full ones. A dataset of {@code events} events over {@code topics} topics,
  * origin node 1, is written through the store API (cached between runs) and copied to nodes 1, 2 and 3 (each
  * keeps its own key); the three start peered with each other and with node 4, then node 4 starts empty, peered
- * with all three. Measured from node 4's process start until its {@code /debug/replication} shows every event,
+ * with all three. Every node binds replication port 0; node 4 runs once before, without peers, to bind the port
+ * the three pin it at (its catch-up runs as it starts, so they must know it by then), and starts on it again. Measured from node 4's process start until its {@code /debug/replication} shows every event,
  * {@code bootstrapped = true} and node 1's fingerprint.
  */
 final class Bootstrap {
@@ -49,14 +50,16 @@ final class Bootstrap {
     }
     s.result("copying the dataset to nodes 1–3", String.format("%.0f s", (System.nanoTime() - copyStart) / 1e9));
 
+    // node 4's first catch-up, the thing measured, runs as it starts: nodes 1–3 must pin it (key and port) by then
+    cluster.firstRun(m.get(3), extra);
     List<BenchNode> full = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      Cluster.Member me = m.get(i);
-      List<String> peers = m.stream().filter(p -> p != me).map(Cluster.Member::peerSpec).toList();
-      full.add(cluster.start(me, peers, extra));
+      full.add(cluster.start(m.get(i), extra));
     }
+    cluster.mesh(m);
     List<ReplicationStatus> ready = Cluster.await(full, st -> st.stream().allMatch(ReplicationStatus::bootstrapped)
-        && st.stream().allMatch(x -> x.events() == events), 120_000, 500, "nodes 1–3 to be up with the dataset");
+        && st.stream().allMatch(x -> x.events() == events && x.peers() == 3), 120_000, 500,
+        "nodes 1–3 to be up with the dataset, peered with each other and node 4");
     String fingerprint = ready.get(0).fingerprint();
     if (!ready.stream().allMatch(x -> x.fingerprint().equals(fingerprint))) {
       throw new IllegalStateException("nodes 1–3 hold the same dataset but report different fingerprints: "
@@ -66,7 +69,7 @@ final class Bootstrap {
 
     long t0 = System.nanoTime();
     long benchCpu0 = Window.benchCpuNanos();
-    BenchNode n4 = cluster.start(m.get(3), m.subList(0, 3).stream().map(Cluster.Member::peerSpec).toList(), extra);
+    BenchNode n4 = cluster.start(m.get(3), m.subList(0, 3).stream().map(cluster::peerSpec).toList(), extra);
     double healthy = (System.nanoTime() - t0) / 1e9;
     TaskCpu tasks0 = TaskCpu.snapshot(n4.pid());
     long cpu0 = n4.cpuNanos(); // includes JVM start-up; the total below is from process start

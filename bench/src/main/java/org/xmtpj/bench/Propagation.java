@@ -125,8 +125,8 @@ final class Propagation {
       extra.addAll(List.of("--anti-entropy-interval", antiEntropy));
     }
     s.parameter("nodes", "3 xmtpd processes (separate JVMs, SQLite, fresh data directories), full mesh over "
-            + "plaintext gRPC replication on loopback (each pins the others' keys: --replication-port P --peer "
-            + "KEY@127.0.0.1:PORT)" + (extra.isEmpty() ? "" : "; extra flags " + String.join(" ", extra)))
+            + "plaintext gRPC replication on loopback (each binds replication port 0 and pins the others' keys in "
+            + "its --peers-file, KEY@127.0.0.1:PORT, written once every port is bound)" + (extra.isEmpty() ? "" : "; extra flags " + String.join(" ", extra)))
         .parameter("publisher", String.format("%,d publishes/s to node 1, open loop (paced by nanoTime, not "
             + "waiting for acks), gRPC unary, 1 envelope of %d bytes on a random one of %,d topics", rate, size,
             topics))
@@ -141,11 +141,12 @@ final class Propagation {
     }
     List<BenchNode> nodes = new ArrayList<>();
     for (Cluster.Member m : members) {
-      List<String> peers = members.stream().filter(p -> p != m).map(Cluster.Member::peerSpec).toList();
-      nodes.add(cluster.start(m, peers, extra));
+      nodes.add(cluster.start(m, extra));
     }
+    cluster.mesh(members);
     Cluster.await(nodes, st -> st.stream().allMatch(ReplicationStatus::bootstrapped), 60_000, 200,
         "every node to finish its start-up check");
+    Cluster.awaitPeers(nodes, NODES - 1, "every node to read its peers file");
 
     Propagation d = new Propagation();
     List<ManagedChannel> channels = new ArrayList<>();
