@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -69,11 +70,16 @@ final class Cluster implements AutoCloseable {
     return root;
   }
 
-  /** Creates {@code root/name} (if needed) and its node key (kept if the directory already holds one). */
+  /**
+   * Creates {@code root/name} (if needed), its node key (kept if the directory already holds one) and its empty
+   * peers file ({@code xmtpd start --peers-file} wants the file to exist).
+   */
   Member member(String name) {
     Path dir = root.resolve(name);
     byte[] publicKey = NodeKey.loadOrCreate(dir).publicKey();
-    return new Member(name, dir, HexFormat.of().formatHex(publicKey), root.resolve(name + ".peers"));
+    Member m = new Member(name, dir, HexFormat.of().formatHex(publicKey), root.resolve(name + ".peers"));
+    setPeers(m, List.of());
+    return m;
   }
 
   /**
@@ -150,7 +156,8 @@ final class Cluster implements AutoCloseable {
   void setPeers(Member m, List<String> peerSpecs) {
     try {
       Path tmp = m.peersFile().resolveSibling(m.peersFile().getFileName() + ".tmp");
-      Files.writeString(tmp, String.join("\n", peerSpecs) + "\n", StandardCharsets.UTF_8);
+      Files.writeString(tmp, peerSpecs.stream().map(p -> p + "\n").collect(Collectors.joining()),
+          StandardCharsets.UTF_8);
       Files.move(tmp, m.peersFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + m.peersFile(), e);
