@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -37,10 +36,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.xmtp.proto.message.api.v1.Envelope;
-import org.xmtpj.node.NodeKey;
 import org.xmtpj.testing.FaultProxy;
-import org.xmtpj.testing.NodeProcess;
 import org.xmtpj.testing.TestClients;
+import org.xmtpj.testing.cluster.ClusterNode;
+import org.xmtpj.testing.cluster.LocalCluster;
+import org.xmtpj.testing.cluster.ReplicationStatus;
 
 /**
  * Issue item 11: three real {@code xmtpd} processes (SQLite) in a full mesh, every node-to-node link through its own
@@ -61,16 +61,15 @@ class ChaosReplicationIT {
     private static final int INTERVAL_MS = Integer.getInteger("xmtpj.chaos.intervalMs", 150);
     /** Fewer acknowledged messages than this means the run did not exercise much: fail. */
     private static final int MIN_MESSAGES = 150;
-    private static final String ANTI_ENTROPY = "2s";
+    private static final Duration ANTI_ENTROPY = Duration.ofSeconds(2);
     private static final Duration LINK_LATENCY = Duration.ofMillis(2);
 
-    private static final Duration NODES_READY_TIMEOUT = Duration.ofSeconds(60);
+    /** How long each of the cluster's conditions waits: the nodes bootstrapped, two more anti-entropy rounds. */
+    private static final Duration CLUSTER_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration SCRIPT_SETUP_TIMEOUT = Duration.ofSeconds(90);
     /** After the last send was due: the sends themselves may be slow on a loaded machine. */
     private static final Duration SEND_DONE_GRACE = Duration.ofSeconds(60);
     private static final Duration CONVERGENCE_TIMEOUT = Duration.ofSeconds(60);
-    /** At most this long for every node to run two anti-entropy rounds after convergence (duplicates would show). */
-    private static final Duration DUPLICATE_WATCH = Duration.ofSeconds(30);
     private static final int LOG_TAIL_LINES = 60;
 
     // The fault schedule, in seconds after bob's stream is open and alice starts sending. A step never starts before
@@ -108,12 +107,12 @@ class ChaosReplicationIT {
     void shouldDeliverEveryAcknowledgedMessageExactlyOnceThroughKillsAndPartitions() throws Exception {
         Path runDir = Files.createDirectories(XmtpJs.TARGET_DIR.resolve("chaos-"
                 + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now())));
-        Network net = null;
+        LocalCluster net = null;
         ChaosScript script = null;
         try {
-            net = Network.start(runDir);
+            net = startCluster(runDir);
             note("nodes up and bootstrapped: " + net.describe());
-            script = ChaosScript.start(runDir, net.nodes[0].httpUrl(), net.nodes[2].httpUrl(), MAX_MESSAGES,
+            script = ChaosScript.start(runDir, net.node(0).httpUrl(), net.node(2).httpUrl(), MAX_MESSAGES,
                     INTERVAL_MS);
             script.awaitStreaming(SCRIPT_SETUP_TIMEOUT);
             t0Nanos = System.nanoTime();
@@ -130,7 +129,7 @@ class ChaosReplicationIT {
             note("converged " + figures.convergedAfterLastSendMs + " ms after the last send: " + convergence);
             // late duplicates would come from anti-entropy: every node runs two more rounds before bob's stream is
             // checked for them
-            awaitSyncRounds(net, 2);
+            net.awaitSyncRounds(2);
             script.stop();
 
             verify(net, script, convergence, figures);
@@ -152,49 +151,58 @@ class ChaosReplicationIT {
         }
     }
 
+    /**
+     * Three node processes in a full mesh; node i reaches node j only through {@code net.link(i, j)}, each link with
+     * a little latency so that pushes and pulls interleave as on a network. Returns once every node is bootstrapped.
+     */
+    private static LocalCluster startCluster(Path runDir) {
+        return LocalCluster.builder(LocalCluster.Mode.PROCESS, runDir).nodes(NODES).antiEntropyInterval(ANTI_ENTROPY)
+                .faultProxies(LINK_LATENCY).awaitTimeout(CLUSTER_TIMEOUT).start();
+    }
+
     // ------------------------------------------------------------------------------------------ fault schedule
 
     /**
      * The sleeps here are the fault schedule itself (how long a link stays cut, when the next fault starts), not
      * waits for an outcome: every outcome is checked afterwards by waiting for convergence.
      */
-    private Figures runFaultSchedule(Network net, ChaosScript script) throws Exception {
+    private Figures runFaultSchedule(LocalCluster net, ChaosScript script) throws Exception {
         Figures f = new Figures();
         sleepUntil(KILL_NODE2_AT);
-        net.nodes[1].kill9();
+        net.node(1).kill();
         note("node 2 killed (SIGKILL)");
         sleepUntil(RESTART_NODE2_AT);
         long restart = System.nanoTime();
-        net.nodes[1].restart();
+        net.node(1).restart();
         long node2Ready = System.nanoTime();
         f.node2RestartMs = (node2Ready - restart) / 1_000_000;
         note("node 2 restarted (healthy after " + f.node2RestartMs + " ms)");
 
         sleepUntil(CUT_1_3_AT);
         Thread.sleep(Math.max(0, (node2Ready + CUT_1_3_AFTER_RESTART.toNanos() - System.nanoTime()) / 1_000_000));
-        net.proxy(0, 2).cut();
-        net.proxy(2, 0).cut();
+        net.link(0, 2).cut();
+        net.link(2, 0).cut();
         f.cut13FromMs = System.currentTimeMillis();
         int receivedBefore = script.received.size();
         note("links 1→3 and 3→1 cut: node 3 hears of node 1 only through node 2");
         Thread.sleep(CUT_1_3_FOR.toMillis());
         f.receivedWhile13Cut = script.received.size() - receivedBefore;
-        net.proxy(0, 2).heal();
-        net.proxy(2, 0).heal();
+        net.link(0, 2).heal();
+        net.link(2, 0).heal();
         f.cut13ToMs = System.currentTimeMillis();
         note("links 1↔3 healed; bob received " + f.receivedWhile13Cut + " messages meanwhile");
 
         Thread.sleep(ISOLATE_NODE3_AFTER.toMillis());
         for (int i = 0; i < 2; i++) {
-            net.proxy(i, 2).cut();
-            net.proxy(2, i).cut();
+            net.link(i, 2).cut();
+            net.link(2, i).cut();
         }
         int receivedBeforeIsolation = script.received.size();
         note("node 3 isolated: every link to and from it cut");
         Thread.sleep(ISOLATE_NODE3_FOR.toMillis());
         f.receivedWhileNode3Isolated = script.received.size() - receivedBeforeIsolation;
         Set<String> ackedBeforeHeal = Set.copyOf(script.acked.keySet());
-        for (FaultProxy p : net.allProxies()) {
+        for (FaultProxy p : net.links()) {
             p.heal();
         }
         long healNanos = System.nanoTime();
@@ -210,12 +218,12 @@ class ChaosReplicationIT {
         // a silent partition: node 2's links stay open but carry nothing (calls time out or hang), then deliver
         Thread.sleep(STALL_NODE2_AFTER.toMillis());
         for (int i : new int[] {0, 2}) {
-            net.proxy(i, 1).stall();
-            net.proxy(1, i).stall();
+            net.link(i, 1).stall();
+            net.link(1, i).stall();
         }
         note("node 2's links stalled (open, silent)");
         Thread.sleep(STALL_NODE2_FOR.toMillis());
-        for (FaultProxy p : net.allProxies()) {
+        for (FaultProxy p : net.links()) {
             p.heal();
         }
         long lastHeal = System.nanoTime();
@@ -229,7 +237,7 @@ class ChaosReplicationIT {
     // ------------------------------------------------------------------------------------------ convergence
 
     /** What the nodes reported once they agreed. */
-    private record Convergence(String fingerprint, JsonObject vector, long events, List<Set<String>> topicIds,
+    private record Convergence(String fingerprint, Map<String, ReplicationStatus.Progress> vector, long events, List<Set<String>> topicIds,
             List<Integer> topicEnvelopes) {
         @Override
         public String toString() {
@@ -239,7 +247,7 @@ class ChaosReplicationIT {
         }
     }
 
-    private Convergence awaitConvergence(Network net, ChaosScript script) {
+    private Convergence awaitConvergence(LocalCluster net, ChaosScript script) {
         AtomicReference<String> last = new AtomicReference<>("not checked");
         AtomicReference<Convergence> done = new AtomicReference<>();
         TestClients reader = TestClients.newIdentity(HTTP);
@@ -253,23 +261,23 @@ class ChaosReplicationIT {
     }
 
     /** One look at every node: true (and {@code done} set) once they agree and hold everything acknowledged. */
-    private boolean converged(Network net, ChaosScript script, TestClients reader, AtomicReference<String> last,
+    private boolean converged(LocalCluster net, ChaosScript script, TestClients reader, AtomicReference<String> last,
             AtomicReference<Convergence> done) throws Exception {
-        List<JsonObject> status = new ArrayList<>();
-        for (NodeProcess node : net.nodes) {
-            status.add(replicationStatus(node));
+        List<ReplicationStatus> status = new ArrayList<>();
+        for (int i = 0; i < net.size(); i++) {
+            status.add(net.status(i));
         }
         Set<String> fingerprints = new HashSet<>();
-        Set<JsonObject> vectors = new HashSet<>(); // JsonObject equality ignores the order of the keys
+        Set<Map<String, ReplicationStatus.Progress>> vectors = new HashSet<>();
         long pending = 0;
-        for (JsonObject s : status) {
-            fingerprints.add(s.get("fingerprint").getAsString());
-            vectors.add(s.getAsJsonObject("vector"));
-            pending += s.get("pending").getAsLong() + s.get("inFlight").getAsLong();
+        for (ReplicationStatus s : status) {
+            fingerprints.add(s.fingerprint());
+            vectors.add(s.vector());
+            pending += s.pending() + s.inFlight();
         }
         List<Set<String>> topicIds = new ArrayList<>();
         List<Integer> counts = new ArrayList<>();
-        for (NodeProcess node : net.nodes) {
+        for (ClusterNode node : net.nodes()) {
             List<Envelope> envelopes = reader.queryAll(node.httpUrl(), script.topic());
             counts.add(envelopes.size());
             Set<String> ids = new HashSet<>();
@@ -280,9 +288,8 @@ class ChaosReplicationIT {
         boolean allOnEveryNode = topicIds.stream().allMatch(ids -> ids.containsAll(acked));
         boolean bobHasAll = script.receivedIds().containsAll(acked);
         if (fingerprints.size() == 1 && vectors.size() == 1 && pending == 0 && allOnEveryNode && bobHasAll) {
-            JsonObject s = status.get(0);
-            done.set(new Convergence(s.get("fingerprint").getAsString(), s.getAsJsonObject("vector"),
-                    s.get("events").getAsLong(), topicIds, counts));
+            ReplicationStatus s = status.get(0);
+            done.set(new Convergence(s.fingerprint(), s.vector(), s.events(), topicIds, counts));
             return true;
         }
         last.set("fingerprints " + fingerprints.size() + " distinct, vectors " + vectors.size()
@@ -304,7 +311,7 @@ class ChaosReplicationIT {
 
     // ------------------------------------------------------------------------------------------ verification
 
-    private void verify(Network net, ChaosScript script, Convergence c, Figures f) throws Exception {
+    private void verify(LocalCluster net, ChaosScript script, Convergence c, Figures f) throws Exception {
         assertThat(script.errors).as("errors reported by chaos.cjs").isEmpty();
         assertThat(script.exitCode()).as("chaos.cjs exit code").isZero();
         // node 1 never goes down and is never gated: every send must be acknowledged
@@ -339,11 +346,12 @@ class ChaosReplicationIT {
         assertThat(f.receivedWhile13Cut).as("messages bob received while 1↔3 was cut (relayed by node 2)")
                 .isPositive();
 
-        for (NodeProcess node : net.nodes) {
+        for (int i = 0; i < net.size(); i++) {
+            ClusterNode node = net.node(i);
             JsonObject evidence = JsonParser.parseString(get(node.httpUrl() + "/debug/evidence")).getAsJsonObject();
             assertThat(evidence.getAsJsonArray("equivocations")).as("equivocation evidence on %s", node.httpUrl())
                     .isEmpty();
-            assertThat(replicationStatus(node).get("bootstrapped").getAsBoolean()).isTrue();
+            assertThat(net.status(i).bootstrapped()).as("%s bootstrapped", node.name()).isTrue();
         }
     }
 
@@ -430,35 +438,6 @@ class ChaosReplicationIT {
         Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(condition::getAsBoolean);
     }
 
-    /** Waits until every node has completed {@code rounds} more anti-entropy rounds than it had on entry. */
-    private static void awaitSyncRounds(Network net, int rounds) throws IOException, InterruptedException {
-        long[] before = new long[NODES];
-        for (int i = 0; i < NODES; i++) {
-            before[i] = syncRounds(net.nodes[i]);
-        }
-        for (int i = 0; i < NODES; i++) {
-            NodeProcess node = net.nodes[i];
-            long target = before[i] + rounds;
-            Awaitility.await(node.httpUrl() + " ran " + rounds + " anti-entropy rounds").atMost(DUPLICATE_WATCH)
-                    .pollInterval(Duration.ofMillis(100)).until(() -> syncRounds(node) >= target);
-        }
-    }
-
-    /** The anti-entropy rounds a node has completed (the sum of its xmtpd_replication_sync_rounds counters). */
-    private static long syncRounds(NodeProcess node) throws IOException, InterruptedException {
-        long total = 0;
-        for (String line : get(node.httpUrl() + "/metrics").split("\n")) {
-            if (line.startsWith("xmtpd_replication_sync_rounds_total{")) {
-                total += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return total;
-    }
-
-    private static JsonObject replicationStatus(NodeProcess node) throws IOException, InterruptedException {
-        return JsonParser.parseString(get(node.httpUrl() + "/debug/replication")).getAsJsonObject();
-    }
-
     private static String get(String url) throws IOException, InterruptedException {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
@@ -477,24 +456,25 @@ class ChaosReplicationIT {
         }
     }
 
-    private String diagnostics(Network net, ChaosScript script) {
+    private String diagnostics(LocalCluster net, ChaosScript script) {
         StringBuilder sb = new StringBuilder("\n--- timeline ---\n").append(String.join("\n", timeline));
         if (net != null) {
             sb.append("\n--- links ---");
-            for (FaultProxy p : net.allProxies()) {
+            for (FaultProxy p : net.links()) {
                 sb.append('\n').append(p);
             }
             for (int i = 0; i < NODES; i++) {
-                NodeProcess node = net.nodes[i];
+                ClusterNode node = net.node(i);
+                Path log = node.logFile().orElseThrow();
                 String status;
                 try {
-                    status = node.isAlive() ? get(node.httpUrl() + "/debug/replication") : "(not running)";
+                    status = node.isRunning() ? get(node.httpUrl() + "/debug/replication") : "(not running)";
                 } catch (Exception e) {
                     status = "(status unavailable: " + e + ")";
                 }
                 sb.append("\n--- node ").append(i + 1).append(' ').append(status).append("\n--- node ").append(i + 1)
-                        .append(" log tail (").append(node.logFile()).append(") ---\n")
-                        .append(XmtpJs.tail(node.logFile(), LOG_TAIL_LINES));
+                        .append(" log tail (").append(log).append(") ---\n")
+                        .append(XmtpJs.tail(log, LOG_TAIL_LINES));
             }
         }
         if (script != null) {
@@ -503,135 +483,4 @@ class ChaosReplicationIT {
         }
         return sb.toString();
     }
-
-    // ------------------------------------------------------------------------------------------ the network
-
-    /** Three node processes in a full mesh; node i reaches node j only through {@code proxy(i, j)}. */
-    private static final class Network implements AutoCloseable {
-        final NodeProcess[] nodes = new NodeProcess[NODES];
-        final FaultProxy[][] proxies = new FaultProxy[NODES][NODES];
-        final String[] keys = new String[NODES];
-        final int[] replicationPorts = new int[NODES];
-
-        static Network start(Path runDir) throws Exception {
-            Network net = new Network();
-            try {
-                net.launch(runDir);
-                return net;
-            } catch (Throwable t) {
-                net.close();
-                throw t;
-            }
-        }
-
-        private void launch(Path runDir) throws Exception {
-            Path[] dirs = new Path[NODES];
-            for (int i = 0; i < NODES; i++) {
-                dirs[i] = Files.createDirectories(runDir.resolve("node" + (i + 1)));
-                keys[i] = HexFormat.of().formatHex(NodeKey.loadOrCreate(dirs[i]).publicKey());
-            }
-            // the proxies come first (each node names them as its peers); they forward once the nodes have bound
-            for (int i = 0; i < NODES; i++) {
-                for (int j = 0; j < NODES; j++) {
-                    if (i != j) {
-                        proxies[i][j] = FaultProxy.startUnbound("n" + (i + 1) + "->n" + (j + 1));
-                        proxies[i][j].latency(LINK_LATENCY);
-                    }
-                }
-            }
-            List<CompletableFuture<NodeProcess>> starting = new ArrayList<>();
-            for (int i = 0; i < NODES; i++) {
-                List<String> args = new ArrayList<>(List.of("--no-rate-limit",
-                        "--anti-entropy-interval", ANTI_ENTROPY));
-                for (int j = 0; j < NODES; j++) {
-                    if (j != i) {
-                        args.addAll(List.of("--peer", keys[j] + "@127.0.0.1:" + proxies[i][j].port()));
-                    }
-                }
-                Path dir = dirs[i];
-                starting.add(CompletableFuture.supplyAsync(() -> NodeProcess.start(dir, args),
-                        r -> Thread.ofVirtual().start(r)));
-            }
-            Throwable failure = null;
-            for (int i = 0; i < NODES; i++) {
-                try {
-                    nodes[i] = starting.get(i).get(NODES_READY_TIMEOUT.toSeconds() * 2, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    failure = failure == null ? e : failure;
-                }
-            }
-            if (failure != null) {
-                throw new IllegalStateException("a node did not start", failure);
-            }
-            for (int j = 0; j < NODES; j++) {
-                replicationPorts[j] = nodes[j].replicationPort();
-                for (int i = 0; i < NODES; i++) {
-                    if (i != j) {
-                        proxies[i][j].retarget(replicationPorts[j]);
-                    }
-                }
-            }
-            awaitBootstrapped();
-        }
-
-        private void awaitBootstrapped() {
-            AtomicReference<String> last = new AtomicReference<>("");
-            try {
-                Awaitility.await().atMost(NODES_READY_TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> {
-                    boolean all = true;
-                    StringBuilder states = new StringBuilder();
-                    for (NodeProcess node : nodes) {
-                        JsonObject s = replicationStatus(node);
-                        all &= s.has("bootstrapped") && s.get("bootstrapped").getAsBoolean();
-                        states.append(s).append(' ');
-                    }
-                    last.set(states.toString());
-                    return all;
-                });
-            } catch (ConditionTimeoutException e) {
-                throw new AssertionError("nodes not bootstrapped within " + NODES_READY_TIMEOUT + ": " + last.get(), e);
-            }
-        }
-
-        FaultProxy proxy(int from, int to) {
-            return proxies[from][to];
-        }
-
-        List<FaultProxy> allProxies() {
-            List<FaultProxy> all = new ArrayList<>();
-            for (FaultProxy[] row : proxies) {
-                for (FaultProxy p : row) {
-                    if (p != null) {
-                        all.add(p);
-                    }
-                }
-            }
-            return all;
-        }
-
-        String describe() {
-            StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < NODES; i++) {
-                sb.append(i == 0 ? "" : "; ").append("node ").append(i + 1).append(' ')
-                        .append(nodes[i] == null ? "-" : nodes[i].httpUrl()).append(" replication :")
-                        .append(replicationPorts[i]).append(" key ").append(keys[i], 0, 12).append('…');
-            }
-            return sb.toString();
-        }
-
-        @Override
-        public void close() {
-            for (NodeProcess node : nodes) {
-                if (node != null) {
-                    try {
-                        node.close();
-                    } catch (RuntimeException e) {
-                        System.err.println("closing " + node.httpUrl() + ": " + e);
-                    }
-                }
-            }
-            allProxies().forEach(FaultProxy::close);
-        }
-    }
-
 }
