@@ -54,6 +54,13 @@ final class DevnetChain {
     }
   }
 
+  /** Points node {@code index}'s registration at {@code endpoint}, sent by its operator (the owner of the node). */
+  static void updateEndpoint(LocalChain chain, int index, long nodeId, String endpoint) {
+    try (ChainSession session = chain.connect().withSigner(operator(chain, index))) {
+      NodeRegistryClient.connect(session).updateEndpoint(nodeId, endpoint);
+    }
+  }
+
   /** Takes the current epoch's snapshot, so that the nodes staked so far are the active set. */
   static ActiveSet snapshot(LocalChain chain) {
     try (ChainSession deployer = chain.connect().withSigner(chain.deployer())) {

@@ -5,15 +5,22 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.xmtpj.node.NodeKey;
+import org.xmtpj.node.NodePorts;
 
 /**
  * The layout of a local devnet: node i (from 1) lives in {@code DIR/node-i} and listens on
  * {@code base + 10(i-1)} (HTTP), {@code +1} (gRPC) and {@code +2} (replication), all on 127.0.0.1, with every
  * other node as a pinned peer. Node keys are created up front, so each node can pin all the others.
+ *
+ * <p>With base port 0 every listener binds port 0 and the plan's ports stay 0 ("unbound") until each node has
+ * written its {@code ports.json} ({@link #withPorts}). Such a node cannot be handed its peers on the command line,
+ * so without a chain it gets a {@link Node#peersFile peers file}, written once every node's ports are known.
  */
 record DevnetPlan(Path dir, List<Node> nodes, Chain chain) {
   static final String HOST = "127.0.0.1";
   static final int PORT_STRIDE = 10;
+  /** The endpoint registered on chain for a node whose port is not known yet: not HOST:PORT, so no peer dials it. */
+  static final String UNBOUND = "unbound";
 
   record Node(int index, Path dataDir, String key, int httpPort, int grpcPort, int replicationPort) {
     String peerSpec() {
@@ -28,9 +35,28 @@ record DevnetPlan(Path dir, List<Node> nodes, Chain chain) {
       return "http://" + HOST + ":" + httpPort;
     }
 
-    /** What the node registers on chain: its replication address. */
+    /** What the node registers on chain: its replication address, or {@link #UNBOUND} until it has bound one. */
     String endpoint() {
-      return HOST + ":" + replicationPort;
+      return unbound() ? UNBOUND : HOST + ":" + replicationPort;
+    }
+
+    /** True while this node's ports are 0: known only once it has written {@code ports.json}. */
+    boolean unbound() {
+      return httpPort == 0;
+    }
+
+    /** The static peers of a node on port 0 without a chain ({@code --peers-file}; the node re-reads it). */
+    Path peersFile() {
+      return dataDir.resolve("peers.txt");
+    }
+
+    /** This node on the ports it reported having bound. */
+    Node bound(NodePorts ports) {
+      if (!ports.node().equals(key)) {
+        throw new IllegalStateException(dataDir.resolve(NodePorts.FILE) + " names node " + ports.node()
+            + ", not node " + index + " (" + key + ")");
+      }
+      return new Node(index, dataDir, key, ports.http(), ports.grpc(), ports.replication());
     }
 
     Path operatorKeyFile() {
@@ -51,7 +77,7 @@ record DevnetPlan(Path dir, List<Node> nodes, Chain chain) {
       throw new IllegalArgumentException("--nodes must be 1..100, was " + count);
     }
     int last = basePort + PORT_STRIDE * (count - 1) + 2;
-    if (basePort < 1 || last > 65_535) {
+    if (basePort < 0 || (basePort > 0 && last > 65_535)) {
       throw new IllegalArgumentException("--base-port " + basePort + " leaves no room for " + count
           + " nodes (ports up to " + last + ")");
     }
@@ -60,14 +86,41 @@ record DevnetPlan(Path dir, List<Node> nodes, Chain chain) {
     for (int i = 1; i <= count; i++) {
       Path data = root.resolve("node-" + i);
       String key = HexFormat.of().formatHex(NodeKey.loadOrCreate(data).publicKey());
-      int http = basePort + PORT_STRIDE * (i - 1);
-      nodes.add(new Node(i, data, key, http, http + 1, http + 2));
+      if (basePort == 0) {
+        nodes.add(new Node(i, data, key, 0, 0, 0));
+      } else {
+        int http = basePort + PORT_STRIDE * (i - 1);
+        nodes.add(new Node(i, data, key, http, http + 1, http + 2));
+      }
     }
     return new DevnetPlan(root, nodes, null);
   }
 
   DevnetPlan withChain(Chain c) {
     return new DevnetPlan(dir, nodes, c);
+  }
+
+  /** The plan with the ports each node bound, {@code ports} in node order. */
+  DevnetPlan withPorts(List<NodePorts> ports) {
+    if (ports.size() != nodes.size()) {
+      throw new IllegalArgumentException(ports.size() + " ports for " + nodes.size() + " nodes");
+    }
+    List<Node> bound = new ArrayList<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      bound.add(nodes.get(i).bound(ports.get(i)));
+    }
+    return new DevnetPlan(dir, bound, chain);
+  }
+
+  /** Every other node as a pinned peer of {@code node}, {@code KEY@HOST:PORT} each (the peers file's lines). */
+  List<String> peersOf(Node node) {
+    List<String> peers = new ArrayList<>();
+    for (Node other : nodes) {
+      if (other.index() != node.index()) {
+        peers.add(other.peerSpec());
+      }
+    }
+    return peers;
   }
 
   /** The command line that starts {@code node} as a child JVM running {@link Main}. */
@@ -83,11 +136,14 @@ record DevnetPlan(Path dir, List<Node> nodes, Chain chain) {
           "--operator-key-file", node.operatorKeyFile().toString(), "--set", "chain.pollInterval=1s"));
       return cmd;
     }
-    for (Node other : nodes) {
-      if (other.index() != node.index()) {
-        cmd.add("--peer");
-        cmd.add(other.peerSpec());
-      }
+    if (node.unbound()) {
+      // the others' ports are not known yet: they go into this file once every node has bound its own
+      cmd.addAll(List.of("--peers-file", node.peersFile().toString()));
+      return cmd;
+    }
+    for (String peer : peersOf(node)) {
+      cmd.add("--peer");
+      cmd.add(peer);
     }
     return cmd;
   }

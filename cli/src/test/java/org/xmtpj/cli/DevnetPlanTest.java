@@ -8,6 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xmtpj.node.NodeKey;
+import org.xmtpj.node.NodePorts;
 
 class DevnetPlanTest {
   @TempDir
@@ -51,6 +52,35 @@ class DevnetPlanTest {
   }
 
   @Test
+  void shouldBindPortZeroAndPinPeersThroughAPeersFileOnceThePortsAreKnown() {
+    DevnetPlan plan = DevnetPlan.create(2, 0, dir);
+    DevnetPlan.Node n1 = plan.nodes().get(0);
+    DevnetPlan.Node n2 = plan.nodes().get(1);
+    assertThat(n2.unbound()).isTrue();
+    assertThat(n2.endpoint()).isEqualTo(DevnetPlan.UNBOUND);
+
+    String cmd = String.join(" ", plan.command(n2, "/jdk/bin/java", "a.jar", List.of()));
+    assertThat(cmd).contains("--http-port 0 --grpc-port 0 --replication-port 0",
+        "--peers-file " + n2.dataDir().resolve("peers.txt"));
+    assertThat(cmd).doesNotContain("--peer ");
+
+    DevnetPlan bound = plan.withPorts(List.of(new NodePorts(n1.key(), 40001, 40002, 40003),
+        new NodePorts(n2.key(), 41001, 41002, 41003)));
+    assertThat(bound.nodes().get(1).httpUrl()).isEqualTo("http://127.0.0.1:41001");
+    assertThat(bound.nodes().get(1).endpoint()).isEqualTo("127.0.0.1:41003");
+    assertThat(bound.peersOf(bound.nodes().get(1))).containsExactly(n1.key() + "@127.0.0.1:40003");
+    assertThat(bound.table()).contains("http://127.0.0.1:40001", "127.0.0.1:41002", "127.0.0.1:41003");
+  }
+
+  @Test
+  void shouldRefusePortsReportedByAnotherNode() {
+    DevnetPlan plan = DevnetPlan.create(2, 0, dir);
+    String key1 = plan.nodes().get(0).key();
+    assertThatThrownBy(() -> plan.withPorts(List.of(new NodePorts(key1, 1, 2, 3), new NodePorts(key1, 4, 5, 6))))
+        .hasMessageContaining("not node 2");
+  }
+
+  @Test
   void shouldReuseKeysOnASecondRun() {
     String first = DevnetPlan.create(2, 7000, dir).nodes().get(1).key();
     assertThat(DevnetPlan.create(2, 7000, dir).nodes().get(1).key()).isEqualTo(first);
@@ -60,5 +90,6 @@ class DevnetPlanTest {
   void shouldRejectImpossibleLayouts() {
     assertThatThrownBy(() -> DevnetPlan.create(0, 5555, dir)).hasMessageContaining("--nodes must be 1..100");
     assertThatThrownBy(() -> DevnetPlan.create(3, 65_520, dir)).hasMessageContaining("leaves no room for 3 nodes");
+    assertThatThrownBy(() -> DevnetPlan.create(3, -1, dir)).hasMessageContaining("--base-port -1");
   }
 }
