@@ -13,14 +13,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xmtpj.node.NodePorts;
 import org.xmtpj.testing.TestClients;
 
 /**
  * The README's first command as a newcomer runs it: {@code xmtpd devnet} as a process, with its local chain. Every
  * node must be registered, staked and in the first active set, replicate to the others, and everything (nodes and
- * the Hardhat chain) must be gone after SIGTERM.
+ * the Hardhat chain) must be gone after SIGTERM. Everything binds port 0 ({@code --base-port 0 --chain-port 0}):
+ * the ports are read from what the devnet prints and from each node's {@code ports.json}.
  */
 class DevnetCommandTest {
   private static final HttpClient HTTP = TestClients.newHttpClient();
@@ -30,24 +34,32 @@ class DevnetCommandTest {
 
   @Test
   void shouldRunAChainBackedDevnetWhoseNodesReplicateAndStopEverythingOnSigterm() throws Exception {
-    int base = freeBase();
-    int chainPort = freeBase() + 5;
     Path out = dir.resolve("devnet.out");
+    Path net = dir.resolve("net");
+    // port 0 everywhere: the chain and every node bind free ports themselves, and say which
     Process devnet = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "org.xmtpj.cli.Main",
-        "devnet", "--nodes", "2", "--base-port", String.valueOf(base), "--chain-port", String.valueOf(chainPort),
-        "--data-dir", dir.resolve("net").toString())
+        "devnet", "--nodes", "2", "--base-port", "0", "--chain-port", "0", "--data-dir", net.toString())
         .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    int chainPort = -1;
     try {
       await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500)).until(() ->
           Files.readString(out).contains("devnet of 2 nodes running") || !devnet.isAlive());
       String printed = Files.readString(out);
       assertThat(printed).contains("node 1: registered as node id 1", "node 2: registered as node id 2",
-          "epoch 0 active set: [1, 2]", "chain: http://127.0.0.1:" + chainPort);
-      String node1 = "http://127.0.0.1:" + base;
-      String node2 = "http://127.0.0.1:" + (base + 10);
-      assertThat(get(node1 + "/debug/chain")).contains("\"selfNodeId\":1", "\"selfActive\":true",
-          "\"endpoint\":\"127.0.0.1:" + (base + 12) + "\"");
+          "epoch 0 active set: [1, 2]", "devnet of 2 nodes running");
+      chainPort = chainPort(printed);
+      NodePorts ports1 = NodePorts.read(net.resolve("node-1")).orElseThrow();
+      NodePorts ports2 = NodePorts.read(net.resolve("node-2")).orElseThrow();
+      String node1 = "http://127.0.0.1:" + ports1.http();
+      String node2 = "http://127.0.0.1:" + ports2.http();
+      assertThat(printed).as("the table shows the bound ports").contains(node1, node2,
+          "127.0.0.1:" + ports1.grpc(), "127.0.0.1:" + ports2.replication());
+      // the registered endpoint is updated to the bound port after the node started; the node follows the event
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+          assertThat(get(node1 + "/debug/chain")).contains("\"selfNodeId\":1", "\"selfActive\":true",
+              "\"endpoint\":\"127.0.0.1:" + ports1.replication() + "\"",
+              "\"endpoint\":\"127.0.0.1:" + ports2.replication() + "\""));
 
       TestClients client = TestClients.newIdentity();
       String topic = "/xmtp/0/m-devnet-" + System.nanoTime() + "/proto";
@@ -65,6 +77,13 @@ class DevnetCommandTest {
     assertThat(listening(chainPort)).as("the local chain stopped").isFalse();
   }
 
+  /** The port of the chain's RPC URL, as the devnet prints it in its table ({@code chain: http://HOST:PORT}). */
+  private static int chainPort(String printed) {
+    Matcher m = Pattern.compile("chain: http://127\\.0\\.0\\.1:(\\d+)").matcher(printed);
+    assertThat(m.find()).as("the devnet prints its chain's URL").isTrue();
+    return Integer.parseInt(m.group(1));
+  }
+
   private static boolean listening(int port) {
     try (var s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
       return true;
@@ -76,27 +95,5 @@ class DevnetCommandTest {
   private static String get(String url) throws IOException, InterruptedException {
     return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build(),
         HttpResponse.BodyHandlers.ofString()).body();
-  }
-
-  /**
-   * A base port whose node ports (base, +1, +2, +10, +11, +12) are free now, below Linux's ephemeral range (32768
-   * and up), where the devnet's own connections to its chain could take one before the node binds it.
-   */
-  private static int freeBase() {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      int base = 20_000 + (int) (Math.random() * 12_000);
-      if (free(base) && free(base + 1) && free(base + 2) && free(base + 10) && free(base + 11) && free(base + 12)) {
-        return base;
-      }
-    }
-    throw new IllegalStateException("no free port range found");
-  }
-
-  private static boolean free(int port) {
-    try (var s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
   }
 }
