@@ -160,14 +160,15 @@ public final class XmtpNode implements AutoCloseable {
 
     void start() throws IOException {
       server.start();
-      replicator.start();
       java.nio.file.Path file = config.replication().peersFile();
       if (file != null) {
         if (!(membership instanceof StaticMembership s)) {
           throw new IllegalStateException("a peers file needs static membership; with a chain, peers come from it");
         }
+        // read before the replicator starts: its first catch-up dials the peers known then, the file's included
         peersFile = org.xmtpj.node.replication.PeersFile.watch(file, PEERS_FILE_PERIOD, s::replaceFilePeers);
       }
+      replicator.start();
     }
 
     void stop() {

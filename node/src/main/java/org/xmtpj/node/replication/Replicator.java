@@ -91,8 +91,10 @@ public final class Replicator {
   public void start() {
     running = true;
     scheduler.execute(() -> {
-      membership.peers().forEach(this::connect);
+      // listen first: a change between reading the list and listening would otherwise be lost (changes queue
+      // behind this task on the scheduler, so they apply after the connects below)
       membership.onChange(list -> scheduler.execute(() -> updatePeers(list)));
+      membership.peers().forEach(this::connect);
       bootstrap.start();
       antiEntropy.scheduleNext();
       scheduleHousekeeping();
