@@ -26,7 +26,7 @@ import org.xmtpj.testing.TestClients;
  * the Hardhat chain) must be gone after SIGTERM. Everything binds port 0 ({@code --base-port 0 --chain-port 0}):
  * the ports are read from what the devnet prints and from each node's {@code ports.json}.
  */
-class DevnetCommandTest {
+class DevnetCommandIT {
   private static final HttpClient HTTP = TestClients.newHttpClient();
 
   @TempDir
