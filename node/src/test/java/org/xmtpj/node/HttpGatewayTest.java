@@ -184,6 +184,35 @@ class HttpGatewayTest {
   }
 
   @Test
+  void shouldCountASubscriptionOnceItIsRegistered() throws Exception {
+    assertThat(subscriptionsOpened("http")).isZero();
+    assertThat(subscriptionsOpened("grpc")).isZero();
+    try (StreamReader stream = StreamReader.open(f, List.of(topic("m-opened")))) {
+      // the stream's headers are out, so the count must already include it
+      assertThat(subscriptionsOpened("http")).isEqualTo(1);
+      f.publish(f.alice, topic("m-opened"), 1, new byte[] {1});
+      assertThat(stream.next()).contains("m-opened");
+    }
+    try (StreamReader again = StreamReader.open(f, List.of(topic("m-opened")))) {
+      // a close never takes the count back; and /metrics is public, so it names no topic
+      assertThat(subscriptionsOpened("http")).isEqualTo(2);
+      assertThat(subscriptionsOpened("grpc")).isZero();
+      assertThat(metricsText()).doesNotContain("m-opened");
+    }
+  }
+
+  private double subscriptionsOpened(String transport) throws Exception {
+    String prefix = "xmtpd_subscriptions_opened_total{transport=\"" + transport + "\"} ";
+    return metricsText().lines().filter(l -> l.startsWith(prefix)).mapToDouble(l ->
+        Double.parseDouble(l.substring(prefix.length()))).findFirst().orElseThrow();
+  }
+
+  private String metricsText() throws Exception {
+    return f.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(f.url("/metrics"))).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  @Test
   void shouldAnswerUnknownRoutesWithJsonNotFound() throws Exception {
     HttpResponse<String> r = f.post("/message/v1/nope", "{}");
     assertThat(r.statusCode()).isEqualTo(404);

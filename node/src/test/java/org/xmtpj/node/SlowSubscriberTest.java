@@ -40,7 +40,7 @@ class SlowSubscriberTest {
       CountingMetrics metrics = new CountingMetrics();
       SubscriptionHub hub = new SubscriptionHub(store, 0, 4, Duration.ofSeconds(5), metrics);
       List<Long> received = new CopyOnWriteArrayList<>();
-      hub.subscribe(Set.of(topic), new SlowSink(received, metrics.overflowed));
+      hub.subscribe(Set.of(topic), new SlowSink(received, metrics.overflowed), "test");
       try (Originator originator = new Originator(store, new EventSigner(Ed25519KeyPair.generate(
           new SecureRandom())), hub, Clock.systemUTC(), IngestMetrics.NONE, 50, 10_000)) {
         List<CompletableFuture<Void>> acks = new ArrayList<>();
@@ -92,6 +92,9 @@ class SlowSubscriberTest {
 
     @Override
     public void subscribers(int active) {}
+
+    @Override
+    public void opened(String transport) {}
 
     @Override
     public void delivered(long nanosSinceCommit) {}

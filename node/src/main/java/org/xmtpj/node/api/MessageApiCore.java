@@ -131,10 +131,14 @@ public final class MessageApiCore {
     return out.build();
   }
 
-  /** A subscription to the given topics ({@code null}: every {@code /xmtp/} topic, as SubscribeAll). */
-  public Subscription subscribe(List<String> topics, EnvelopeSink sink) {
+  /**
+   * A subscription to the given topics ({@code null}: every {@code /xmtp/} topic, as SubscribeAll).
+   *
+   * @param transport the metrics label of the API it came through
+   */
+  public Subscription subscribe(List<String> topics, EnvelopeSink sink, String transport) {
     Set<String> set = topics == null ? null : new HashSet<>(validator.subscriptionTopics(topics));
-    return hub.subscribe(set, topics == null ? new XmtpTopicsOnly(sink) : sink);
+    return hub.subscribe(set, topics == null ? new XmtpTopicsOnly(sink) : sink, transport);
   }
 
   public Set<String> validateTopics(List<String> topics) {

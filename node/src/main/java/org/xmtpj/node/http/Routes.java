@@ -150,7 +150,7 @@ final class Routes {
     HttpStreamSink sink = new HttpStreamSink(ex);
     // registered before the headers leave, so a client that sees them cannot publish into a gap; then flushed
     // at once (grpc-gateway sent headers only with the first envelope)
-    core.subscribe(topics, sink);
+    core.subscribe(topics, sink, TRANSPORT);
     sink.flush();
   }
 

@@ -25,6 +25,7 @@ public final class NodeMetrics implements IngestMetrics, SubscriptionMetrics {
   private final Histogram commitSeconds;
   private final Histogram publishQueueSeconds;
   private final Gauge subscribers;
+  private final Counter subscriptionsOpened;
   private final Histogram fanoutSeconds;
   private final Counter subscribersBehind;
   private final Counter droppedUnstored;
@@ -46,6 +47,12 @@ public final class NodeMetrics implements IngestMetrics, SubscriptionMetrics {
     publishQueueSeconds = histogram("xmtpd_publish_durable_seconds",
         "time from a publish entering the write queue until it is durable");
     subscribers = Gauge.builder().name("xmtpd_subscribers").help("open subscriptions").register(registry);
+    subscriptionsOpened = Counter.builder().name("xmtpd_subscriptions_opened")
+        .help("subscriptions registered for live delivery, by transport").labelNames("transport")
+        .register(registry);
+    // exported as 0 from the start, so a reader can tell "none yet" from "this node has no such metric"
+    subscriptionsOpened.initLabelValues("http");
+    subscriptionsOpened.initLabelValues("grpc");
     fanoutSeconds = histogram("xmtpd_subscription_fanout_seconds",
         "time from commit hand-off to the envelope being written to a subscriber");
     subscribersBehind = Counter.builder().name("xmtpd_subscriptions_fell_behind")
@@ -102,6 +109,11 @@ public final class NodeMetrics implements IngestMetrics, SubscriptionMetrics {
   @Override
   public void subscribers(int active) {
     subscribers.set(active);
+  }
+
+  @Override
+  public void opened(String transport) {
+    subscriptionsOpened.labelValues(transport).inc();
   }
 
   @Override

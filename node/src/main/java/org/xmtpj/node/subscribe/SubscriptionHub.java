@@ -68,10 +68,14 @@ public final class SubscriptionHub implements CommitListener {
   /**
    * Starts a subscription; envelopes committed after this call are delivered. {@code topics == null} means every
    * topic. The delivery loop runs on its own virtual thread until the sink fails or {@link Subscription#close()}.
+   *
+   * @param transport the metrics label of the API the subscription came through
    */
-  public Subscription subscribe(Set<String> topics, EnvelopeSink sink) {
+  public Subscription subscribe(Set<String> topics, EnvelopeSink sink, String transport) {
     Subscription s = new Subscription(this, topics, sink, queueCapacity, keepAliveInterval, metrics);
     register(s, topics);
+    // counted only once registered, so that whoever sees the count knows later commits will be delivered
+    metrics.opened(transport);
     active.incrementAndGet();
     metrics.subscribers(active.get());
     Thread.ofVirtual().name("subscription").start(s::run);
