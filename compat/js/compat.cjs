@@ -14,12 +14,14 @@
 
 const { Client, HttpApiClient, SortDirection } = require("@xmtp/xmtp-js");
 const { Wallet } = require("ethers");
+const { subscribing, subscriptionsOpened, awaitSubscriptions } = require("./subscriptions.cjs");
 
 const API_URL = (process.env.XMTP_API_URL || "").replace(/\/+$/, "");
 const CLIENT_OPTIONS = { env: "local", apiUrl: API_URL };
 
-// Stream.create returns before the subscribe request is connected (wire spec section 9, item 12).
-const STREAM_SETTLE_MS = 750;
+// Stream.create returns before the subscribe request is connected (wire spec section 9, item 12): a scenario that
+// opens streams waits until the node has counted them (subscriptions.cjs). The count is anybody's; it is sound here
+// as scenarios run one client action at a time and nothing else subscribes to the node meanwhile.
 const SCENARIO_TIMEOUT_MS = 30_000;
 const RUN_DEADLINE_MS = 150_000;
 const PAGING_MESSAGE_COUNT = 105;
@@ -145,9 +147,9 @@ async function contactLookup() {
 
 async function conversationStream() {
   requirePassed("create-clients");
-  const stream = await track(state.b.conversations.stream());
+  const stream = await subscribing(API_URL, 1, "of B's conversation stream",
+    () => track(state.b.conversations.stream()));
   try {
-    await sleep(STREAM_SETTLE_MS);
     const created = await state.a.conversations.newConversation(state.b.address);
     check(created.conversationVersion === "v2", `A's new conversation is ${created.conversationVersion}, expected v2 (does the node honour SORT_DIRECTION_DESCENDING for contact lookup?)`);
     check(created.topic.startsWith("/xmtp/0/m-"), `A's conversation topic ${created.topic} does not start with /xmtp/0/m-`);
@@ -156,7 +158,7 @@ async function conversationStream() {
     await readUntil(stream, (conversation) => {
       received = conversation;
       return conversation.topic === created.topic;
-    }, SCENARIO_TIMEOUT_MS - STREAM_SETTLE_MS - 2_000, `the invitation on B's conversation stream (last seen ${received ? received.topic : "nothing"})`);
+    }, SCENARIO_TIMEOUT_MS - 3_000, `the invitation on B's conversation stream (last seen ${received ? received.topic : "nothing"})`);
     check(received.conversationVersion === "v2", `B received a ${received.conversationVersion} conversation, expected v2`);
     check(received.peerAddress === state.a.address, `B's conversation peer ${received.peerAddress} != A ${state.a.address}`);
     state.conversationA = created;
@@ -168,10 +170,11 @@ async function conversationStream() {
 
 async function messageStreams() {
   requirePassed("conversation-stream");
-  const streamA = await track(state.conversationA.streamMessages());
-  const streamB = await track(state.conversationB.streamMessages());
+  const [streamA, streamB] = await subscribing(API_URL, 2, "of A's and B's message streams", async () => [
+    await track(state.conversationA.streamMessages()),
+    await track(state.conversationB.streamMessages()),
+  ]);
   try {
-    await sleep(STREAM_SETTLE_MS);
     const fromA = await state.conversationA.send("d: hello from A");
     const fromB = await state.conversationB.send("d: hello from B");
     const expected = new Map([
@@ -309,16 +312,18 @@ async function restoreFromNode() {
 
 async function streamAllMessages() {
   requirePassed("create-clients");
-  const stream = await track(state.b.conversations.streamAllMessages());
+  const stream = await subscribing(API_URL, 1, "of B's streamAllMessages",
+    () => track(state.b.conversations.streamAllMessages()));
   try {
-    await sleep(STREAM_SETTLE_MS);
+    // B re-subscribes with the new topic when the invitation arrives (one new subscribe request): counted from
+    // before the invitation is sent, since it may arrive before newConversation returns
+    const beforeInvitation = await subscriptionsOpened(API_URL);
     const conversation = await state.a.conversations.newConversation(state.b.address, {
       conversationId: "xmtpj.org/compat/stream-all",
       metadata: {},
     });
     check(conversation.conversationVersion === "v2", `new conversation is ${conversation.conversationVersion}, expected v2`);
-    // B re-subscribes with the new topic when the invitation arrives; give that subscribe time to connect
-    await sleep(2 * STREAM_SETTLE_MS);
+    await awaitSubscriptions(API_URL, beforeInvitation, 1, "of B's streamAllMessages re-subscribing on the invitation");
     const sent = await conversation.send("h: after the stream opened");
     await readUntil(stream, (message) => {
       if (message.id !== sent.id) {
