@@ -19,8 +19,10 @@
 //   listConversations                            -> [conversation]
 //   send {topic, text, ephemeral?}               -> {id, sentNs}
 //   messages {topic, limit?, direction?: "asc"|"desc"} -> [message]
-//   streamConversations | streamAllMessages | streamMessages {topic}, each with settleMs? -> {streamId}
+//   streamConversations | streamAllMessages | streamMessages {topic}   -> {streamId}
 //   closeStream {streamId}                       -> null
+//   subscriptionsOpened                          -> number: the node's count of subscriptions registered so far
+//   awaitSubscriptions {since, count}            -> number: once that count is >= since + count (fails after 15 s)
 //   allow {addresses} | deny {addresses}         -> null
 //   consentState {address, refresh?}             -> "allowed" | "denied" | "unknown"
 //   exportKeyBundle {viaGetKeys?}                -> base64 of an encoded PrivateKeyBundle (v1)
@@ -30,9 +32,10 @@
 // message:      {id, topic, senderAddress, content, contentType, fallback, sentNs, error}
 // stream event kinds: "conversation", "message", "connectionLost", "closed" {reason}, "error" {error}
 //
-// A stream op replies settleMs (default 750) after the stream was created, since the subscription connects only
-// then; events of a stream may arrive before that reply. streamAllMessages subscribes to a new conversation's topic
-// only once its invitation has arrived: wait a moment after the "conversation" before sending into it.
+// A stream op replies once the node has registered its subscription (subscriptions.cjs): publish right after; its
+// events may come before the reply. streamAllMessages re-subscribes when an invitation arrives, missing what was
+// sent meanwhile: take subscriptionsOpened before the invitation, awaitSubscriptions before sending into it. The
+// count is the node's, over all clients: sound only while the caller runs one subscribing action at a time.
 "use strict";
 
 const util = require("node:util");
@@ -46,10 +49,8 @@ for (const level of ["log", "info", "warn", "error", "debug", "trace"]) {
 const readline = require("node:readline");
 const { Client, PrivateKeyBundleV1, SortDirection, dateToNs } = require("@xmtp/xmtp-js");
 const { Wallet } = require("ethers");
+const { subscribing, subscriptionsOpened, awaitSubscriptions } = require("./subscriptions.cjs");
 
-// Stream.create returns before the subscribe request is connected (wire spec section 9, item 12): a stream op replies
-// only after this pause, so that the caller may publish as soon as it has the reply.
-const DEFAULT_STREAM_SETTLE_MS = 750;
 const CLOSE_STREAM_TIMEOUT_MS = 2_000;
 const TEXT = { authorityId: "xmtp.org", typeId: "text" };
 
@@ -61,8 +62,6 @@ const state = {
   streams: new Map(), // streamId -> {stream, closing, done}
   nextStream: 1,
 };
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function write(object) {
   process.stdout.write(JSON.stringify(object) + "\n");
@@ -105,6 +104,12 @@ function client(cmd) {
     throw new Error(`${cmd.op}: no client yet (send 'create' or 'createFromKeys' first)`);
   }
   return state.client;
+}
+
+// The node's base URL, for its /metrics: the client's apiUrl without a trailing slash.
+function nodeUrl(cmd) {
+  client(cmd);
+  return state.apiUrl.replace(/\/+$/, "");
 }
 
 function hex(bytes) {
@@ -182,7 +187,7 @@ async function conversationFor(cmd, topic) {
 
 // ------------------------------------------------------------------------------------------------ streams
 
-async function openStream(streamId, settleMs, kind, streamPromise, shape) {
+async function openStream(streamId, kind, streamPromise, shape) {
   const stream = await streamPromise;
   const entry = { stream, closing: false };
   state.streams.set(streamId, entry);
@@ -206,7 +211,6 @@ async function openStream(streamId, settleMs, kind, streamPromise, shape) {
       state.streams.delete(streamId);
     }
   })();
-  await sleep(settleMs);
   return { streamId };
 }
 
@@ -221,13 +225,14 @@ async function closeStream(streamId) {
   await withTimeout(entry.done, CLOSE_STREAM_TIMEOUT_MS);
 }
 
-// The id is taken before the stream exists: the connection-lost callback is given at creation and names it.
+// The id is taken before the stream exists: the connection-lost callback is given at creation and names it. Every
+// stream kind opens exactly one subscribe request.
 function streamOp(kind, open, shape) {
   return (cmd) => {
-    const settleMs = arg(cmd, "settleMs", "number", true) ?? DEFAULT_STREAM_SETTLE_MS;
     const streamId = `s${state.nextStream++}`;
     const lost = () => write({ event: "connectionLost", stream: streamId, data: {} });
-    return openStream(streamId, settleMs, kind, open(cmd, lost), shape);
+    return subscribing(nodeUrl(cmd), 1, `of stream ${streamId} (${cmd.op})`,
+      () => openStream(streamId, kind, open(cmd, lost), shape));
   };
 }
 
@@ -330,6 +335,11 @@ const OPS = {
     await closeStream(arg(cmd, "streamId", "string"));
     return null;
   },
+
+  subscriptionsOpened: (cmd) => subscriptionsOpened(nodeUrl(cmd)),
+
+  awaitSubscriptions: (cmd) => awaitSubscriptions(nodeUrl(cmd), arg(cmd, "since", "number"),
+    arg(cmd, "count", "number"), `since ${cmd.since}`),
 
   allow: async (cmd) => {
     await client(cmd).contacts.allow(arg(cmd, "addresses", "array"));

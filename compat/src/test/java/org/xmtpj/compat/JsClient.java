@@ -106,7 +106,7 @@ final class JsClient implements AutoCloseable {
         return out;
     }
 
-    /** The stream ops return once the subscription had time to connect (see interop.cjs): publish right after. */
+    /** The stream ops return once the node has registered the subscription (see interop.cjs): publish right after. */
     String streamConversations() {
         return streamId(call("streamConversations", Map.of()));
     }
@@ -121,6 +121,24 @@ final class JsClient implements AutoCloseable {
 
     void closeStream(String streamId) {
         call("closeStream", Map.of("streamId", streamId));
+    }
+
+    /**
+     * The node's count of subscriptions registered so far, by every client on any transport: a mark to wait from with
+     * {@link #awaitSubscriptions}. Opens are never taken back, so the count only grows.
+     */
+    long subscriptionsOpened() {
+        return call("subscriptionsOpened", Map.of()).getAsLong();
+    }
+
+    /**
+     * Returns once the node has registered {@code count} subscriptions since {@code mark}, or fails (the driver gives
+     * up after 15 s). Sound only while the test knows every subscription that opens meanwhile: it must count them all.
+     * For xmtp-js's streamAllMessages, which re-subscribes with a new request when an invitation arrives and does not
+     * query what it missed (wire spec section 9, item 12), take the mark before the invitation is sent.
+     */
+    void awaitSubscriptions(long mark, int count) {
+        call("awaitSubscriptions", Map.of("since", mark, "count", count));
     }
 
     void allow(List<String> addresses) {
@@ -155,40 +173,6 @@ final class JsClient implements AutoCloseable {
     Conversation awaitConversation(String streamId, Predicate<Conversation> accept, Duration timeout) {
         return conversation(awaitEvent(streamId,
                 e -> kind(e).equals("conversation") && accept.test(conversation(data(e))), timeout));
-    }
-
-    /** Whether the stream has delivered a message with this id so far (taken by an await or not). */
-    boolean delivered(String streamId, String messageId) {
-        return driver.allEvents(streamId).stream()
-                .anyMatch(e -> kind(e).equals("message") && message(data(e)).id().equals(messageId));
-    }
-
-    /**
-     * Sends probe messages into {@code topic} until every one of {@code streams} (stream id -> the client that holds
-     * it) has delivered one: then their subscriptions to the topic are connected. xmtp-js's streamAllMessages
-     * re-subscribes with a new HTTP request when an invitation arrives and does not query what it missed meanwhile
-     * (wire spec section 9, item 12); nothing else says when that request is live. A probe not delivered within
-     * {@code window} is followed by another (a short window costs a probe, never a wrong result); all give up after
-     * {@code timeout}. Returns the ids of the probes sent, in order: they are in the topic's history.
-     */
-    static List<String> probeUntilLive(java.util.function.Function<String, String> send,
-            Map<String, JsClient> streams, Duration window, Duration timeout) {
-        List<String> sent = new ArrayList<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            String id = send.apply("probe " + (sent.size() + 1));
-            sent.add(id);
-            try {
-                org.awaitility.Awaitility.await().atMost(window).pollInterval(Duration.ofMillis(20)).until(() ->
-                        sent.stream().anyMatch(probe -> streams.entrySet().stream()
-                                .allMatch(s -> s.getValue().delivered(s.getKey(), probe))));
-                return sent;
-            } catch (org.awaitility.core.ConditionTimeoutException notYet) {
-                // a subscription is not connected yet: the next probe will tell
-            }
-        }
-        throw new AssertionError("no probe of " + sent.size() + " reached every stream of " + streams.keySet()
-                + " within " + timeout);
     }
 
     /** The data of the first accepted event; the predicate sees the whole line {@code {event, stream, data}}. */

@@ -30,8 +30,6 @@ import org.xmtpj.testing.NodeProcess;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class JsDriverIT {
     private static final Duration EVENT_TIMEOUT = Duration.ofSeconds(20);
-    /** How long a probe may take to reach the streams before another is sent (see JsClient.probeUntilLive). */
-    private static final Duration PROBE_WINDOW = Duration.ofMillis(500);
     /** The order of the secp256k1 group: a wallet key must lie in [1, n-1]. */
     private static final BigInteger SECP256K1_N =
             new BigInteger("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", 16);
@@ -71,22 +69,22 @@ class JsDriverIT {
     void shouldDeliverConversationAndMessagesBetweenTwoDriversLiveAndInHistory() throws Exception {
         String conversations = bob.streamConversations();
         String bobsStream = bob.streamAllMessages();
+        long mark = bob.subscriptionsOpened();
         JsClient.Conversation started = startConversationSeenLiveByBob(conversations);
         String alicesStream = alice.streamMessages(started.topic());
-        // bob's streamAllMessages subscribes to the new topic only now that the invitation has arrived: probes until
-        // both streams deliver one (they stay in the history, ahead of the messages below)
-        List<String> ids = new ArrayList<>(JsClient.probeUntilLive(text -> alice.send(started.topic(), text).id(),
-                Map.of(bobsStream, bob, alicesStream, alice), PROBE_WINDOW, EVENT_TIMEOUT));
-        int probes = ids.size();
+        // bob's streamAllMessages re-subscribes with the new topic once the invitation has arrived, maybe while alice's
+        // stream opens; nothing else subscribes meanwhile, so two more subscriptions mean both are live
+        bob.awaitSubscriptions(mark, 2);
 
         List<String> texts = List.of("x/1 #1", "x/1 #2", "x/1 #3");
+        List<String> ids = new ArrayList<>();
         for (String text : texts) {
             ids.add(alice.send(started.topic(), text).id());
         }
         for (int i = 0; i < texts.size(); i++) {
-            String id = ids.get(probes + i);
+            String id = ids.get(i);
             JsClient.Message live = bob.awaitMessage(bobsStream, m -> m.id().equals(id), EVENT_TIMEOUT);
-            assertThat(live).isEqualTo(bob.messages(started.topic()).get(probes + i));
+            assertThat(live).isEqualTo(bob.messages(started.topic()).get(i));
             assertThat(live.content()).isEqualTo(texts.get(i));
             assertThat(live.senderAddress()).isEqualTo(aliceId.address());
             assertThat(live.topic()).isEqualTo(started.topic());
@@ -95,15 +93,15 @@ class JsDriverIT {
         assertThat(bob.messages(started.topic())).extracting(JsClient.Message::id).containsExactlyElementsOf(ids);
 
         ids.add(bob.send(started.topic(), "x/1 reply").id());
-        for (String id : ids.subList(probes, ids.size())) { // a probe sent before her stream was live is not in it
+        for (String id : ids) {
             alice.awaitMessage(alicesStream, m -> m.id().equals(id), EVENT_TIMEOUT);
         }
         List<JsClient.Message> history = alice.messages(started.topic());
         assertThat(history).extracting(JsClient.Message::id).containsExactlyElementsOf(ids);
-        assertThat(history.getLast().senderAddress()).isEqualTo(bobId.address());
-        assertThat(history.getLast().content()).isEqualTo("x/1 reply");
+        assertThat(history.get(3).senderAddress()).isEqualTo(bobId.address());
+        assertThat(history.get(3).content()).isEqualTo("x/1 reply");
         assertThat(alice.messages(started.topic(), 2, "desc")).extracting(JsClient.Message::id)
-                .containsExactly(ids.getLast(), ids.get(ids.size() - 2));
+                .containsExactly(ids.get(3), ids.get(2));
 
         alice.closeStream(alicesStream);
         bob.closeStream(conversations);
