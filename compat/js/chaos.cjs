@@ -26,6 +26,7 @@
 const readline = require("node:readline");
 const { Client } = require("@xmtp/xmtp-js");
 const { Wallet } = require("ethers");
+const { subscribing } = require("./subscriptions.cjs");
 
 const ALICE_URL = (process.env.ALICE_API_URL || "").replace(/\/+$/, "");
 const BOB_URL = (process.env.BOB_API_URL || "").replace(/\/+$/, "");
@@ -34,8 +35,6 @@ const INTERVAL_MS = parseInt(process.env.CHAOS_INTERVAL_MS || "150", 10);
 const SETUP_TIMEOUT_MS = parseInt(process.env.CHAOS_SETUP_TIMEOUT_MS || "60000", 10);
 // the whole run ends by then even if the driver never says "stop"
 const RUN_DEADLINE_MS = parseInt(process.env.CHAOS_DEADLINE_MS || "240000", 10);
-// Stream.create returns before the subscribe request is connected (wire spec section 9, item 12)
-const STREAM_SETTLE_MS = 1_500;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -115,7 +114,11 @@ async function main() {
   }, { ok: (c) => c !== undefined });
   emit("conversation", { topic: conversation.topic });
 
-  const stream = await bobConversation.streamMessages(() => emit("stream-connection-lost"));
+  // Stream.create returns before the subscribe request is connected (wire spec section 9, item 12): wait until node 3
+  // has registered it. Bob's stream is the only subscription on node 3 (replication does not subscribe), so the
+  // node's count is his.
+  const stream = await subscribing(BOB_URL, 1, "of bob's stream on node 3",
+    () => bobConversation.streamMessages(() => emit("stream-connection-lost")));
   const received = [];
   const reading = (async () => {
     try {
@@ -127,7 +130,6 @@ async function main() {
       emit("error", { where: "bob's stream", error: errorText(e) });
     }
   })();
-  await sleep(STREAM_SETTLE_MS);
   emit("streaming", { setupMs: Date.now() - started });
 
   let acked = 0;
