@@ -245,8 +245,11 @@ public final class XmtpNode implements AutoCloseable {
     return config;
   }
 
-  /** The node's store, for tests in this package. */
-  EventStore store() {
+  /**
+   * The node's store, for tests that look inside a running node (e.g. the cluster tests in {@code testing}, which
+   * check floors and stored ranges). Read it only: a write here bypasses the node's originator and replicator.
+   */
+  public EventStore store() {
     return store;
   }
 

@@ -37,7 +37,7 @@ final class InJvmNode implements ClusterNode {
   static InJvmNode start(NodeSpec spec) {
     try {
       Files.createDirectories(spec.dataDir());
-      return new InJvmNode(spec, open(config(spec, 0, 0, 0)));
+      return new InJvmNode(spec, open(config(spec, 0, 0, 0), spec.clock()));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + spec.name() + " in " + spec.dataDir(), e);
     }
@@ -46,13 +46,17 @@ final class InJvmNode implements ClusterNode {
   private static NodeConfig config(NodeSpec spec, int http, int grpc, int replication) {
     NodeConfig c = NodeConfig.defaults(spec.dataDir()).withPorts(NodeSpec.HOST, http, grpc)
         .withRateLimit(NO_RATE_LIMIT);
-    return c.withReplication(c.replication().withPort(replication)
+    c = c.withReplication(c.replication().withPort(replication)
         .withAntiEntropyInterval(spec.antiEntropyInterval()).withPeersFile(spec.peersFile()));
+    NodeConfig tweaked = spec.configure().apply(c);
+    // the ports are the cluster's: a tweak that moved them would break the peers files and restarts
+    return tweaked.withPorts(NodeSpec.HOST, http, grpc)
+        .withReplication(tweaked.replication().withPort(replication).withPeersFile(spec.peersFile()));
   }
 
   /** Constructs and starts a node; a node that fails to start is closed, so its store is free for the next try. */
-  private static XmtpNode open(NodeConfig config) throws IOException {
-    XmtpNode n = new XmtpNode(config, Clock.systemUTC());
+  private static XmtpNode open(NodeConfig config, Clock clock) throws IOException {
+    XmtpNode n = new XmtpNode(config, clock);
     try {
       return n.start();
     } catch (IOException | RuntimeException e) {
@@ -63,6 +67,19 @@ final class InJvmNode implements ClusterNode {
       }
       throw e;
     }
+  }
+
+  /**
+   * The running node, for what a test checks inside it (its store, its replicator).
+   *
+   * @throws IllegalStateException while it is stopped
+   */
+  XmtpNode xmtpNode() {
+    XmtpNode n = node;
+    if (n == null) {
+      throw new IllegalStateException(name() + " is not running");
+    }
+    return n;
   }
 
   @Override
@@ -143,7 +160,7 @@ final class InJvmNode implements ClusterNode {
       Awaitility.await(name() + " restarted on its ports").atMost(REBIND_TIMEOUT).pollInterval(REBIND_POLL)
           .pollInSameThread().until(() -> {
             try {
-              node = open(fixed);
+              node = open(fixed, spec.clock());
               return true;
             } catch (IOException e) {
               if (!isBindFailure(e)) {

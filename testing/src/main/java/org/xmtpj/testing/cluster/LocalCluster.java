@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+import org.xmtpj.node.NodeConfig;
+import org.xmtpj.node.XmtpNode;
 import org.xmtpj.testing.FaultProxy;
 
 /**
@@ -94,6 +98,19 @@ public final class LocalCluster implements AutoCloseable {
 
   public List<ClusterNode> nodes() {
     return nodes;
+  }
+
+  /**
+   * Node {@code i}'s {@link XmtpNode}, for what a test checks inside it (its store, its replicator); as it runs
+   * now, so ask again after a restart.
+   *
+   * @throws IllegalStateException in {@link Mode#PROCESS}, or while the node is stopped
+   */
+  public XmtpNode xmtpNode(int i) {
+    if (!(nodes.get(i) instanceof InJvmNode n)) {
+      throw new IllegalStateException(nodes.get(i).name() + " runs as a process; only IN_JVM nodes are reachable");
+    }
+    return n.xmtpNode();
   }
 
   /**
@@ -182,13 +199,13 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /** Writes every node's peers file, atomically (the node may read it at any moment). */
-  private void writePeersFiles(List<NodeSpec> specs) {
+  private void writePeersFiles(List<NodeSpec> specs, boolean pinned) {
     for (ClusterNode from : nodes) {
       StringBuilder sb = new StringBuilder("# written by LocalCluster: the other nodes")
           .append(links.proxied() ? ", each through its fault proxy" : "").append('\n');
       for (ClusterNode to : nodes) {
         if (to != from) {
-          sb.append(to.nodeKey()).append('@').append(NodeSpec.HOST).append(':')
+          sb.append(pinned ? to.nodeKey() + "@" : "").append(NodeSpec.HOST).append(':')
               .append(links.portFor(from.index(), to)).append('\n');
         }
       }
@@ -243,6 +260,10 @@ public final class LocalCluster implements AutoCloseable {
     private Duration antiEntropyInterval = Duration.ofSeconds(2);
     private Duration linkLatency; // null: direct links, no proxies
     private Duration awaitTimeout = Duration.ofSeconds(60);
+    private Clock clock = Clock.systemUTC();
+    private UnaryOperator<NodeConfig> configure = UnaryOperator.identity();
+    private final List<String> settings = new ArrayList<>();
+    private boolean pinnedPeers = true;
 
     private Builder(Mode mode, Path dir) {
       this.mode = Objects.requireNonNull(mode, "mode");
@@ -276,12 +297,67 @@ public final class LocalCluster implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The clock every node runs on, e.g. one a test moves (default: the system clock).
+     *
+     * @throws IllegalArgumentException in {@link Mode#PROCESS}: a process runs on the system clock
+     */
+    public Builder clock(Clock clock) {
+      requireInJvm("clock(Clock)");
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Applied to every node's configuration on every start, after the cluster's own settings (its ports and peers
+     * file stay the cluster's). For {@link Mode#PROCESS} use {@link #set(String, String)}.
+     *
+     * @throws IllegalArgumentException in {@link Mode#PROCESS}: a process is configured by its command line
+     */
+    public Builder configure(UnaryOperator<NodeConfig> change) {
+      requireInJvm("configure(UnaryOperator<NodeConfig>)");
+      configure = configure.andThen(Objects.requireNonNull(change, "change"))::apply;
+      return this;
+    }
+
+    /**
+     * A setting every node process starts with ({@code --set key=value}, e.g. {@code replication.retention=1h}).
+     * For {@link Mode#IN_JVM} use {@link #configure(UnaryOperator)}.
+     *
+     * @throws IllegalArgumentException in {@link Mode#IN_JVM}: the settings are parsed by the command line only
+     */
+    public Builder set(String key, String value) {
+      if (mode != Mode.PROCESS) {
+        throw new IllegalArgumentException("set(key, value) is for Mode.PROCESS; in " + mode
+            + " use configure(UnaryOperator<NodeConfig>)");
+      }
+      settings.add(Objects.requireNonNull(key, "key") + "=" + Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /**
+     * Peers files list the others as {@code HOST:PORT} without their keys (the README's unpinned {@code --peer}),
+     * so each node learns the others' keys in the handshake. Default: pinned, {@code KEY@HOST:PORT}.
+     */
+    public Builder unpinnedPeers() {
+      pinnedPeers = false;
+      return this;
+    }
+
+    private void requireInJvm(String option) {
+      if (mode != Mode.IN_JVM) {
+        throw new IllegalArgumentException(option + " is for Mode.IN_JVM; a node process cannot take it"
+            + (option.startsWith("configure") ? " (use set(key, value))" : ""));
+      }
+    }
+
     /** Starts the proxies, then the nodes, writes the peers files and waits until every node is bootstrapped. */
     public LocalCluster start() {
       List<NodeSpec> specs = new ArrayList<>();
       for (int i = 0; i < size; i++) {
         String name = "node" + (i + 1);
-        specs.add(new NodeSpec(i, dir.resolve(name), dir.resolve(name + ".peers"), antiEntropyInterval));
+        specs.add(new NodeSpec(i, dir.resolve(name), dir.resolve(name + ".peers"), antiEntropyInterval, clock,
+            configure, settings));
         // the node refuses a --peers-file that does not exist; no peer is known before every node has bound
         writeAtomically(specs.get(i).peersFile(), "# LocalCluster: no peers until every node's ports are known\n");
       }
@@ -296,7 +372,7 @@ public final class LocalCluster implements AutoCloseable {
       }
       try {
         links.connect(cluster.nodes);
-        cluster.writePeersFiles(specs);
+        cluster.writePeersFiles(specs, pinnedPeers);
         return cluster.awaitBootstrapped();
       } catch (RuntimeException | Error e) {
         cluster.close();

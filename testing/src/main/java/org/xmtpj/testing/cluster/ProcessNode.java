@@ -1,6 +1,7 @@
 package org.xmtpj.testing.cluster;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.xmtpj.testing.NodeProcess;
@@ -17,9 +18,13 @@ final class ProcessNode implements ClusterNode {
 
   static ProcessNode start(NodeSpec spec) {
     // rate limits off: tests publish in bursts from one identity, which a real deployment would throttle
-    List<String> args = List.of("--no-rate-limit",
+    List<String> args = new ArrayList<>(List.of("--no-rate-limit",
         "--anti-entropy-interval", spec.antiEntropyArgument(),
-        "--peers-file", spec.peersFile().toString());
+        "--peers-file", spec.peersFile().toString()));
+    for (String setting : spec.settings()) {
+      args.add("--set");
+      args.add(setting);
+    }
     return new ProcessNode(spec, NodeProcess.start(spec.dataDir(), args));
   }
 
