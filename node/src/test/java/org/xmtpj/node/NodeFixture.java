@@ -25,14 +25,10 @@ final class NodeFixture implements AutoCloseable {
   final Identity alice = Identity.random();
 
   NodeFixture(Path dir, java.util.function.UnaryOperator<NodeConfig> tweak) throws IOException {
-    this(dir, tweak, Clock.systemUTC());
-  }
-
-  NodeFixture(Path dir, java.util.function.UnaryOperator<NodeConfig> tweak, Clock clock) throws IOException {
     NodeConfig config = NodeConfig.defaults(dir).withPorts("127.0.0.1", 0, 0)
         .withRateLimit(new RateLimitConfig(false, 1, 1, 1, 1, 10));
     config = config.withReplication(config.replication().withPort(0));
-    XmtpNode n = new XmtpNode(tweak.apply(config), clock);
+    XmtpNode n = new XmtpNode(tweak.apply(config), Clock.systemUTC());
     try {
       n.start();
     } catch (IOException | RuntimeException e) {
@@ -89,7 +85,7 @@ final class NodeFixture implements AutoCloseable {
 
   private boolean closed;
 
-  /** Idempotent: a cluster closes every node, including one a test stopped already. */
+  /** Idempotent: a test may close it early and again when its try block ends. */
   @Override
   public synchronized void close() {
     if (!closed) {

@@ -73,11 +73,6 @@ final class StreamReader implements AutoCloseable {
     return line == null ? null : line.text();
   }
 
-  /** The next raw line with its arrival time, or null after the timeout. */
-  Line nextTimed(long timeout, TimeUnit unit) throws InterruptedException {
-    return lines.poll(timeout, unit);
-  }
-
   @Override
   public void close() throws Exception {
     response.body().close();

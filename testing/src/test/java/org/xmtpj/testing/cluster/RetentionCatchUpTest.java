@@ -1,7 +1,8 @@
-package org.xmtpj.node;
+package org.xmtpj.testing.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -9,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -19,11 +19,14 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.xmtp.proto.message.api.v1.QueryResponse;
+import org.xmtp.proto.message.api.v1.Envelope;
 import org.xmtpj.dag.EventCodec;
 import org.xmtpj.dag.OriginKey;
 import org.xmtpj.store.EventStore;
 import org.xmtpj.store.OriginProgress;
+import org.xmtpj.testing.TestClients;
+import org.xmtpj.testing.TestClients.HttpResult;
+import org.xmtpj.testing.cluster.LocalCluster.Mode;
 
 /**
  * Retention with real nodes (replication-prior-art.md §5.e row 7): node C is offline while A and B write old
@@ -40,6 +43,10 @@ class RetentionCatchUpTest {
   private static final String DORMANT = "/xmtp/0/m-retention-dormant/proto";
   private static final String FRESH = "/xmtp/0/m-retention-fresh/proto";
   private static final List<String> TOPICS = List.of(SHARED, OLD_ONLY, DORMANT, FRESH);
+  private static final Map<String, List<String>> KEPT = Map.of(
+      SHARED, List.of("missed-5", "new-0", "new-1", "new-2", "new-3"), OLD_ONLY, List.of("old-3"),
+      DORMANT, List.of("dormant"), FRESH, List.of("fresh-0", "fresh-1", "fresh-2", "fresh-3"));
+  private static final TestClients CLIENT = TestClients.newIdentity();
 
   @TempDir
   Path dir;
@@ -49,51 +56,55 @@ class RetentionCatchUpTest {
 
   @Test
   void shouldCatchUpAcrossRetentionBoundaryWithGapsOnlyBelowHorizon() throws Exception {
-    try (ReplicatedCluster cluster = new ReplicatedCluster(dir, 3, Duration.ofMillis(300), clock,
-        c -> c.withReplication(c.replication().withRetention(Duration.ofHours(1))))) {
-      for (int i = 0; i < 6; i++) {
-        publish(cluster, i % 3, SHARED, "early-" + i, 0, 1, 2); // C's last view of SHARED ends at early-5
-      }
-      cluster.stop(2);
-      for (int i = 0; i < 6; i++) {
-        publish(cluster, i % 2, SHARED, "missed-" + i, 0, 1);
-      }
-      for (int i = 0; i < 4; i++) {
-        publish(cluster, i % 2, OLD_ONLY, "old-" + i, 0, 1);
-      }
-      publish(cluster, 1, DORMANT, "dormant", 0, 1);
-      clock.offset(Duration.ZERO); // two hours later: all of the above is below the one-hour horizon
-      for (int i = 0; i < 4; i++) {
-        publish(cluster, i % 2, SHARED, "new-" + i, 0, 1); // new-0 links missed-5, which must stay
-        publish(cluster, i % 2, FRESH, "fresh-" + i, 0, 1);
-      }
-      Map<String, List<String>> kept = Map.of(SHARED, List.of("missed-5", "new-0", "new-1", "new-2", "new-3"),
-          OLD_ONLY, List.of("old-3"), DORMANT, List.of("dormant"), FRESH, List.of("fresh-0", "fresh-1", "fresh-2",
-              "fresh-3"));
+    try (LocalCluster cluster = LocalCluster.builder(Mode.IN_JVM, dir).nodes(3)
+        .antiEntropyInterval(Duration.ofMillis(300)).clock(clock)
+        .configure(c -> c.withReplication(c.replication().withRetention(Duration.ofHours(1)))).start()) {
+      writeWhileCIsDown(cluster);
       clock.offset(Duration.ofMinutes(2)); // a pruning pass is due on A and B
-      await(Duration.ofSeconds(30), "A and B prune", () -> holds(cluster, kept, 0, 1), () -> state(cluster, 0, 1));
+      await(Duration.ofSeconds(30), "A and B prune", () -> holds(cluster, 0, 1), () -> state(cluster, 0, 1));
       OriginKey a = origin(cluster, 0);
       OriginKey b = origin(cluster, 1);
-      OriginKey c = new OriginKey(HexFormat.of().parseHex(cluster.get(2).node.nodeId()));
+      OriginKey c = origin(cluster, 2);
       assertThat(store(cluster, 0).floor(a)).as("A pruned its seqs 1-7, kept 8-11").isEqualTo(7);
       assertThat(store(cluster, 0).floor(b)).as("B's 5 is kept as missed-5, 6 is old-1").isEqualTo(6);
       assertThat(store(cluster, 1).floor(c)).isEqualTo(2);
 
-      cluster.restart(2);
-      await(Duration.ofSeconds(60), "C catches up, its stale head retired",
-          () -> sameVectors(cluster) && sameFingerprints(cluster) && cluster.get(2).node.replicator().status()
-              .pending() == 0, () -> state(cluster, 0, 1, 2));
+      cluster.node(2).restart();
+      // same fingerprints and vectors on all three, nothing pending on C: C caught up, its stale head retired
+      cluster.awaitAgreement();
       assertThat(store(cluster, 2).floor(a)).as("A declared its floor 7; C never saw 3-7").isEqualTo(7);
       assertThat(store(cluster, 2).floor(b)).isEqualTo(6);
       assertThat(store(cluster, 2).vector()).containsEntry(a, new OriginProgress(11, 11))
           .containsEntry(b, new OriginProgress(12, 12)).containsEntry(c, new OriginProgress(2, 2));
       clock.offset(Duration.ofMinutes(4)); // the next pass: C prunes early-5, no longer a head
-      await(Duration.ofSeconds(30), "every node holds exactly what is kept", () -> holds(cluster, kept, 0, 1, 2),
+      await(Duration.ofSeconds(30), "every node holds exactly what is kept", () -> holds(cluster, 0, 1, 2),
           () -> state(cluster, 0, 1, 2));
       for (int n = 0; n < 3; n++) {
         assertGapsOnlyBelowFloors(store(cluster, n));
       }
-      assertThat(sameFingerprints(cluster)).isTrue();
+      assertThat(List.of(cluster.status(0).fingerprint(), cluster.status(1).fingerprint(),
+          cluster.status(2).fingerprint())).as("fingerprints after C pruned").containsOnly(
+          cluster.status(0).fingerprint());
+    }
+  }
+
+  /** C sees SHARED up to early-5, then is down while A and B write, move two hours on and write again. */
+  private void writeWhileCIsDown(LocalCluster cluster) throws Exception {
+    for (int i = 0; i < 6; i++) {
+      publish(cluster, i % 3, SHARED, "early-" + i); // C's last view of SHARED ends at early-5
+    }
+    cluster.node(2).stop();
+    for (int i = 0; i < 6; i++) {
+      publish(cluster, i % 2, SHARED, "missed-" + i);
+    }
+    for (int i = 0; i < 4; i++) {
+      publish(cluster, i % 2, OLD_ONLY, "old-" + i);
+    }
+    publish(cluster, 1, DORMANT, "dormant");
+    clock.offset(Duration.ZERO); // two hours later: all of the above is below the one-hour horizon
+    for (int i = 0; i < 4; i++) {
+      publish(cluster, i % 2, SHARED, "new-" + i); // new-0 links missed-5, which must stay
+      publish(cluster, i % 2, FRESH, "fresh-" + i);
     }
   }
 
@@ -108,24 +119,19 @@ class RetentionCatchUpTest {
     });
   }
 
-  /** Publishes on one node, then waits until the listed live nodes agree, so each topic grows as a chain. */
-  private void publish(ReplicatedCluster cluster, int node, String topic, String message, int... live)
-      throws Exception {
-    var r = cluster.publish(node, topic, ++ts, message.getBytes(StandardCharsets.UTF_8));
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    await(Duration.ofSeconds(20), "nodes agree after " + message, () -> {
-      List<String> prints = new ArrayList<>();
-      for (int n : live) {
-        prints.add(fingerprint(cluster, n));
-      }
-      return prints.stream().distinct().count() == 1;
-    });
+  /** Publishes on one node, then waits until the running nodes agree, so each topic grows as a chain. */
+  private void publish(LocalCluster cluster, int node, String topic, String message) throws Exception {
+    Envelope e = Envelope.newBuilder().setContentTopic(topic).setTimestampNs(++ts)
+        .setMessage(ByteString.copyFromUtf8(message)).build();
+    HttpResult r = CLIENT.publish(cluster.node(node).httpUrl(), List.of(e));
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    cluster.awaitAgreement();
   }
 
-  private static boolean holds(ReplicatedCluster cluster, Map<String, List<String>> kept, int... nodes) {
+  private static boolean holds(LocalCluster cluster, int... nodes) {
     for (int n : nodes) {
       for (String topic : TOPICS) {
-        if (!messages(cluster, n, topic).equals(kept.get(topic))) {
+        if (!messages(cluster, n, topic).equals(KEPT.get(topic))) {
           return false;
         }
       }
@@ -133,45 +139,21 @@ class RetentionCatchUpTest {
     return true;
   }
 
-  private static List<String> messages(ReplicatedCluster cluster, int node, String topic) {
+  private static List<String> messages(LocalCluster cluster, int node, String topic) {
     try {
-      QueryResponse.Builder parsed = QueryResponse.newBuilder();
-      com.google.protobuf.util.JsonFormat.parser().ignoringUnknownFields()
-          .merge(cluster.get(node).query(topic, 100, "SORT_DIRECTION_ASCENDING", null).body(), parsed);
-      return parsed.getEnvelopesList().stream().map(e -> e.getMessage().toString(StandardCharsets.UTF_8)).toList();
+      return CLIENT.queryAll(cluster.node(node).httpUrl(), topic).stream()
+          .map(e -> e.getMessage().toString(StandardCharsets.UTF_8)).toList();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
   }
 
-  private static boolean sameVectors(ReplicatedCluster cluster) {
-    return store(cluster, 0).vector().equals(store(cluster, 1).vector())
-        && store(cluster, 1).vector().equals(store(cluster, 2).vector());
+  private static EventStore store(LocalCluster cluster, int node) {
+    return cluster.xmtpNode(node).store();
   }
 
-  private static boolean sameFingerprints(ReplicatedCluster cluster) {
-    return fingerprint(cluster, 0).equals(fingerprint(cluster, 1))
-        && fingerprint(cluster, 1).equals(fingerprint(cluster, 2));
-  }
-
-  private static String fingerprint(ReplicatedCluster cluster, int node) {
-    try {
-      return cluster.fingerprint(node);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static EventStore store(ReplicatedCluster cluster, int node) {
-    return cluster.get(node).node.store();
-  }
-
-  private static OriginKey origin(ReplicatedCluster cluster, int node) {
-    return new OriginKey(HexFormat.of().parseHex(cluster.get(node).node.nodeId()));
-  }
-
-  private static void await(Duration timeout, String what, BooleanSupplier condition) {
-    await(timeout, what, condition, () -> "");
+  private static OriginKey origin(LocalCluster cluster, int node) {
+    return new OriginKey(HexFormat.of().parseHex(cluster.node(node).nodeKey()));
   }
 
   /** Waits until the condition holds; on timeout the failure describes the cluster (computed only then). */
@@ -185,7 +167,7 @@ class RetentionCatchUpTest {
     }
   }
 
-  private static String state(ReplicatedCluster cluster, int... nodes) {
+  private static String state(LocalCluster cluster, int... nodes) {
     StringBuilder sb = new StringBuilder();
     for (int n : nodes) {
       sb.append("\nnode ").append(n).append(": vector ").append(store(cluster, n).vector().values());
