@@ -18,6 +18,7 @@ import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.xmtpj.node.NodeConfig;
 import org.xmtpj.node.XmtpNode;
+import org.xmtpj.chain.local.LocalChain;
 import org.xmtpj.testing.FaultProxy;
 
 /**
@@ -66,6 +67,7 @@ public final class LocalCluster implements AutoCloseable {
   private final Links links;
   private final StatusReader reader = new StatusReader();
   private final Conditions conditions;
+  private ChainNetwork chain; // null unless chain-backed (Builder#chain)
   private boolean closed;
 
   private LocalCluster(Mode mode, List<ClusterNode> nodes, Links links, Duration timeout) {
@@ -127,6 +129,18 @@ public final class LocalCluster implements AutoCloseable {
     return links.all();
   }
 
+  /**
+   * The chain side of a chain-backed cluster: its chain, accounts, provisioning and checkpoint conditions.
+   *
+   * @throws IllegalStateException when the cluster was built without {@link Builder#chain(LocalChain)}
+   */
+  public ChainNetwork chain() {
+    if (chain == null) {
+      throw new IllegalStateException("not a chain-backed cluster: build it with .chain(LocalChain)");
+    }
+    return chain;
+  }
+
   /** Node {@code i}'s {@code /debug/replication} now. */
   public ReplicationStatus status(int i) {
     try {
@@ -186,6 +200,9 @@ public final class LocalCluster implements AutoCloseable {
     closed = true;
     stopAll(nodes);
     links.close();
+    if (chain != null) {
+      chain.close();
+    }
   }
 
   private static void stopAll(List<ClusterNode> nodes) {
@@ -264,6 +281,7 @@ public final class LocalCluster implements AutoCloseable {
     private UnaryOperator<NodeConfig> configure = UnaryOperator.identity();
     private final List<String> settings = new ArrayList<>();
     private boolean pinnedPeers = true;
+    private LocalChain localChain; // null: nodes with static peers, no chain
 
     private Builder(Mode mode, Path dir) {
       this.mode = Objects.requireNonNull(mode, "mode");
@@ -351,8 +369,28 @@ public final class LocalCluster implements AutoCloseable {
       }
     }
 
+    /**
+     * Chain-backed nodes (processes only): they find their peers in {@code chain}'s active set, and account
+     * {@code n} operates node {@code n} ({@link ChainNetwork}, from {@link LocalCluster#chain()}). {@link #start()}
+     * then starts no node: each is provisioned on chain and launched by the test. The cluster closes the chain.
+     *
+     * @throws IllegalArgumentException in {@link Mode#IN_JVM}, or with {@link #faultProxies} (chain nodes find
+     *     their peers on chain, not in peers files: {@link ChainNetwork#provisionBehindProxy} puts a proxy in front)
+     */
+    public Builder chain(LocalChain chain) {
+      if (mode != Mode.PROCESS) {
+        throw new IllegalArgumentException("a chain-backed cluster runs its nodes as processes (Mode.PROCESS), not "
+            + mode);
+      }
+      localChain = Objects.requireNonNull(chain, "chain");
+      return this;
+    }
+
     /** Starts the proxies, then the nodes, writes the peers files and waits until every node is bootstrapped. */
     public LocalCluster start() {
+      if (localChain != null) {
+        return startOnChain();
+      }
       List<NodeSpec> specs = new ArrayList<>();
       for (int i = 0; i < size; i++) {
         String name = "node" + (i + 1);
@@ -378,6 +416,21 @@ public final class LocalCluster implements AutoCloseable {
         cluster.close();
         throw e;
       }
+    }
+
+    /** Node slots only: a chain node is registered on chain before it runs, so the test launches each. */
+    private LocalCluster startOnChain() {
+      if (linkLatency != null) {
+        throw new IllegalArgumentException("faultProxies: chain nodes find their peers on chain; use "
+            + "ChainNetwork.provisionBehindProxy for a proxy in front of a node");
+      }
+      List<ChainNode> slots = new ArrayList<>();
+      for (int i = 0; i < size; i++) {
+        slots.add(new ChainNode(i, dir.resolve("node" + (i + 1))));
+      }
+      LocalCluster cluster = new LocalCluster(mode, List.copyOf(slots), Links.direct(), awaitTimeout);
+      cluster.chain = new ChainNetwork(localChain, dir, slots, antiEntropyInterval, awaitTimeout);
+      return cluster;
     }
   }
 }
