@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,6 +20,9 @@ import org.xmtpj.chain.staking.ActiveSet;
 import org.xmtpj.chain.token.TokenClient;
 import org.xmtpj.cli.Main;
 import org.xmtpj.testing.TestClients;
+import org.xmtpj.testing.cluster.ChainNetwork;
+import org.xmtpj.testing.cluster.LocalCluster;
+import org.xmtpj.testing.cluster.LocalCluster.Mode;
 import picocli.CommandLine;
 
 /**
@@ -37,19 +38,22 @@ class ChainDevnetIT {
   @TempDir
   static Path dir;
 
-  static ChainNodes net;
+  static LocalCluster cluster;
+  static ChainNetwork net;
   final TestClients client = TestClients.newIdentity();
 
   @BeforeAll
   static void startChain() {
-    net = new ChainNodes(LocalChain.builder().deployParameter("maxActiveNodes", TOP_N)
-        .deployParameter("epochLength", EPOCH_SECONDS).start(), dir);
+    cluster = LocalCluster.builder(Mode.PROCESS, dir).nodes(4).awaitTimeout(SETTLE)
+        .chain(LocalChain.builder().deployParameter("maxActiveNodes", TOP_N)
+            .deployParameter("epochLength", EPOCH_SECONDS).start()).start();
+    net = cluster.chain();
   }
 
   @AfterAll
   static void stopAll() {
-    if (net != null) {
-      net.close();
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
@@ -62,7 +66,7 @@ class ChainDevnetIT {
     for (int i = 1; i <= 3; i++) {
       net.start(i);
     }
-    awaitActiveSetSeenBy(List.of(1L, 2L, 3L), 1, 2, 3);
+    net.awaitActiveSet(List.of(1L, 2L, 3L), 1, 2, 3);
     String topic = "/xmtp/0/m-chain-devnet/proto";
     publish(1, topic, "before-4");
     awaitStored(topic, "before-4", 2, 3);
@@ -70,23 +74,23 @@ class ChainDevnetIT {
     // a 4th operator registers and stakes more than the others, through the operator commands
     net.fund(4, 40_000);
     net.launch(4); // as an operator would: start the node, then register the endpoint it bound
-    xmtpd("register", "--key-file", net.keyFile(4).toString(), "--data-dir", net.dataDir(4).toString(),
+    xmtpd("register", "--key-file", net.keyFile(4).toString(), "--data-dir", net.node(4).dataDir().toString(),
         "--endpoint", net.endpoint(4), "--commission", "5");
     String staked = xmtpd("stake", "30000", "--key-file", net.keyFile(4).toString());
     assertThat(staked).contains("self-staked 30,000 tokens on node 4");
     nextEpochByKeepers(); // top 3: node 4 (30k), then nodes 1 and 2 (20k, lower ids win the tie); node 3 drops out
-    awaitActiveSetSeenBy(List.of(4L, 1L, 2L), 1, 2, 4);
-    net.nodes.get(4).awaitBootstrapped(SETTLE);
+    net.awaitActiveSet(List.of(4L, 1L, 2L), 1, 2, 4);
+    net.awaitBootstrapped(4);
     awaitStored(topic, "before-4", 4);
     publish(4, topic, "from-4");
     awaitStored(topic, "from-4", 1, 2);
     for (int n : new int[] {1, 2, 4}) {
-      await().atMost(SETTLE).until(() -> replicationPeers(n) == 2);
+      net.await("node " + n + " replicates with 2 peers", () -> cluster.status(n - 1).peers() == 2);
     }
     long roundsBefore = syncRounds(1);
     publish(3, topic, "from-3-while-out");
     // two anti-entropy rounds of node 1 (2 s apart, as node 3's are): node 3 would have pushed it meanwhile
-    await().atMost(SETTLE).pollInterval(Duration.ofMillis(250)).until(() -> syncRounds(1) >= roundsBefore + 2);
+    net.await("node 1 ran 2 more anti-entropy rounds", () -> syncRounds(1) >= roundsBefore + 2);
     assertThat(stored(1, topic)).as("a node out of the active set is not accepted as a peer")
         .doesNotContain("from-3-while-out");
 
@@ -95,7 +99,7 @@ class ChainDevnetIT {
     String delegated = xmtpd("delegate", "3", "15000", "--key-file", net.keyFile(5).toString());
     assertThat(delegated).contains("delegated 15,000 tokens on node 3; its total stake is now 35,000 tokens");
     nextEpochByKeepers();
-    awaitActiveSetSeenBy(List.of(3L, 4L, 1L), 1, 3, 4);
+    net.awaitActiveSet(List.of(3L, 4L, 1L), 1, 3, 4);
     awaitStored(topic, "from-3-while-out", 1, 4);
     awaitStored(topic, "from-4", 3);
 
@@ -103,9 +107,9 @@ class ChainDevnetIT {
     nextEpochByKeepers();
     String pending = xmtpd("rewards", "--key-file", net.keyFile(5).toString());
     assertThat(pending).containsPattern("node 3: stake 15,000 tokens, rewards [0-9.,]+ tokens");
-    BigInteger before = TokenClient.connect(net.session).balanceOf(net.address(5));
+    BigInteger before = TokenClient.connect(net.session()).balanceOf(net.address(5));
     String claimed = xmtpd("rewards", "--claim", "--key-file", net.keyFile(5).toString());
-    BigInteger gained = TokenClient.connect(net.session).balanceOf(net.address(5)).subtract(before);
+    BigInteger gained = TokenClient.connect(net.session()).balanceOf(net.address(5)).subtract(before);
     assertThat(gained).isPositive();
     assertThat(claimed).contains("(claimed)").contains("claimed " + showTokens(gained));
     assertThat(net.staking(0).pendingRewards(net.address(5), 3)).isZero();
@@ -116,45 +120,18 @@ class ChainDevnetIT {
   /** Moves the chain clock one epoch on; the nodes' keepers must notice and snapshot the new epoch. */
   private static void nextEpochByKeepers() {
     long before = net.staking(0).currentActiveSet().map(ActiveSet::snapshotEpoch).orElse(-1L);
-    net.chain.increaseTime(Duration.ofSeconds(EPOCH_SECONDS));
-    await().atMost(SETTLE).pollInterval(Duration.ofMillis(250)).until(() ->
+    net.chain().increaseTime(Duration.ofSeconds(EPOCH_SECONDS));
+    net.await("the keepers snapshot the epoch after " + before, () ->
         net.staking(0).currentActiveSet().map(ActiveSet::snapshotEpoch).orElse(-1L) > before);
   }
 
-  private static void awaitActiveSetSeenBy(List<Long> ids, int... observers) {
-    for (int n : observers) {
-      await().atMost(SETTLE).pollInterval(Duration.ofMillis(250)).until(() -> activeSetSeenBy(n).equals(ids));
-    }
-  }
-
-  private static List<Long> activeSetSeenBy(int node) throws IOException, InterruptedException {
-    String body = net.get(node, "/debug/chain");
-    Matcher m = Pattern.compile("\\{\"id\":(\\d+),").matcher(body.substring(body.indexOf("\"activeSet\"")));
-    List<Long> ids = new ArrayList<>();
-    while (m.find()) {
-      ids.add(Long.parseLong(m.group(1)));
-    }
-    return ids;
-  }
-
-  private static int replicationPeers(int node) throws IOException, InterruptedException {
-    Matcher m = Pattern.compile("\"peers\":(\\d+)").matcher(net.get(node, "/debug/replication"));
-    return m.find() ? Integer.parseInt(m.group(1)) : -1;
-  }
-
   /** Anti-entropy rounds node {@code node} has completed with its peers (its xmtpd_replication_sync_rounds). */
-  private static long syncRounds(int node) throws IOException, InterruptedException {
-    Matcher m = Pattern.compile("(?m)^xmtpd_replication_sync_rounds_total\\{[^}]*} ([0-9.eE+]+)$")
-        .matcher(net.get(node, "/metrics"));
-    double total = 0;
-    while (m.find()) {
-      total += Double.parseDouble(m.group(1));
-    }
-    return (long) total;
+  private static long syncRounds(int node) {
+    return (long) net.metrics(node).sum("xmtpd_replication_sync_rounds_total");
   }
 
   private void publish(int node, String topic, String text) throws IOException, InterruptedException {
-    var r = client.publish(net.nodes.get(node).httpUrl(), List.of(TestClients.envelope(topic, text.getBytes())));
+    var r = client.publish(net.node(node).httpUrl(), List.of(TestClients.envelope(topic, text.getBytes())));
     assertThat(r.acked()).as(r.body()).isTrue();
   }
 
@@ -165,14 +142,15 @@ class ChainDevnetIT {
   }
 
   private List<String> stored(int node, String topic) throws IOException, InterruptedException {
-    return client.queryAll(net.nodes.get(node).httpUrl(), topic).stream()
+    return client.queryAll(net.node(node).httpUrl(), topic).stream()
         .map(e -> e.getMessage().toStringUtf8()).toList();
   }
 
   /** Runs an xmtpd command in this JVM against the test chain and returns what it printed. */
   private static String xmtpd(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--chain-rpc", net.chain.rpcUrl(), "--deployment", net.chain.deploymentFile().toString()));
+    all.addAll(List.of("--chain-rpc", net.chain().rpcUrl(), "--deployment",
+        net.chain().deploymentFile().toString()));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))

@@ -6,6 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.util.JsonFormat;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +18,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -33,6 +38,10 @@ import org.xmtpj.proto.checkpoint.v1.InclusionProofRequest;
 import org.xmtpj.proto.checkpoint.v1.InclusionProofResponse;
 import org.xmtpj.testing.NodeProcess;
 import org.xmtpj.testing.TestClients;
+import org.xmtpj.testing.cluster.ChainNetwork;
+import org.xmtpj.testing.cluster.CheckpointStatus.Checkpoint;
+import org.xmtpj.testing.cluster.LocalCluster;
+import org.xmtpj.testing.cluster.LocalCluster.Mode;
 
 /**
  * Checkpoints on real chain-backed node processes (4 s epochs): two nodes that replicate compute the same cut and
@@ -41,13 +50,17 @@ import org.xmtpj.testing.TestClients;
  */
 class InclusionProofIT {
   private static final long EPOCH_SECONDS = 4;
+  private static final HttpClient HTTP = TestClients.newHttpClient();
   @TempDir
   static Path dir;
-  static ChainNodes net;
+  static LocalCluster cluster;
+  static ChainNetwork net;
 
   @BeforeAll
-  static void start() throws Exception {
-    net = new ChainNodes(LocalChain.builder().deployParameter("epochLength", EPOCH_SECONDS).start(), dir);
+  static void start() {
+    cluster = LocalCluster.builder(Mode.PROCESS, dir).nodes(2)
+        .chain(LocalChain.builder().deployParameter("epochLength", EPOCH_SECONDS).start()).start();
+    net = cluster.chain();
     net.provision(1, 10_000);
     net.provision(2, 10_000);
     net.staking(0).advanceEpoch();
@@ -57,8 +70,8 @@ class InclusionProofIT {
 
   @AfterAll
   static void stop() {
-    if (net != null) {
-      net.close();
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
@@ -70,29 +83,18 @@ class InclusionProofIT {
     for (int i = 0; i < 5; i++) {
       byte[] m = ("message " + i).getBytes(StandardCharsets.UTF_8);
       messages.add(m);
-      var result = client.publish(net.nodes.get(i % 2 + 1).httpUrl(), List.of(TestClients.envelope(topic, m)));
+      var result = client.publish(net.node(i % 2 + 1).httpUrl(), List.of(TestClients.envelope(topic, m)));
       assertThat(result.acked()).as("publish %d answered %s", i, result).isTrue();
     }
     long published = System.currentTimeMillis();
     // the first epoch whose boundary is 2 s after the last publish (replicated well before), once both computed it
-    long[] epoch = new long[1];
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
-      Map<Long, String[]> one = checkpoints(1);
-      Map<Long, String[]> two = checkpoints(2);
-      for (var e : one.entrySet()) {
-        if (Long.parseLong(e.getValue()[2]) > published + 2_000 && two.containsKey(e.getKey())) {
-          epoch[0] = e.getKey();
-          return true;
-        }
-      }
-      return false;
-    });
-    String[] atOne = checkpoints(1).get(epoch[0]);
-    String[] atTwo = checkpoints(2).get(epoch[0]);
-    assertThat(atTwo[0]).as("both nodes computed the same root on their own").isEqualTo(atOne[0]);
-    assertThat(atTwo[1]).as("and the same cut").isEqualTo(atOne[1]);
-    byte[] root = HexFormat.of().parseHex(atTwo[0]);
-    byte[] cutHash = HexFormat.of().parseHex(atTwo[1]);
+    long[] epoch = {net.awaitCheckpoint(c -> c.boundaryMs() > published + 2_000, 1, 2)};
+    Checkpoint atOne = checkpoint(1, epoch[0]);
+    Checkpoint atTwo = checkpoint(2, epoch[0]);
+    assertThat(atTwo.root()).as("both nodes computed the same root on their own").isEqualTo(atOne.root());
+    assertThat(atTwo.cutHash()).as("and the same cut").isEqualTo(atOne.cutHash());
+    byte[] root = HexFormat.of().parseHex(atTwo.root());
+    byte[] cutHash = HexFormat.of().parseHex(atTwo.cutHash());
 
     byte[] id = Sha256.hash(messages.get(2));
     InclusionProof proof = proof(1, topic, id, epoch[0]);
@@ -125,7 +127,7 @@ class InclusionProofIT {
 
     // epoch 0 is the first epoch, not "the newest": asked for it, a node proves against it or refuses, never
     // against a later one (JsInclusionProofIT once verified a proof of epoch 1 that it had asked for as epoch 0)
-    var epochZero = net.post(1, "/checkpoint/v1/inclusion-proof", JsonFormat.printer().print(
+    var epochZero = post(1, "/checkpoint/v1/inclusion-proof", JsonFormat.printer().print(
         InclusionProofRequest.newBuilder().setContentTopic(topic).setMessageId(ByteString.copyFrom(id))
             .setEpoch(0).build()));
     if (epochZero.statusCode() == 200) {
@@ -137,12 +139,12 @@ class InclusionProofIT {
     }
     assertThat(epoch[0]).as("a later epoch exists, so reading 0 as newest would show").isPositive();
 
-    var unknown = net.post(1, "/checkpoint/v1/inclusion-proof", JsonFormat.printer().print(
+    var unknown = post(1, "/checkpoint/v1/inclusion-proof", JsonFormat.printer().print(
         InclusionProofRequest.newBuilder().setContentTopic(topic).setMessageId(ByteString.copyFrom(new byte[32]))
             .setEpoch(epoch[0]).build()));
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(unknown.body()).contains("no message with that id");
-    var bad = net.post(1, "/checkpoint/v1/inclusion-proof", "{\"contentTopic\":\"" + topic + "\"}");
+    var bad = post(1, "/checkpoint/v1/inclusion-proof", "{\"contentTopic\":\"" + topic + "\"}");
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(bad.body()).contains("message_id must be 32 bytes");
   }
@@ -151,24 +153,15 @@ class InclusionProofIT {
   void shouldFetchAndVerifyTheProofOfAConversationMessageThroughTheSdkOverHttpAndGrpc() throws Exception {
     java.security.SecureRandom random = new java.security.SecureRandom();
     try (XmtpClient alice = XmtpClient.builder(Signer.privateKey(Secp256k1.generatePrivateKey(random)))
-            .node(net.nodes.get(1).httpUrl()).build();
+            .node(net.node(1).httpUrl()).build();
         XmtpClient bob = XmtpClient.builder(Signer.privateKey(Secp256k1.generatePrivateKey(random)))
-            .node("grpc://127.0.0.1:" + net.nodes.get(2).grpcPort()).build()) {
+            .node("grpc://127.0.0.1:" + net.node(2).grpcPort()).build()) {
       await().atMost(Duration.ofSeconds(30)).until(() -> alice.canMessage(bob.address()));
       alice.conversations().newConversation(bob.address()).send("prove me");
       long sent = System.currentTimeMillis();
-      long[] epoch = new long[1];
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
-        for (var e : checkpoints(2).entrySet()) {
-          if (Long.parseLong(e.getValue()[2]) > sent + 2_000 && checkpoints(1).containsKey(e.getKey())) {
-            epoch[0] = e.getKey();
-            return true;
-          }
-        }
-        return false;
-      });
-      byte[] rootAtOne = HexFormat.of().parseHex(checkpoints(1).get(epoch[0])[0]);
-      byte[] rootAtTwo = HexFormat.of().parseHex(checkpoints(2).get(epoch[0])[0]);
+      long[] epoch = {net.awaitCheckpoint(c -> c.boundaryMs() > sent + 2_000, 2, 1)};
+      byte[] rootAtOne = HexFormat.of().parseHex(checkpoint(1, epoch[0]).root());
+      byte[] rootAtTwo = HexFormat.of().parseHex(checkpoint(2, epoch[0]).root());
       assertThat(rootAtTwo).isEqualTo(rootAtOne);
       DecodedMessage received = bob.conversations().list().getFirst().messages().messages().getFirst();
       assertThat(received.text()).isEqualTo("prove me");
@@ -190,13 +183,14 @@ class InclusionProofIT {
     TestClients client = TestClients.newIdentity();
     String topic = "/xmtp/0/m-restart-" + System.nanoTime() + "/proto";
     byte[] message = "sent before node 1 restarts".getBytes(StandardCharsets.UTF_8);
-    var result = client.publish(net.nodes.get(2).httpUrl(), List.of(TestClients.envelope(topic, message)));
+    var result = client.publish(net.node(2).httpUrl(), List.of(TestClients.envelope(topic, message)));
     assertThat(result.acked()).as("publish answered %s", result).isTrue();
     long published = System.currentTimeMillis();
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> checkpoints(1).values()
-        .stream().anyMatch(c -> Long.parseLong(c[2]) > published + 2_000));
+    net.awaitCheckpoint(c -> c.boundaryMs() > published + 2_000, 1);
 
-    NodeProcess one = net.nodes.get(1).restart().awaitBootstrapped(Duration.ofSeconds(60));
+    net.node(1).restart();
+    net.awaitBootstrapped(1);
+    NodeProcess one = net.process(1);
     long caughtUp = System.currentTimeMillis();
     Pattern loadedLine = Pattern.compile("checkpoint state of epoch (\\d+) loaded from");
     long[] saved = new long[1];
@@ -205,46 +199,39 @@ class InclusionProofIT {
       return m.find() && (saved[0] = Long.parseLong(m.group(1))) >= 0;
     });
 
-    String[] atOne = checkpoints(1).get(saved[0]);
-    String[] atTwo = checkpoints(2).get(saved[0]);
-    assertThat(atOne).as("the saved epoch is served again").isNotNull();
-    assertThat(Long.parseLong(atOne[2])).as("and holds the message").isGreaterThan(published + 2_000);
-    assertThat(atOne[0]).isEqualTo(atTwo[0]);
+    Optional<Checkpoint> savedAtOne = net.checkpointStatus(1).epoch(saved[0]);
+    assertThat(savedAtOne).as("the saved epoch is served again").isPresent();
+    Checkpoint atOne = savedAtOne.orElseThrow();
+    Checkpoint atTwo = checkpoint(2, saved[0]);
+    assertThat(atOne.boundaryMs()).as("and holds the message").isGreaterThan(published + 2_000);
+    assertThat(atOne.root()).isEqualTo(atTwo.root());
     byte[] id = Sha256.hash(message);
     assertThat(InclusionVerifier.verify(proof(1, topic, id, saved[0]), topic, id, saved[0],
-        HexFormat.of().parseHex(atTwo[0]), HexFormat.of().parseHex(atTwo[1])).valid()).isTrue();
+        HexFormat.of().parseHex(atTwo.root()), HexFormat.of().parseHex(atTwo.cutHash())).valid()).isTrue();
     // an epoch that fell due while node 1 was away may lack what node 2 wrote meanwhile (signatures included):
     // compare the first one whose boundary is 2 s after node 1 caught up
-    long[] later = new long[1];
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
-      Map<Long, String[]> two = checkpoints(2);
-      for (var e : checkpoints(1).entrySet()) {
-        if (Long.parseLong(e.getValue()[2]) > caughtUp + 2_000 && two.containsKey(e.getKey())) {
-          later[0] = e.getKey();
-          return true;
-        }
-      }
-      return false;
-    });
-    assertThat(checkpoints(1).get(later[0])[0]).as("epoch %d, computed on from the saved state", later[0])
-        .isEqualTo(checkpoints(2).get(later[0])[0]);
+    long later = net.awaitCheckpoint(c -> c.boundaryMs() > caughtUp + 2_000, 1, 2);
+    assertThat(checkpoint(1, later).root()).as("epoch %d, computed on from the saved state", later)
+        .isEqualTo(checkpoint(2, later).root());
     assertThat(java.nio.file.Files.readString(one.logFile())).doesNotContain("checkpoint state journal")
         .doesNotContain("could not save the checkpoint state");
   }
 
-  /** epoch → {root, cutHash, boundaryMs} from GET /debug/checkpoints. */
-  private static Map<Long, String[]> checkpoints(int node) throws Exception {
-    Matcher m = Pattern.compile("\\{\"epoch\":(\\d+),\"boundaryMs\":(\\d+),\"root\":\"([0-9a-f]{64})\","
-        + "\"cutHash\":\"([0-9a-f]{64})\"").matcher(net.get(node, "/debug/checkpoints"));
-    Map<Long, String[]> out = new LinkedHashMap<>();
-    while (m.find()) {
-      out.put(Long.parseLong(m.group(1)), new String[] {m.group(3), m.group(4), m.group(2)});
-    }
-    return out;
+  /** Node {@code node}'s checkpoint of {@code epoch}, which it must list. */
+  private static Checkpoint checkpoint(int node, long epoch) {
+    return net.checkpointStatus(node).epoch(epoch)
+        .orElseThrow(() -> new AssertionError("node " + node + " lists no checkpoint of epoch " + epoch));
+  }
+
+  private static HttpResponse<String> post(int node, String path, String json) throws Exception {
+    HttpRequest r = HttpRequest.newBuilder(URI.create(net.node(node).httpUrl() + path))
+        .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+    return HTTP.send(r, HttpResponse.BodyHandlers.ofString());
   }
 
   private static InclusionProof proof(int node, String topic, byte[] id, long epoch) throws Exception {
-    var response = net.post(node, "/checkpoint/v1/inclusion-proof", JsonFormat.printer().print(
+    var response = post(node, "/checkpoint/v1/inclusion-proof", JsonFormat.printer().print(
         InclusionProofRequest.newBuilder().setContentTopic(topic).setMessageId(ByteString.copyFrom(id))
             .setEpoch(epoch).build()));
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
