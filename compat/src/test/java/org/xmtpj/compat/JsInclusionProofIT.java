@@ -7,28 +7,25 @@ import static org.xmtpj.compat.JavaSdk.newWalletKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.xmtpj.chain.ChainSession;
 import org.xmtpj.chain.checkpoint.CheckpointsClient;
 import org.xmtpj.chain.checkpoint.FinalizedCheckpoint;
 import org.xmtpj.chain.local.LocalChain;
-import org.xmtpj.chain.node.NodeRegistryClient;
-import org.xmtpj.chain.staking.StakingClient;
-import org.xmtpj.chain.token.TokenClient;
 import org.xmtpj.client.Conversation;
 import org.xmtpj.client.DecodedMessage;
 import org.xmtpj.client.InclusionProof;
 import org.xmtpj.client.InclusionVerifier;
 import org.xmtpj.client.XmtpClient;
 import org.xmtpj.client.XmtpException;
-import org.xmtpj.node.NodeKey;
 import org.xmtpj.testing.NodeProcess;
+import org.xmtpj.testing.cluster.ChainNetwork;
+import org.xmtpj.testing.cluster.LocalCluster;
+import org.xmtpj.testing.cluster.LocalCluster.Mode;
 
 /**
  * Issue 6: a message sent by the real xmtp-js through node 1 is proven by node 2 to the Java SDK, which checks the
@@ -41,26 +38,23 @@ class JsInclusionProofIT {
   void shouldVerifyAMessageSentByXmtpJsAgainstTheRootFinalizedOnChain() throws Exception {
     XmtpJs.ensureInstalled();
     Path dir = Files.createTempDirectory(Files.createDirectories(XmtpJs.TARGET_DIR), "inclusion-proof-");
-    List<NodeProcess> nodes = new ArrayList<>();
-    try (LocalChain chain = LocalChain.builder().deployParameter("epochLength", 5)
-            .deployParameter("gateRewardsByCheckpoints", true).start();
-        ChainSession session = chain.connect()) {
-      List<Long> ids = new ArrayList<>();
+    try (LocalCluster cluster = LocalCluster.builder(Mode.PROCESS, dir).nodes(2)
+        .chain(LocalChain.builder().deployParameter("epochLength", 5)
+            .deployParameter("gateRewardsByCheckpoints", true).start()).start()) {
+      ChainNetwork net = cluster.chain();
+      LocalChain chain = net.chain();
       for (int i = 1; i <= 2; i++) {
-        ids.add(stakeNode(chain, i, dir));
+        // registered with the placeholder endpoint until the node runs and its port is known
+        net.provision(i, 10_000);
       }
-      try (ChainSession deployer = chain.connect().withSigner(chain.deployer())) {
-        StakingClient.connect(deployer).advanceEpoch(); // both nodes form the first active set
+      net.staking(0).advanceEpoch(); // both nodes form the first active set
+      for (int i = 1; i <= 2; i++) {
+        net.launch(i);
       }
       for (int i = 1; i <= 2; i++) {
-        NodeProcess node = NodeProcess.start(dir.resolve("node-" + i), nodeArgs(chain, i, dir));
-        nodes.add(node);
-        // registered before it ran, so without an endpoint: now the port it bound is known
-        try (ChainSession op = chain.connect().withSigner(chain.accounts().get(i))) {
-          NodeRegistryClient.connect(op).updateEndpoint(ids.get(i - 1), node.replicationEndpoint());
-        }
+        net.awaitBootstrapped(i); // else publishes may meet catching_up
       }
-      nodes.forEach(n -> n.awaitBootstrapped(Duration.ofSeconds(60))); // else publishes may meet catching_up
+      List<NodeProcess> nodes = List.of(net.process(1), net.process(2));
       String bobKey = newWalletKey();
       try (JsClient alice = JsClient.start("alice");
           XmtpClient bob = JavaSdk.client(bobKey, "grpc://127.0.0.1:" + nodes.get(1).grpcPort())) {
@@ -72,7 +66,7 @@ class JsInclusionProofIT {
         DecodedMessage message = atBob.messages().messages().stream().filter(m -> m.id().equals(sent.id()))
             .findFirst().orElseThrow();
 
-        CheckpointsClient checkpoints = CheckpointsClient.connect(session);
+        CheckpointsClient checkpoints = net.checkpoints();
         InclusionProof[] proof = new InclusionProof[1];
         long[] epoch = new long[1];
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> {
@@ -104,8 +98,6 @@ class JsInclusionProofIT {
               .reason()).contains("not the root finalized on chain");
         }
       }
-    } finally {
-      nodes.forEach(NodeProcess::close);
     }
   }
 
@@ -123,28 +115,5 @@ class JsInclusionProofIT {
     XmtpCli.Run unknown = xmtp.run("verify", "00".repeat(32));
     assertThat(unknown.code()).isEqualTo(1);
     assertThat(unknown.err()).contains("no message " + "00".repeat(32) + " in your conversations");
-  }
-
-  /**
-   * Funds, registers and self-stakes node i (operated by chain account i) before it runs, with the placeholder
-   * endpoint "unbound" (not HOST:PORT, so no peer dials it until it is updated); returns the node id.
-   */
-  private static long stakeNode(LocalChain chain, int i, Path dir) throws Exception {
-    Path data = dir.resolve("node-" + i);
-    var operator = chain.accounts().get(i);
-    Files.writeString(dir.resolve("operator-" + i + ".key"), operator.privateKeyHex());
-    try (ChainSession deployer = chain.connect().withSigner(chain.deployer());
-        ChainSession op = chain.connect().withSigner(operator)) {
-      TokenClient.connect(deployer).transfer(operator.address(), TokenClient.tokens(10_000));
-      long id = NodeRegistryClient.connect(op).register(NodeKey.loadOrCreate(data).publicKey(), "unbound", 1_000);
-      StakingClient.connect(op).delegate(id, TokenClient.tokens(10_000));
-      return id;
-    }
-  }
-
-  /** Node i's xmtpd start arguments: it follows the chain with its operator key; its ports are bound as port 0. */
-  private static List<String> nodeArgs(LocalChain chain, int i, Path dir) {
-    return List.of("--chain-rpc", chain.rpcUrl(), "--deployment", chain.deploymentFile().toString(),
-        "--operator-key-file", dir.resolve("operator-" + i + ".key").toString(), "--set", "chain.pollInterval=500ms");
   }
 }
