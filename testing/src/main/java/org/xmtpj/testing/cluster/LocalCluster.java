@@ -420,17 +420,22 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Node slots only: a chain node is registered on chain before it runs, so the test launches each. */
     private LocalCluster startOnChain() {
-      if (linkLatency != null) {
-        throw new IllegalArgumentException("faultProxies: chain nodes find their peers on chain; use "
-            + "ChainNetwork.provisionBehindProxy for a proxy in front of a node");
+      try {
+        if (linkLatency != null) {
+          throw new IllegalArgumentException("faultProxies: chain nodes find their peers on chain; use "
+              + "ChainNetwork.provisionBehindProxy for a proxy in front of a node");
+        }
+        List<ChainNode> slots = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+          slots.add(new ChainNode(i, dir.resolve("node" + (i + 1))));
+        }
+        LocalCluster cluster = new LocalCluster(mode, List.copyOf(slots), Links.direct(), awaitTimeout);
+        cluster.chain = new ChainNetwork(localChain, dir, slots, antiEntropyInterval, awaitTimeout);
+        return cluster;
+      } catch (RuntimeException e) {
+        localChain.close(); // the cluster owns the chain: a test that gets no cluster cannot close it
+        throw e;
       }
-      List<ChainNode> slots = new ArrayList<>();
-      for (int i = 0; i < size; i++) {
-        slots.add(new ChainNode(i, dir.resolve("node" + (i + 1))));
-      }
-      LocalCluster cluster = new LocalCluster(mode, List.copyOf(slots), Links.direct(), awaitTimeout);
-      cluster.chain = new ChainNetwork(localChain, dir, slots, antiEntropyInterval, awaitTimeout);
-      return cluster;
     }
   }
 }
