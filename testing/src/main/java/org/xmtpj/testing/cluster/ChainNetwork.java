@@ -23,7 +23,7 @@ import org.xmtpj.testing.FaultProxy;
 import org.xmtpj.testing.NodeProcess;
 
 /**
- * The chain side of a chain-backed {@link LocalCluster} ({@link LocalCluster.Builder#chain}): a local chain whose
+ * The chain side of a chain-backed {@link LocalCluster} ({@link ClusterBuilder#chain}): a local chain whose
  * account {@code n} operates node {@code n} (account 0 is the deployer). Nodes are numbered here as on chain, from
  * 1: node {@code n} is {@code cluster.node(n - 1)}, and it gets id {@code n} when the nodes register in order.
  *

@@ -96,6 +96,14 @@ final class ChainNode implements ClusterNode {
   }
 
   @Override
+  public long pid() {
+    if (!isRunning()) {
+      throw new IllegalStateException(name() + " is not running");
+    }
+    return process.pid();
+  }
+
+  @Override
   public void stop() {
     if (isRunning()) {
       process.stop();

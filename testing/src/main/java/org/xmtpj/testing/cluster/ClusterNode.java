@@ -34,6 +34,27 @@ public interface ClusterNode {
 
   boolean isRunning();
 
+  /**
+   * The operating-system process the node runs in: its own for a process, this JVM's for a node in this JVM (so
+   * CPU read from it is the whole JVM's there).
+   *
+   * @throws IllegalStateException while a process node is not running
+   */
+  long pid();
+
+  /**
+   * Starts a node that does not run: a node of a {@link ClusterBuilder#prepare() prepared} cluster the first
+   * time on port 0, any other on the ports it bound before (as {@link #restart()}).
+   *
+   * @throws IllegalStateException when it runs already
+   */
+  default void start() {
+    if (isRunning()) {
+      throw new IllegalStateException(name() + " runs already: stop() it first, or restart() it");
+    }
+    restart();
+  }
+
   /** An orderly stop: the node drains in-flight publishes and closes its store. */
   void stop();
 

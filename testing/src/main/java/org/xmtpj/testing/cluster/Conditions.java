@@ -56,12 +56,30 @@ final class Conditions {
 
   /** Waits until {@code condition} holds over the statuses of the running nodes, each of which must answer. */
   void awaitStatus(String what, Predicate<List<ReplicationStatus>> condition) {
+    awaitStatus(what, timeout, condition);
+  }
+
+  /** As {@link #awaitStatus(String, Predicate)}, for at most {@code within}; returns the statuses that held. */
+  List<ReplicationStatus> awaitStatus(String what, Duration within, Predicate<List<ReplicationStatus>> condition) {
     AtomicReference<String> last = new AtomicReference<>("(no status read yet)");
-    poll(what, last, () -> {
+    AtomicReference<List<ReplicationStatus>> held = new AtomicReference<>();
+    poll(what, within, last, () -> {
       Snapshot s = snapshot();
       last.set(s.report());
-      return s.complete() && condition.test(s.live());
+      boolean holds = s.complete() && condition.test(s.live());
+      held.set(s.live());
+      return holds;
     });
+    return held.get();
+  }
+
+  /** The statuses of the running nodes now, in node order. */
+  List<ReplicationStatus> statuses() throws InterruptedException {
+    Snapshot s = snapshot();
+    if (!s.complete()) {
+      throw new IllegalStateException("not every running node answered:\n" + s.report());
+    }
+    return s.live();
   }
 
   /**
@@ -76,7 +94,7 @@ final class Conditions {
       }
     }
     AtomicReference<String> last = new AtomicReference<>("(no rounds read yet)");
-    poll("every running node ran " + rounds + " more anti-entropy rounds", last, () -> {
+    poll("every running node ran " + rounds + " more anti-entropy rounds", timeout, last, () -> {
       boolean all = true;
       StringBuilder report = new StringBuilder();
       for (Map.Entry<ClusterNode, Long> e : target.entrySet()) {
@@ -101,11 +119,12 @@ final class Conditions {
     }
   }
 
-  private void poll(String what, AtomicReference<String> last, java.util.concurrent.Callable<Boolean> check) {
+  private static void poll(String what, Duration within, AtomicReference<String> last,
+      java.util.concurrent.Callable<Boolean> check) {
     try {
-      Awaitility.await(what).atMost(timeout).pollInterval(POLL).pollInSameThread().until(check);
+      Awaitility.await(what).atMost(within).pollInterval(POLL).pollInSameThread().until(check);
     } catch (ConditionTimeoutException e) {
-      throw new AssertionError(what + ": not within " + timeout.toSeconds() + " s; each node's last status:\n"
+      throw new AssertionError(what + ": not within " + within.toSeconds() + " s; each node's last status:\n"
           + last.get(), e);
     }
   }

@@ -133,6 +133,11 @@ final class InJvmNode implements ClusterNode {
   }
 
   @Override
+  public long pid() {
+    return ProcessHandle.current().pid();
+  }
+
+  @Override
   public void stop() {
     if (node != null) {
       XmtpNode n = node;

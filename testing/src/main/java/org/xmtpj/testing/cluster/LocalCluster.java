@@ -6,17 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Predicate;
-import java.util.function.UnaryOperator;
-import org.xmtpj.node.NodeConfig;
 import org.xmtpj.node.XmtpNode;
 import org.xmtpj.chain.local.LocalChain;
 import org.xmtpj.testing.FaultProxy;
@@ -67,22 +63,28 @@ public final class LocalCluster implements AutoCloseable {
   private final Links links;
   private final StatusReader reader = new StatusReader();
   private final Conditions conditions;
-  private ChainNetwork chain; // null unless chain-backed (Builder#chain)
+  private final List<Path> peersFiles; // node i's at i; empty for a chain-backed cluster
+  private final boolean pinnedPeers;
+  private final ChainNetwork chain; // null unless chain-backed (ClusterBuilder#chain)
   private boolean closed;
 
-  private LocalCluster(Mode mode, List<ClusterNode> nodes, Links links, Duration timeout) {
+  LocalCluster(Mode mode, List<ClusterNode> nodes, List<Path> peersFiles, boolean pinnedPeers, Links links,
+      Duration timeout, ChainNetwork chain) {
     this.mode = mode;
     this.nodes = List.copyOf(nodes);
+    this.peersFiles = List.copyOf(peersFiles);
+    this.pinnedPeers = pinnedPeers;
     this.links = links;
     this.conditions = new Conditions(this.nodes, reader, timeout);
+    this.chain = chain;
   }
 
   /**
    * A cluster whose node {@code i} keeps its data in {@code dir/node<i+1>} (its log, for a process, next to it in
    * {@code node<i+1>.log}).
    */
-  public static Builder builder(Mode mode, Path dir) {
-    return new Builder(mode, dir);
+  public static ClusterBuilder builder(Mode mode, Path dir) {
+    return new ClusterBuilder(mode, dir);
   }
 
   public Mode mode() {
@@ -118,7 +120,7 @@ public final class LocalCluster implements AutoCloseable {
   /**
    * The proxy that node {@code from} reaches node {@code to} through.
    *
-   * @throws IllegalStateException when the cluster was built without {@link Builder#faultProxies(Duration)}
+   * @throws IllegalStateException when the cluster was built without {@link ClusterBuilder#faultProxies(Duration)}
    */
   public FaultProxy link(int from, int to) {
     return links.proxy(from, to);
@@ -132,7 +134,7 @@ public final class LocalCluster implements AutoCloseable {
   /**
    * The chain side of a chain-backed cluster: its chain, accounts, provisioning and checkpoint conditions.
    *
-   * @throws IllegalStateException when the cluster was built without {@link Builder#chain(LocalChain)}
+   * @throws IllegalStateException when the cluster was built without {@link ClusterBuilder#chain(LocalChain)}
    */
   public ChainNetwork chain() {
     if (chain == null) {
@@ -150,6 +152,70 @@ public final class LocalCluster implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted reading the status of " + nodes.get(i), e);
+    }
+  }
+
+  /** The {@code /debug/replication} of every running node now, in node order (stopped ones left out). */
+  public List<ReplicationStatus> statuses() {
+    try {
+      return conditions.statuses();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted reading the nodes' statuses", e);
+    }
+  }
+
+  /** {@code KEY@127.0.0.1:PORT}: node {@code i} as its peers pin it, at the replication port it bound. */
+  public String peerSpec(int i) {
+    return peerSpec(i, nodes.get(i).replicationPort());
+  }
+
+  /** Node {@code i} as a peer pins it when it is reached on {@code port} (a proxy's in front of it). */
+  public String peerSpec(int i, int port) {
+    return nodes.get(i).nodeKey() + "@" + NodeSpec.HOST + ":" + port;
+  }
+
+  /**
+   * Replaces node {@code i}'s peers file with {@code peerSpecs} ({@code [KEY@]HOST:PORT} each), atomically; the
+   * node reads it within 250 ms, or at its next start.
+   */
+  public LocalCluster setPeers(int i, List<String> peerSpecs) {
+    requirePeersFiles();
+    StringBuilder sb = new StringBuilder("# written by LocalCluster.setPeers\n");
+    peerSpecs.forEach(p -> sb.append(p).append('\n'));
+    writeAtomically(peersFiles.get(i), sb.toString());
+    return this;
+  }
+
+  /**
+   * A full mesh of the nodes that have run (a prepared node that has not is left out): each one's peers file lists
+   * every other (through its fault proxy when the links have them), pinned by key unless built with
+   * {@link ClusterBuilder#unpinnedPeers()}.
+   */
+  public LocalCluster mesh() {
+    requirePeersFiles();
+    List<ClusterNode> known = nodes.stream().filter(LocalCluster::hasRun).toList();
+    for (ClusterNode from : known) {
+      StringBuilder sb = new StringBuilder("# written by LocalCluster: the other nodes")
+          .append(links.proxied() ? ", each through its fault proxy" : "").append('\n');
+      for (ClusterNode to : known) {
+        if (to != from) {
+          sb.append(pinnedPeers ? to.nodeKey() + "@" : "").append(NodeSpec.HOST).append(':')
+              .append(links.portFor(from.index(), to)).append('\n');
+        }
+      }
+      writeAtomically(peersFiles.get(from.index()), sb.toString());
+    }
+    return this;
+  }
+
+  private static boolean hasRun(ClusterNode n) {
+    return !(n instanceof StagedNode s) || s.hasRun();
+  }
+
+  private void requirePeersFiles() {
+    if (peersFiles.isEmpty()) {
+      throw new IllegalStateException("a chain-backed cluster's nodes find their peers on chain, not in peers files");
     }
   }
 
@@ -178,6 +244,15 @@ public final class LocalCluster implements AutoCloseable {
   public LocalCluster awaitStatus(String what, Predicate<List<ReplicationStatus>> condition) {
     conditions.awaitStatus(what, condition);
     return this;
+  }
+
+  /**
+   * As {@link #awaitStatus(String, Predicate)}, for at most {@code within} instead of the cluster's timeout (a
+   * benchmark's dataset takes longer than a test's); returns the statuses that satisfied it.
+   */
+  public List<ReplicationStatus> awaitStatus(String what, Duration within,
+      Predicate<List<ReplicationStatus>> condition) {
+    return conditions.awaitStatus(what, within, condition);
   }
 
   /** One line per node: its URL, replication port, key and whether it runs; for logs and failure messages. */
@@ -215,23 +290,8 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
-  /** Writes every node's peers file, atomically (the node may read it at any moment). */
-  private void writePeersFiles(List<NodeSpec> specs, boolean pinned) {
-    for (ClusterNode from : nodes) {
-      StringBuilder sb = new StringBuilder("# written by LocalCluster: the other nodes")
-          .append(links.proxied() ? ", each through its fault proxy" : "").append('\n');
-      for (ClusterNode to : nodes) {
-        if (to != from) {
-          sb.append(pinned ? to.nodeKey() + "@" : "").append(NodeSpec.HOST).append(':')
-              .append(links.portFor(from.index(), to)).append('\n');
-        }
-      }
-      writeAtomically(specs.get(from.index()).peersFile(), sb.toString());
-    }
-  }
-
   /** A reader sees the old file or the new one, never half of it. */
-  private static void writeAtomically(Path file, String text) {
+  static void writeAtomically(Path file, String text) {
     try {
       Files.createDirectories(file.getParent());
       Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
@@ -243,7 +303,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /** Starts the nodes in parallel (a process takes seconds); if one fails, stops the others and rethrows. */
-  private static List<ClusterNode> startAll(Mode mode, List<NodeSpec> specs) {
+  static List<ClusterNode> startAll(Mode mode, List<NodeSpec> specs) {
     List<CompletableFuture<ClusterNode>> starting = new ArrayList<>();
     for (NodeSpec spec : specs) {
       starting.add(CompletableFuture.supplyAsync(() -> mode.start(spec), STARTER));
@@ -267,175 +327,5 @@ public final class LocalCluster implements AutoCloseable {
       throw failure;
     }
     return started;
-  }
-
-  /** How to build a cluster; {@link #start()} starts it and waits until it is bootstrapped. */
-  public static final class Builder {
-    private final Mode mode;
-    private final Path dir;
-    private int size = 3;
-    private Duration antiEntropyInterval = Duration.ofSeconds(2);
-    private Duration linkLatency; // null: direct links, no proxies
-    private Duration awaitTimeout = Duration.ofSeconds(60);
-    private Clock clock = Clock.systemUTC();
-    private UnaryOperator<NodeConfig> configure = UnaryOperator.identity();
-    private final List<String> settings = new ArrayList<>();
-    private boolean pinnedPeers = true;
-    private LocalChain localChain; // null: nodes with static peers, no chain
-
-    private Builder(Mode mode, Path dir) {
-      this.mode = Objects.requireNonNull(mode, "mode");
-      this.dir = Objects.requireNonNull(dir, "dir").toAbsolutePath();
-    }
-
-    /** How many nodes (default 3). */
-    public Builder nodes(int n) {
-      if (n < 1) {
-        throw new IllegalArgumentException("a cluster has at least one node, not " + n);
-      }
-      size = n;
-      return this;
-    }
-
-    /** The nodes' mean time between anti-entropy rounds (default 2 s: tests wait for them, the node's 30 s). */
-    public Builder antiEntropyInterval(Duration interval) {
-      antiEntropyInterval = Objects.requireNonNull(interval, "interval");
-      return this;
-    }
-
-    /** Every directed link through its own {@link FaultProxy}, adding {@code latency} one way (zero for none). */
-    public Builder faultProxies(Duration latency) {
-      linkLatency = Objects.requireNonNull(latency, "latency");
-      return this;
-    }
-
-    /** How long each condition waits before it fails (default 60 s). */
-    public Builder awaitTimeout(Duration timeout) {
-      awaitTimeout = Objects.requireNonNull(timeout, "timeout");
-      return this;
-    }
-
-    /**
-     * The clock every node runs on, e.g. one a test moves (default: the system clock).
-     *
-     * @throws IllegalArgumentException in {@link Mode#PROCESS}: a process runs on the system clock
-     */
-    public Builder clock(Clock clock) {
-      requireInJvm("clock(Clock)");
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
-
-    /**
-     * Applied to every node's configuration on every start, after the cluster's own settings (its ports and peers
-     * file stay the cluster's). For {@link Mode#PROCESS} use {@link #set(String, String)}.
-     *
-     * @throws IllegalArgumentException in {@link Mode#PROCESS}: a process is configured by its command line
-     */
-    public Builder configure(UnaryOperator<NodeConfig> change) {
-      requireInJvm("configure(UnaryOperator<NodeConfig>)");
-      configure = configure.andThen(Objects.requireNonNull(change, "change"))::apply;
-      return this;
-    }
-
-    /**
-     * A setting every node process starts with ({@code --set key=value}, e.g. {@code replication.retention=1h}).
-     * For {@link Mode#IN_JVM} use {@link #configure(UnaryOperator)}.
-     *
-     * @throws IllegalArgumentException in {@link Mode#IN_JVM}: the settings are parsed by the command line only
-     */
-    public Builder set(String key, String value) {
-      if (mode != Mode.PROCESS) {
-        throw new IllegalArgumentException("set(key, value) is for Mode.PROCESS; in " + mode
-            + " use configure(UnaryOperator<NodeConfig>)");
-      }
-      settings.add(Objects.requireNonNull(key, "key") + "=" + Objects.requireNonNull(value, "value"));
-      return this;
-    }
-
-    /**
-     * Peers files list the others as {@code HOST:PORT} without their keys (the README's unpinned {@code --peer}),
-     * so each node learns the others' keys in the handshake. Default: pinned, {@code KEY@HOST:PORT}.
-     */
-    public Builder unpinnedPeers() {
-      pinnedPeers = false;
-      return this;
-    }
-
-    private void requireInJvm(String option) {
-      if (mode != Mode.IN_JVM) {
-        throw new IllegalArgumentException(option + " is for Mode.IN_JVM; a node process cannot take it"
-            + (option.startsWith("configure") ? " (use set(key, value))" : ""));
-      }
-    }
-
-    /**
-     * Chain-backed nodes (processes only): they find their peers in {@code chain}'s active set, and account
-     * {@code n} operates node {@code n} ({@link ChainNetwork}, from {@link LocalCluster#chain()}). {@link #start()}
-     * then starts no node: each is provisioned on chain and launched by the test. The cluster closes the chain.
-     *
-     * @throws IllegalArgumentException in {@link Mode#IN_JVM}, or with {@link #faultProxies} (chain nodes find
-     *     their peers on chain, not in peers files: {@link ChainNetwork#provisionBehindProxy} puts a proxy in front)
-     */
-    public Builder chain(LocalChain chain) {
-      if (mode != Mode.PROCESS) {
-        throw new IllegalArgumentException("a chain-backed cluster runs its nodes as processes (Mode.PROCESS), not "
-            + mode);
-      }
-      localChain = Objects.requireNonNull(chain, "chain");
-      return this;
-    }
-
-    /** Starts the proxies, then the nodes, writes the peers files and waits until every node is bootstrapped. */
-    public LocalCluster start() {
-      if (localChain != null) {
-        return startOnChain();
-      }
-      List<NodeSpec> specs = new ArrayList<>();
-      for (int i = 0; i < size; i++) {
-        String name = "node" + (i + 1);
-        specs.add(new NodeSpec(i, dir.resolve(name), dir.resolve(name + ".peers"), antiEntropyInterval, clock,
-            configure, settings));
-        // the node refuses a --peers-file that does not exist; no peer is known before every node has bound
-        writeAtomically(specs.get(i).peersFile(), "# LocalCluster: no peers until every node's ports are known\n");
-      }
-      // the proxies first: they bind before any node runs and forward once the nodes have bound
-      Links links = linkLatency == null ? Links.direct() : Links.proxied(size, linkLatency);
-      LocalCluster cluster;
-      try {
-        cluster = new LocalCluster(mode, startAll(mode, specs), links, awaitTimeout);
-      } catch (RuntimeException e) {
-        links.close();
-        throw e;
-      }
-      try {
-        links.connect(cluster.nodes);
-        cluster.writePeersFiles(specs, pinnedPeers);
-        return cluster.awaitBootstrapped();
-      } catch (RuntimeException | Error e) {
-        cluster.close();
-        throw e;
-      }
-    }
-
-    /** Node slots only: a chain node is registered on chain before it runs, so the test launches each. */
-    private LocalCluster startOnChain() {
-      try {
-        if (linkLatency != null) {
-          throw new IllegalArgumentException("faultProxies: chain nodes find their peers on chain; use "
-              + "ChainNetwork.provisionBehindProxy for a proxy in front of a node");
-        }
-        List<ChainNode> slots = new ArrayList<>();
-        for (int i = 0; i < size; i++) {
-          slots.add(new ChainNode(i, dir.resolve("node" + (i + 1))));
-        }
-        LocalCluster cluster = new LocalCluster(mode, List.copyOf(slots), Links.direct(), awaitTimeout);
-        cluster.chain = new ChainNetwork(localChain, dir, slots, antiEntropyInterval, awaitTimeout);
-        return cluster;
-      } catch (RuntimeException e) {
-        localChain.close(); // the cluster owns the chain: a test that gets no cluster cannot close it
-        throw e;
-      }
-    }
   }
 }

@@ -15,13 +15,15 @@ import org.xmtpj.node.NodeConfig;
  * @param clock the clock of a node in this JVM (a process runs on the system clock)
  * @param configure applied last to the configuration of a node in this JVM, on every start
  * @param settings {@code key=value} settings a process is started with ({@code --set})
+ * @param args further {@code xmtpd start} arguments of a process, after the cluster's own
  */
 record NodeSpec(int index, Path dataDir, Path peersFile, Duration antiEntropyInterval, Clock clock,
-    UnaryOperator<NodeConfig> configure, List<String> settings) {
+    UnaryOperator<NodeConfig> configure, List<String> settings, List<String> args) {
   static final String HOST = "127.0.0.1";
 
   NodeSpec {
     settings = List.copyOf(settings);
+    args = List.copyOf(args);
   }
 
   String name() {

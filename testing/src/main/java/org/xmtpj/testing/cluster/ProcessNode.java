@@ -25,6 +25,7 @@ final class ProcessNode implements ClusterNode {
       args.add("--set");
       args.add(setting);
     }
+    args.addAll(spec.args());
     return new ProcessNode(spec, NodeProcess.start(spec.dataDir(), args));
   }
 
@@ -76,6 +77,14 @@ final class ProcessNode implements ClusterNode {
   @Override
   public boolean isRunning() {
     return process.isAlive();
+  }
+
+  @Override
+  public long pid() {
+    if (!process.isAlive()) {
+      throw new IllegalStateException(name() + " is not running");
+    }
+    return process.pid();
   }
 
   @Override

@@ -54,6 +54,12 @@ public record ReplicationStatus(String node, Map<String, Progress> vector, Strin
     return pending == 0 && inFlight == 0;
   }
 
+  /** One line for a report: counts, bootstrap, backlog and the fingerprint's first characters. */
+  public String brief() {
+    return String.format("events %,d, topics %,d, bootstrapped %s, pending %d, in flight %d, fingerprint %s…",
+        events, topics, bootstrapped, pending, inFlight, fingerprint.substring(0, Math.min(12, fingerprint.length())));
+  }
+
   /** The contiguous sequence number this node holds of {@code origin}'s events (0 when it has none). */
   public long contiguous(String origin) {
     Progress p = vector.get(origin);

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.xmtpj.testing.cluster.LocalCluster.Mode;
 
@@ -23,5 +25,21 @@ class LocalClusterBuilderTest {
   void shouldRefuseCommandLineSettingsForNodesInThisJvm() {
     assertThatThrownBy(() -> LocalCluster.builder(Mode.IN_JVM, DIR).set("replication.retention", "1h"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("use configure(");
+  }
+
+  @Test
+  void shouldRefuseRawArgumentsForNodesInThisJvmAndArgumentsTheClusterSetsItself() {
+    assertThatThrownBy(() -> LocalCluster.builder(Mode.IN_JVM, DIR).args(List.of("--store", "postgres")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("use configure(");
+    assertThatThrownBy(() -> LocalCluster.builder(Mode.PROCESS, DIR).args(List.of("--peers-file", "x")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--peers-file is set by the cluster");
+    assertThatThrownBy(() -> LocalCluster.builder(Mode.PROCESS, DIR).args(List.of("--replication-port=7")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is set by the cluster");
+  }
+
+  @Test
+  void shouldRefuseToPrepareAClusterWhoseProxiesNeedRunningNodes() {
+    assertThatThrownBy(() -> LocalCluster.builder(Mode.IN_JVM, DIR).faultProxies(Duration.ZERO).prepare())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("prepare(): fault proxies");
   }
 }
