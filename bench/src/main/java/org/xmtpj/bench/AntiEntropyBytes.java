@@ -1,6 +1,7 @@
 package org.xmtpj.bench;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -8,6 +9,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.xmtpj.testing.CountingProxy;
+import org.xmtpj.testing.cluster.LocalCluster;
+import org.xmtpj.testing.cluster.ReplicationStatus;
 
 /**
  * Bytes on the wire of in-sync anti-entropy. Two nodes hold identical data (node 2 gets a copy of node 1's
@@ -25,18 +28,18 @@ final class AntiEntropyBytes {
     }
   }
 
-  static void run(Options o, Cluster cluster, Path datasets, Section s) throws InterruptedException {
+  static void run(Options o, RunDirectory run, Path datasets, Section s) throws InterruptedException {
     List<Integer> topicCounts = Arrays.stream(o.string("ae-topics", "10,100000").split(","))
         .map(String::trim).map(Integer::parseInt).toList();
     int size = o.intValue("size", 256);
     int warmup = o.intValue("warmup", 5);
     int duration = o.intValue("duration", 20);
-    String interval = o.string("anti-entropy-interval", "1s");
+    Duration interval = o.duration("anti-entropy-interval", Duration.ofSeconds(1));
     s.parameter("nodes", "2 xmtpd processes (separate JVMs, SQLite) with identical data: node 2's database is a "
         + "copy of node 1's; each reaches the other's replication port through a counting TCP proxy "
         + "(node 2 → node 1 and node 1 → node 2), plaintext HTTP/2 (h2c)");
-    s.parameter("anti-entropy", "--anti-entropy-interval " + interval + " (each round jittered ±30 %; with one "
-        + "peer every round of a node is one sync with the other node)");
+    s.parameter("anti-entropy", "--anti-entropy-interval " + interval.toMillis() + "ms (each round jittered "
+        + "±30 %; with one peer every round of a node is one sync with the other node)");
     s.parameter("datasets", topicCounts.stream().map(t -> String.format("%,d topics × 1 event", t))
         .collect(Collectors.joining(", ")) + ", " + size + "-byte messages, origin node 1");
     s.parameter("measured", "after both nodes report bootstrapped and equal fingerprints, " + warmup
@@ -48,67 +51,72 @@ final class AntiEntropyBytes {
     for (int topics : topicCounts) {
       Dataset data = Dataset.obtain(datasets, topics, topics, size);
       s.result(String.format("dataset, %,d topics", topics), data.describe());
-      String tag = "t" + topics + "-";
-      Path d1 = cluster.root().resolve(tag + "node1");
-      Path d2 = cluster.root().resolve(tag + "node2");
-      data.copyAsOriginTo(d1);
-      data.copyDatabaseTo(d2);
-      Cluster.Member m1 = cluster.member(tag + "node1");
-      Cluster.Member m2 = cluster.member(tag + "node2");
-      List<String> args = new ArrayList<>(List.of("--anti-entropy-interval", interval));
-      args.addAll(o.nodeArgs());
-      BenchNode n1 = cluster.start(m1, args);
-      BenchNode n2 = cluster.start(m2, args);
+      Path dir = run.root().resolve("t" + topics); // one two-node cluster per dataset
+      data.copyAsOriginTo(dir.resolve("node1")); // before the cluster is laid out: node 1 keeps the origin key
+      data.copyDatabaseTo(dir.resolve("node2"));
       H2Tally tally21 = new H2Tally();
       H2Tally tally12 = new H2Tally();
-      // each node reaches the other through a proxy that counts the bytes, in front of the port the other bound
-      try (CountingProxy p21 = CountingProxy.start("node2->node1", n1.replicationPort(), tally21);
-          CountingProxy p12 = CountingProxy.start("node1->node2", n2.replicationPort(), tally12)) {
-        cluster.setPeers(m1, List.of(m2.peerSpec(p12.port())));
-        cluster.setPeers(m2, List.of(m1.peerSpec(p21.port())));
-        List<ReplicationStatus> st = Cluster.await(List.of(n1, n2), l -> l.stream().allMatch(
-                x -> x.bootstrapped() && x.events() == topics && x.peers() == 1)
-                && l.get(0).fingerprint().equals(l.get(1).fingerprint()), 120_000, 500,
-            "both nodes up, peered, bootstrapped and in sync");
-        Thread.sleep(warmup * 1000L);
-        long t0 = System.nanoTime();
-        long up21 = p21.bytes(CountingProxy.Direction.UP);
-        long down21 = p21.bytes(CountingProxy.Direction.DOWN);
-        long up12 = p12.bytes(CountingProxy.Direction.UP);
-        long down12 = p12.bytes(CountingProxy.Direction.DOWN);
-        Map<String, long[]> c21 = tally21.connectionFrames();
-        Map<String, long[]> c12 = tally12.connectionFrames();
-        Window w1 = Window.open(n1);
-        Window w2 = Window.open(n2);
-        Thread.sleep(duration * 1000L);
-        long t1 = System.nanoTime(); // counters first: closing the windows takes a while
-        LinkResult r21 = new LinkResult("node 2 → node 1", p21.bytes(CountingProxy.Direction.UP) - up21,
-            p21.bytes(CountingProxy.Direction.DOWN) - down21, tally21.calls(t0, t1),
-            minus(tally21.connectionFrames(), c21));
-        LinkResult r12 = new LinkResult("node 1 → node 2", p12.bytes(CountingProxy.Direction.UP) - up12,
-            p12.bytes(CountingProxy.Direction.DOWN) - down12, tally12.calls(t0, t1),
-            minus(tally12.connectionFrames(), c12));
-        w1.close();
-        w2.close();
-        List<ReplicationStatus> after = Cluster.await(List.of(n1, n2), l -> true, 10_000, 100, "status");
-        double seconds = (t1 - t0) / 1e9;
-        String prefix = String.format("%,d topics, ", topics);
-        for (LinkResult r : List.of(r21, r12)) {
-          report(s, prefix, r, seconds);
-          long rounds = r.rounds();
-          summary.add(String.format("%,d topics, %s: %s B/round (%d rounds)", topics, r.link(),
-              rounds == 0 ? "n/a" : String.format("%,.0f", (r.up() + r.down()) / (double) rounds), rounds));
+      try (LocalCluster cluster = LocalCluster.builder(LocalCluster.Mode.PROCESS, dir).nodes(2)
+          .antiEntropyInterval(interval).args(o.nodeArgs()).prepare()) {
+        cluster.node(0).start();
+        cluster.node(1).start();
+        BenchNode n1 = BenchNode.of(cluster.node(0));
+        BenchNode n2 = BenchNode.of(cluster.node(1));
+        // each node reaches the other through a proxy that counts the bytes, in front of the port the other bound
+        try (CountingProxy p21 = CountingProxy.start("node2->node1", n1.replicationPort(), tally21);
+            CountingProxy p12 = CountingProxy.start("node1->node2", n2.replicationPort(), tally12)) {
+          cluster.setPeers(0, List.of(cluster.peerSpec(1, p12.port())));
+          cluster.setPeers(1, List.of(cluster.peerSpec(0, p21.port())));
+          List<ReplicationStatus> st = cluster.awaitStatus("both nodes up, peered, bootstrapped and in sync",
+              Duration.ofMinutes(2), l -> l.stream().allMatch(x -> x.bootstrapped() && x.events() == topics
+              && x.peers() == 1) && l.get(0).fingerprint().equals(l.get(1).fingerprint()));
+          summary.addAll(measure(cluster, n1, n2, p21, p12, tally21, tally12, st, topics, warmup, duration, s));
         }
-        w1.report(s, prefix + "node 1: ");
-        w2.report(s, prefix + "node 2: ");
-        s.result(prefix + "state before → after", st.get(0).brief() + " → " + after.get(0).brief()
-            + "; node 2 after: " + after.get(1).brief());
-        s.result(prefix + "node 1 replication metrics", Propagation.replicationMetrics(n1.metrics()));
-        cluster.stop(m2);
-        cluster.stop(m1);
       }
     }
     s.result("summary: all bytes of the window per in-sync round (both directions)", String.join("; ", summary));
+  }
+
+  /** Measures one dataset's pair of nodes once they are in sync ({@code st}); returns its summary lines. */
+  private static List<String> measure(LocalCluster cluster, BenchNode n1, BenchNode n2, CountingProxy p21,
+      CountingProxy p12, H2Tally tally21, H2Tally tally12, List<ReplicationStatus> st, int topics, int warmup,
+      int duration, Section s) throws InterruptedException {
+    List<String> lines = new ArrayList<>();
+    Thread.sleep(warmup * 1000L);
+    long t0 = System.nanoTime();
+    long up21 = p21.bytes(CountingProxy.Direction.UP);
+    long down21 = p21.bytes(CountingProxy.Direction.DOWN);
+    long up12 = p12.bytes(CountingProxy.Direction.UP);
+    long down12 = p12.bytes(CountingProxy.Direction.DOWN);
+    Map<String, long[]> c21 = tally21.connectionFrames();
+    Map<String, long[]> c12 = tally12.connectionFrames();
+    Window w1 = Window.open(n1);
+    Window w2 = Window.open(n2);
+    Thread.sleep(duration * 1000L);
+    long t1 = System.nanoTime(); // counters first: closing the windows takes a while
+    LinkResult r21 = new LinkResult("node 2 → node 1", p21.bytes(CountingProxy.Direction.UP) - up21,
+        p21.bytes(CountingProxy.Direction.DOWN) - down21, tally21.calls(t0, t1),
+        minus(tally21.connectionFrames(), c21));
+    LinkResult r12 = new LinkResult("node 1 → node 2", p12.bytes(CountingProxy.Direction.UP) - up12,
+        p12.bytes(CountingProxy.Direction.DOWN) - down12, tally12.calls(t0, t1),
+        minus(tally12.connectionFrames(), c12));
+    w1.close();
+    w2.close();
+    List<ReplicationStatus> after = cluster.statuses();
+    double seconds = (t1 - t0) / 1e9;
+    String prefix = String.format("%,d topics, ", topics);
+    for (LinkResult r : List.of(r21, r12)) {
+      report(s, prefix, r, seconds);
+      long rounds = r.rounds();
+      lines.add(String.format("%,d topics, %s: %s B/round (%d rounds)", topics, r.link(),
+          rounds == 0 ? "n/a" : String.format("%,.0f", (r.up() + r.down()) / (double) rounds), rounds));
+    }
+    w1.report(s, prefix + "node 1: ");
+    w2.report(s, prefix + "node 2: ");
+    s.result(prefix + "state before → after", st.get(0).brief() + " → " + after.get(0).brief()
+        + "; node 2 after: " + after.get(1).brief());
+    s.result(prefix + "node 1 replication metrics", Propagation.replicationMetrics(n1.metrics()));
+    return lines;
   }
 
   private static void report(Section s, String prefix, LinkResult r, double seconds) {

@@ -16,20 +16,42 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.xmtpj.testing.NodeProcess;
+import org.xmtpj.testing.cluster.ClusterNode;
+import org.xmtpj.testing.cluster.ReplicationStatus;
 
-/** A node under test: a separate {@code xmtpd} process on a fresh data directory, plus what we read from it. */
+/**
+ * A node under test, and what we read from it: a lone {@code xmtpd} process on a fresh data directory
+ * ({@link #start}), or a view of a running {@code LocalCluster} node ({@link #of}), which the cluster stops.
+ */
 final class BenchNode implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(2)).build();
 
-  private final NodeProcess process;
+  private final NodeProcess process; // null for a cluster node: the cluster owns it
+  private final long pid;
+  private final String httpUrl;
+  private final int grpcPort;
+  private final int replicationPort;
   private final Path dataDir;
+  private final Path logFile;
   private final boolean keepData;
 
-  private BenchNode(NodeProcess process, Path dataDir, boolean keepData) {
+  private BenchNode(NodeProcess process, long pid, String httpUrl, int grpcPort, int replicationPort, Path dataDir,
+      Path logFile, boolean keepData) {
     this.process = process;
+    this.pid = pid;
+    this.httpUrl = httpUrl;
+    this.grpcPort = grpcPort;
+    this.replicationPort = replicationPort;
     this.dataDir = dataDir;
+    this.logFile = logFile;
     this.keepData = keepData;
+  }
+
+  /** A cluster node as it runs now (its process id changes with a restart: take a new view then). */
+  static BenchNode of(ClusterNode node) {
+    return new BenchNode(null, node.pid(), node.httpUrl(), node.grpcPort(), node.replicationPort(), node.dataDir(),
+        node.logFile().orElseThrow(() -> new IllegalArgumentException(node.name() + " is not a process")), true);
   }
 
   /** A node on {@code dataDir}, or on a fresh directory under {@code runsDir} if that is null. */
@@ -53,24 +75,25 @@ final class BenchNode implements AutoCloseable {
     NodeProcess p = NodeProcess.start(dataDir, args);
     System.out.printf("node started in %.1f s: pid %d, grpc %d, http %d, data %s, args %s%n",
         (System.nanoTime() - t0) / 1e9, p.pid(), p.grpcPort(), p.httpPort(), dataDir, args);
-    return new BenchNode(p, dataDir, keepData);
+    return new BenchNode(p, p.pid(), p.httpUrl(), p.grpcPort(), p.replicationPort(), dataDir, p.logFile(),
+        keepData);
   }
 
   int grpcPort() {
-    return process.grpcPort();
+    return grpcPort;
   }
 
   /** The node-to-node port it bound (port 0 unless its arguments fix one). */
   int replicationPort() {
-    return process.replicationPort();
+    return replicationPort;
   }
 
   String httpUrl() {
-    return process.httpUrl();
+    return httpUrl;
   }
 
   long pid() {
-    return process.pid();
+    return pid;
   }
 
   Path dataDir() {
@@ -78,18 +101,22 @@ final class BenchNode implements AutoCloseable {
   }
 
   Path logFile() {
-    return process.logFile();
+    return logFile;
   }
 
   /** {@code GET /debug/replication}, parsed; null if it cannot be read. */
   ReplicationStatus replication() {
     String body = get("/debug/replication");
-    return body.isEmpty() ? null : ReplicationStatus.parse(body);
+    try {
+      return body.isEmpty() ? null : ReplicationStatus.parse(body);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /** CPU time (user + system) the node process has used so far, in nanoseconds; -1 if unknown. */
   long cpuNanos() {
-    return ProcessHandle.of(process.pid()).flatMap(h -> h.info().totalCpuDuration())
+    return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration())
         .map(Duration::toNanos).orElse(-1L);
   }
 
@@ -151,6 +178,9 @@ final class BenchNode implements AutoCloseable {
 
   @Override
   public void close() {
+    if (process == null) {
+      return; // a cluster node: the cluster stops it
+    }
     int code = process.stop();
     System.out.println("node stopped (exit " + code + "), log " + process.logFile());
     if (!keepData) {

@@ -4,21 +4,27 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.xmtpj.testing.cluster.ClusterNode;
+import org.xmtpj.testing.cluster.LocalCluster;
+import org.xmtpj.testing.cluster.ReplicationStatus;
 
 /**
  * Bootstrap of an empty node from three full ones. A dataset of {@code events} events over {@code topics} topics,
  * origin node 1, is written through the store API (cached between runs) and copied to nodes 1, 2 and 3 (each
  * keeps its own key); the three start peered with each other and with node 4, then node 4 starts empty, peered
- * with all three. Every node binds replication port 0; node 4 runs once before, without peers, to bind the port
- * the three pin it at (its catch-up runs as it starts, so they must know it by then), and starts on it again. Measured from node 4's process start until its {@code /debug/replication} shows every event,
+ * with all three: a prepared {@code LocalCluster} of processes. Every node binds port 0; node 4 runs once before,
+ * without peers, to bind the ports the three pin it at (its catch-up runs as it starts, so they must know it by
+ * then), and starts on them again. Measured from node 4's process start until its {@code /debug/replication} shows
+ * every event,
  * {@code bootstrapped = true} and node 1's fingerprint.
  */
 final class Bootstrap {
   private Bootstrap() {}
 
-  static void run(Options o, Cluster cluster, Path datasets, Section s, boolean profile)
+  static void run(Options o, RunDirectory run, Path datasets, Section s, boolean profile)
       throws InterruptedException {
     long events = o.intValue("events", 1_000_000);
     int topics = o.intValue("topics", 1000);
@@ -37,39 +43,46 @@ final class Bootstrap {
 
     Dataset data = Dataset.obtain(datasets, events, topics, size);
     s.result("dataset", data.describe());
-    List<Cluster.Member> m = new ArrayList<>();
     long copyStart = System.nanoTime();
-    for (int i = 1; i <= 4; i++) {
-      Path dir = cluster.root().resolve("node" + i);
-      if (i == 1) {
-        data.copyAsOriginTo(dir);
-      } else if (i <= 3) {
-        data.copyDatabaseTo(dir);
-      }
-      m.add(cluster.member("node" + i));
-    }
+    data.copyAsOriginTo(run.root().resolve("node1")); // before the cluster is laid out: node 1 keeps the origin key
+    data.copyDatabaseTo(run.root().resolve("node2"));
+    data.copyDatabaseTo(run.root().resolve("node3"));
     s.result("copying the dataset to nodes 1–3", String.format("%.0f s", (System.nanoTime() - copyStart) / 1e9));
 
-    // node 4's first catch-up, the thing measured, runs as it starts: nodes 1–3 must pin it (key and port) by then
-    cluster.firstRun(m.get(3), extra);
-    List<BenchNode> full = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      full.add(cluster.start(m.get(i), extra));
+    // the node's default anti-entropy interval: the bootstrap, not anti-entropy, is what is measured
+    try (LocalCluster cluster = LocalCluster.builder(LocalCluster.Mode.PROCESS, run.root()).nodes(4)
+        .antiEntropyInterval(Duration.ofSeconds(30)).args(extra).prepare()) {
+      measure(cluster, events, timeout, poll, s, profile);
     }
-    cluster.mesh(m);
-    List<ReplicationStatus> ready = Cluster.await(full, st -> st.stream().allMatch(ReplicationStatus::bootstrapped)
-        && st.stream().allMatch(x -> x.events() == events && x.peers() == 3), 120_000, 500,
-        "nodes 1–3 to be up with the dataset, peered with each other and node 4");
+  }
+
+  private static void measure(LocalCluster cluster, long events, int timeout, int poll, Section s, boolean profile)
+      throws InterruptedException {
+    // node 4's first catch-up, the thing measured, runs as it starts: nodes 1–3 must pin it (key and port) by then,
+    // so it runs once without peers to bind its ports, and starts on them again empty
+    ClusterNode node4 = cluster.node(3);
+    node4.start();
+    node4.stop();
+    RunDirectory.deleteTree(node4.dataDir(), f -> !f.getFileName().toString().equals("node_key"));
+    for (int i = 0; i < 3; i++) {
+      cluster.node(i).start();
+    }
+    cluster.mesh(); // node 4's own file too: it reads it as it starts
+    List<ReplicationStatus> ready = cluster.awaitStatus("nodes 1–3 up with the dataset, peered with each other and "
+        + "node 4", Duration.ofMinutes(2), st -> st.stream().allMatch(x -> x.bootstrapped() && x.events() == events
+        && x.peers() == 3));
     String fingerprint = ready.get(0).fingerprint();
     if (!ready.stream().allMatch(x -> x.fingerprint().equals(fingerprint))) {
       throw new IllegalStateException("nodes 1–3 hold the same dataset but report different fingerprints: "
           + ready.stream().map(ReplicationStatus::brief).toList());
     }
+    List<BenchNode> full = cluster.nodes().subList(0, 3).stream().map(BenchNode::of).toList();
     List<Window> serving = full.stream().map(Window::open).toList();
 
     long t0 = System.nanoTime();
     long benchCpu0 = Window.benchCpuNanos();
-    BenchNode n4 = cluster.start(m.get(3), m.subList(0, 3).stream().map(cluster::peerSpec).toList(), extra);
+    node4.start();
+    BenchNode n4 = BenchNode.of(node4);
     double healthy = (System.nanoTime() - t0) / 1e9;
     TaskCpu tasks0 = TaskCpu.snapshot(n4.pid());
     long cpu0 = n4.cpuNanos(); // includes JVM start-up; the total below is from process start
@@ -99,7 +112,7 @@ final class Bootstrap {
       }
       if (now > deadline) {
         profiler.stopAndReport(s);
-        s.result("node 4 did NOT finish within " + timeout + " s", st == null ? "no answer" : st.json());
+        s.result("node 4 did NOT finish within " + timeout + " s", st == null ? "no answer" : st.toString());
         if (allEventsAt != 0) {
           double at = (allEventsAt - t0) / 1e9;
           s.result("node 4 held every event with node 1's fingerprint", String.format("%.1f s after launch (%,.0f "
@@ -113,7 +126,7 @@ final class Bootstrap {
         s.result("node 4 replication metrics", Propagation.replicationMetrics(n4.metrics()));
         s.note("node 4 progress every 10 s: " + String.join("; ", progress));
         throw new IllegalStateException("node 4 did not catch up within " + timeout + " s: "
-            + (st == null ? "no answer" : st.json()) + "; log " + n4.logFile());
+            + (st == null ? "no answer" : st.toString()) + "; log " + n4.logFile());
       }
       Thread.sleep(poll);
     }

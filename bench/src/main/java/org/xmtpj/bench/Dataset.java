@@ -65,7 +65,7 @@ final class Dataset {
       System.out.printf("dataset %s reused (generated in %s s)%n", dir, p.getProperty("generationSeconds"));
       return new Dataset(dir, events, topics, size, Double.parseDouble(p.getProperty("generationSeconds")), true);
     }
-    Cluster.deleteTree(dir, f -> true);
+    RunDirectory.deleteTree(dir, f -> true);
     double seconds = generate(dir, events, topics, size);
     Properties p = new Properties();
     p.setProperty("events", Long.toString(events));

@@ -79,12 +79,12 @@ public final class LoadBench {
       Section s = header(scenario, when, nodeArgs);
       s.parameter("command", command(scenario));
       Path datasets = o.path("datasets-dir", targetDir().resolve("datasets"));
-      try (Cluster cluster = Cluster.create(runs, scenario, keep)) {
-        s.parameter("run directory", cluster.root() + (keep ? "" : " (data deleted afterwards, logs kept)"));
+      try (RunDirectory run = RunDirectory.create(runs, scenario, keep)) {
+        s.parameter("run directory", run.root() + (keep ? "" : " (data deleted afterwards, logs kept)"));
         switch (scenario) {
-          case "propagation" -> Propagation.run(o, cluster, s, profile);
-          case "bootstrap" -> Bootstrap.run(o, cluster, datasets, s, profile);
-          case "antientropy-bytes" -> AntiEntropyBytes.run(o, cluster, datasets, s);
+          case "propagation" -> Propagation.run(o, run, s, profile);
+          case "bootstrap" -> Bootstrap.run(o, run, datasets, s, profile);
+          case "antientropy-bytes" -> AntiEntropyBytes.run(o, run, datasets, s);
           default -> throw new IllegalArgumentException(scenario);
         }
       } finally {

@@ -73,6 +73,25 @@ final class Options {
     return v == null ? def : Path.of(v);
   }
 
+  /** A duration written as {@code 500ms}, {@code 2s} or {@code 5m}, as {@code xmtpd start} takes one. */
+  java.time.Duration duration(String name, java.time.Duration def) {
+    used.add(name);
+    String v = values.get(name);
+    if (v == null) {
+      return def;
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m)").matcher(v.trim());
+    if (!m.matches()) {
+      throw new IllegalArgumentException("--" + name + ": " + v + " is not a duration like 500ms, 2s or 5m");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "ms" -> java.time.Duration.ofMillis(n);
+      case "s" -> java.time.Duration.ofSeconds(n);
+      default -> java.time.Duration.ofMinutes(n);
+    };
+  }
+
   List<String> nodeArgs() {
     return List.copyOf(nodeArgs);
   }

@@ -4,6 +4,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -21,6 +22,8 @@ import org.xmtp.proto.message.api.v1.MessageApiGrpc;
 import org.xmtp.proto.message.api.v1.PublishRequest;
 import org.xmtp.proto.message.api.v1.PublishResponse;
 import org.xmtp.proto.message.api.v1.SubscribeRequest;
+import org.xmtpj.testing.cluster.LocalCluster;
+import org.xmtpj.testing.cluster.ReplicationStatus;
 
 /**
  * Cross-node propagation: three nodes in a full mesh; one publisher sends one-envelope gRPC publishes to node 1 at
@@ -112,21 +115,21 @@ final class Propagation {
     }
   }
 
-  static void run(Options o, Cluster cluster, Section s, boolean profile) throws InterruptedException {
+  static void run(Options o, RunDirectory run, Section s, boolean profile) throws InterruptedException {
     int rate = o.intValue("rate", 1000);
     int topics = o.intValue("topics", 1000);
     int size = o.intValue("size", 1024);
     int warmup = o.intValue("warmup", 20);
     int duration = o.intValue("duration", 20);
     int straggleSeconds = o.intValue("straggle", 30);
-    String antiEntropy = o.string("anti-entropy-interval", null);
-    List<String> extra = new ArrayList<>(o.nodeArgs());
-    if (antiEntropy != null) {
-      extra.addAll(List.of("--anti-entropy-interval", antiEntropy));
-    }
+    // the node's default unless asked: the pushes, not anti-entropy, are what is measured
+    Duration antiEntropy = o.duration("anti-entropy-interval", Duration.ofSeconds(30));
+    List<String> extra = o.nodeArgs();
     s.parameter("nodes", "3 xmtpd processes (separate JVMs, SQLite, fresh data directories), full mesh over "
             + "plaintext gRPC replication on loopback (each binds replication port 0 and pins the others' keys in "
-            + "its --peers-file, KEY@127.0.0.1:PORT, written once every port is bound)" + (extra.isEmpty() ? "" : "; extra flags " + String.join(" ", extra)))
+            + "its --peers-file, KEY@127.0.0.1:PORT, written once every port is bound: a LocalCluster of processes); "
+            + "anti-entropy interval " + antiEntropy.toMillis() + " ms"
+            + (extra.isEmpty() ? "" : "; extra flags " + String.join(" ", extra)))
         .parameter("publisher", String.format("%,d publishes/s to node 1, open loop (paced by nanoTime, not "
             + "waiting for acks), gRPC unary, 1 envelope of %d bytes on a random one of %,d topics", rate, size,
             topics))
@@ -135,19 +138,15 @@ final class Propagation {
         .parameter("warm-up / measured", warmup + " s / " + duration + " s (then up to " + straggleSeconds
             + " s for stragglers)");
 
-    List<Cluster.Member> members = new ArrayList<>();
-    for (int i = 1; i <= NODES; i++) {
-      members.add(cluster.member("node" + i));
+    try (LocalCluster cluster = LocalCluster.builder(LocalCluster.Mode.PROCESS, run.root()).nodes(NODES)
+        .antiEntropyInterval(antiEntropy).args(extra).start()) { // waits until bootstrapped and peered
+      List<BenchNode> nodes = cluster.nodes().stream().map(BenchNode::of).toList();
+      measure(cluster, nodes, topics, size, rate, warmup, duration, straggleSeconds, s, profile);
     }
-    List<BenchNode> nodes = new ArrayList<>();
-    for (Cluster.Member m : members) {
-      nodes.add(cluster.start(m, extra));
-    }
-    cluster.mesh(members);
-    Cluster.await(nodes, st -> st.stream().allMatch(ReplicationStatus::bootstrapped), 60_000, 200,
-        "every node to finish its start-up check");
-    Cluster.awaitPeers(nodes, NODES - 1, "every node to read its peers file");
+  }
 
+  private static void measure(LocalCluster cluster, List<BenchNode> nodes, int topics, int size, int rate,
+      int warmup, int duration, int straggleSeconds, Section s, boolean profile) throws InterruptedException {
     Propagation d = new Propagation();
     List<ManagedChannel> channels = new ArrayList<>();
     try {
@@ -239,9 +238,8 @@ final class Propagation {
       for (int i = 0; i < NODES; i++) {
         windows.get(i).report(s, "node " + (i + 1) + ": ");
       }
-      List<ReplicationStatus> after = Cluster.await(nodes, st -> st.stream().allMatch(
-              x -> x.fingerprint().equals(st.get(0).fingerprint())), 60_000, 500,
-          "the three nodes to converge (equal fingerprints)");
+      List<ReplicationStatus> after = cluster.awaitStatus("the three nodes to converge (equal fingerprints)",
+          Duration.ofMinutes(1), st -> st.stream().allMatch(x -> x.fingerprint().equals(st.get(0).fingerprint())));
       s.result("converged after the run", String.format("events %,d / %,d / %,d, fingerprints equal: %s",
           after.get(0).events(), after.get(1).events(), after.get(2).events(),
           after.stream().allMatch(x -> x.fingerprint().equals(after.get(0).fingerprint()))));
