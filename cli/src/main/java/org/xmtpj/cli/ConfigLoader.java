@@ -50,7 +50,7 @@ final class ConfigLoader {
         i(s, "limits.maxPageSize", d.maxPageSize()), d.maxPreferencesPageSize(),
         i(s, "limits.maxBatchQueries", d.maxBatchQueries()), i(s, "limits.maxTopicsPerQuery", d.maxTopicsPerQuery()),
         i(s, "limits.maxTopicsPerSubscription", d.maxTopicsPerSubscription()),
-        i(s, "limits.maxRequestBytes", d.maxRequestBytes()));
+        i(s, "limits.maxRequestBytes", d.maxRequestBytes()), i(s, "limits.maxResponseBytes", d.maxResponseBytes()));
     RateLimitConfig r = RateLimitConfig.DEFAULTS;
     RateLimitConfig rate = new RateLimitConfig(b(s, "rateLimit.enabled", r.enabled()),
         l(s, "rateLimit.publishPerMinute", r.publishPerMinute()), l(s, "rateLimit.publishBurst", r.publishBurst()),

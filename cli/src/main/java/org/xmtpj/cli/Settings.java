@@ -16,7 +16,7 @@ final class Settings {
       "rateLimit.requestBurst",
       "limits.maxTopicChars", "limits.maxMessageBytes", "limits.maxEnvelopesPerPublish", "limits.maxPageSize",
       "limits.maxBatchQueries", "limits.maxTopicsPerQuery", "limits.maxTopicsPerSubscription",
-      "limits.maxRequestBytes",
+      "limits.maxRequestBytes", "limits.maxResponseBytes",
       "auth.maxTokenAgeSeconds", "stream.keepAliveSeconds", "stream.subscriberQueue",
       "store.maxBatchEnvelopes", "store.maxQueuedPublishes", "shutdownGraceSeconds",
       "replication.port", "replication.peers", "replication.tls.cert", "replication.tls.key",

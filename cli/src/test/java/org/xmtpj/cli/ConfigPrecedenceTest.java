@@ -69,4 +69,13 @@ class ConfigPrecedenceTest {
     assertThatThrownBy(() -> ConfigLoader.build(Map.of("limits.maxPageSize", "0"))).hasMessageContaining(
         "must be positive");
   }
+
+  @Test
+  void shouldTakeTheResponseBudgetFromTheConfiguration() {
+    assertThat(ConfigLoader.build(Map.of("limits.maxResponseBytes", "65536")).limits().maxResponseBytes())
+        .isEqualTo(65536);
+    assertThat(ConfigLoader.build(Map.of()).limits().maxResponseBytes()).isEqualTo(4 * 1024 * 1024);
+    assertThatThrownBy(() -> ConfigLoader.build(Map.of("limits.maxResponseBytes", "10"))).hasMessageContaining(
+        "maxResponseBytes");
+  }
 }

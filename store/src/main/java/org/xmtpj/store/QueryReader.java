@@ -24,7 +24,11 @@ import org.xmtpj.dag.SortDirection;
  * indexes (it uses a partial index only when the query's WHERE implies the index's).
  */
 final class QueryReader {
+  /** Rows a query result holds in memory at once (PostgreSQL; SQLite steps one at a time). */
+  private static final int FETCH_ROWS = 8;
+
   private final DataSource readers;
+  private volatile Boolean postgres; // which database: known from the first connection
   private final Function<Collection<String>, Map<String, Long>> topicIds;
 
   QueryReader(DataSource readers, Function<Collection<String>, Map<String, Long>> topicIds) {
@@ -35,7 +39,7 @@ final class QueryReader {
   EnvelopePage query(EnvelopeQuery q) {
     List<Long> topics = List.copyOf(topicIds.apply(q.topics()).values());
     if (topics.isEmpty()) {
-      return new EnvelopePage(List.of(), null);
+      return new EnvelopePage(List.of(), null, 0);
     }
     boolean asc = q.direction() == SortDirection.ASCENDING;
     StringBuilder sql = new StringBuilder("SELECT ts, digest, raw FROM events WHERE topic");
@@ -54,43 +58,96 @@ final class QueryReader {
           .append(cursor.timestampNs() == 0 ? " ?" : " (?, ?)");
     }
     sql.append(asc ? " ORDER BY ts ASC, digest ASC" : " ORDER BY ts DESC, digest DESC").append(" LIMIT ?");
-    try (Connection c = readers.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-      int i = 1;
-      for (long t : topics) {
-        ps.setLong(i++, t);
-      }
-      if (q.startTimeNs() != 0) {
-        ps.setLong(i++, q.startTimeNs());
-      }
-      if (q.endTimeNs() != 0) {
-        ps.setLong(i++, q.endTimeNs());
-      }
-      if (cursor != null) {
-        if (cursor.timestampNs() != 0) {
-          ps.setLong(i++, cursor.timestampNs());
+    try (Connection c = readers.getConnection()) {
+      return streamed(c, isPostgres(c), () -> {
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+          bind(ps, q, topics);
+          return readPage(ps, q.limit(), q.maxBytes());
         }
-        ps.setBytes(i++, cursor.digest());
-      }
-      ps.setInt(i, q.limit());
-      return readPage(ps, q.limit());
+      });
     } catch (SQLException e) {
       throw new StoreException("querying envelopes", e);
     }
   }
 
-  private static EnvelopePage readPage(PreparedStatement ps, int limit) throws SQLException {
+  private static void bind(PreparedStatement ps, EnvelopeQuery q, List<Long> topics) throws SQLException {
+    EnvelopeCursor cursor = q.cursor();
+    int i = 1;
+    for (long t : topics) {
+      ps.setLong(i++, t);
+    }
+    if (q.startTimeNs() != 0) {
+      ps.setLong(i++, q.startTimeNs());
+    }
+    if (q.endTimeNs() != 0) {
+      ps.setLong(i++, q.endTimeNs());
+    }
+    if (cursor != null) {
+      if (cursor.timestampNs() != 0) {
+        ps.setLong(i++, cursor.timestampNs());
+      }
+      ps.setBytes(i++, cursor.digest());
+    }
+    ps.setInt(i, q.limit());
+  }
+
+  private interface PageRead {
+    EnvelopePage read() throws SQLException;
+  }
+
+  /**
+   * Runs {@code read} so that rows reach it a few at a time, not the whole result at once: PostgreSQL's driver
+   * holds every row of a result in memory unless it reads through a cursor, which takes a transaction and a fetch
+   * size (SQLite steps rows one by one anyway). A page that its byte budget ends early then never loads the rest.
+   */
+  private static EnvelopePage streamed(Connection c, boolean cursorNeedsTransaction, PageRead read)
+      throws SQLException {
+    boolean auto = cursorNeedsTransaction && c.getAutoCommit();
+    if (auto) {
+      c.setAutoCommit(false);
+    }
+    try {
+      return read.read();
+    } finally {
+      if (auto) {
+        c.rollback(); // read only: nothing to keep
+        c.setAutoCommit(true);
+      }
+    }
+  }
+
+  /** Rows, one page of them: at most {@code limit}, and no more once {@code maxBytes} is reached (at least one). */
+  private boolean isPostgres(Connection c) throws SQLException {
+    Boolean pg = postgres;
+    if (pg == null) {
+      pg = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
+      postgres = pg;
+    }
+    return pg;
+  }
+
+  private static EnvelopePage readPage(PreparedStatement ps, int limit, long maxBytes) throws SQLException {
+    ps.setFetchSize(FETCH_ROWS);
     List<ClientEnvelope> out = new ArrayList<>(Math.min(limit, 128));
     long lastTs = 0;
     byte[] lastDigest = null;
+    long bytes = 0;
+    boolean cut = false;
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
+        byte[] raw = rs.getBytes(3);
+        if (!out.isEmpty() && bytes + raw.length > maxBytes) {
+          cut = true; // this row and any after it are the next page's
+          break;
+        }
         lastTs = rs.getLong(1);
         lastDigest = rs.getBytes(2);
-        out.add(envelopeOf(rs.getBytes(3)));
+        bytes += raw.length;
+        out.add(envelopeOf(raw));
       }
     }
-    EnvelopeCursor next = out.size() == limit ? new EnvelopeCursor(lastTs, lastDigest) : null;
-    return new EnvelopePage(out, next);
+    EnvelopeCursor next = cut || out.size() == limit ? new EnvelopeCursor(lastTs, lastDigest) : null;
+    return new EnvelopePage(out, next, bytes);
   }
 
   List<StoredEnvelope> readAfter(long afterLocalSeq, Set<String> topics, int limit) {

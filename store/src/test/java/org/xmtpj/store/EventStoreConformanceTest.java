@@ -82,6 +82,34 @@ class EventStoreConformanceTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("backends")
+  void shouldEndAPageAtItsByteBudgetWithACursorAndStillPageThroughEverything(Backend backend) {
+    try (EventStore store = backend.open(dir)) {
+      List<StoredEvent> stored = fill(store, TOPIC, 60, 1_000_000);
+      long eventBytes = store.query(new EnvelopeQuery(List.of(TOPIC), 0, 0, SortDirection.ASCENDING, null, 1))
+          .bytes();
+      for (SortDirection direction : SortDirection.values()) {
+        List<ClientEnvelope> all = new ArrayList<>();
+        EnvelopeCursor cursor = null;
+        int pages = 0;
+        do {
+          EnvelopePage page = store.query(new EnvelopeQuery(List.of(TOPIC), 0, 0, direction, cursor, 100,
+              eventBytes * 5 + eventBytes / 2));
+          assertThat(page.envelopes().size()).as("a page within 5.5 events' bytes").isBetween(1, 6);
+          assertThat(page.bytes()).isLessThanOrEqualTo(eventBytes * 6);
+          all.addAll(page.envelopes());
+          cursor = page.next();
+          pages++;
+        } while (cursor != null);
+        assertThat(all).as(direction.toString()).isEqualTo(sorted(stored, direction));
+        assertThat(pages).as("the budget, not the limit of 100, ended the pages").isGreaterThanOrEqualTo(10);
+      }
+      assertThat(store.query(new EnvelopeQuery(List.of(TOPIC), 0, 0, SortDirection.ASCENDING, null, 100, 1))
+          .envelopes()).as("a budget below one event still returns one, so paging moves on").hasSize(1);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
   void shouldFilterByInclusiveTimeBounds(Backend backend) {
     try (EventStore store = backend.open(dir)) {
       List<StoredEvent> batch = new ArrayList<>();

@@ -15,13 +15,19 @@ import org.xmtpj.dag.DagLimits;
  * @param maxTopicsPerQuery topics in one query
  * @param maxTopicsPerSubscription topics in one subscription
  * @param maxRequestBytes largest HTTP body or gRPC message
+ * @param maxResponseBytes the stored bytes one query or batch-query answer may carry: a page ends early at this
+ *     budget with a cursor (always holding one envelope, so paging moves on), and a batch shares one budget. node-go
+ *     has none: 50 queries of 100 envelopes of 1 MiB each would make it build 5 GiB before sending a byte
  */
 public record ApiLimits(int maxTopicChars, int maxMessageBytes, int maxEnvelopesPerPublish, int maxPageSize,
     int maxPreferencesPageSize, int maxBatchQueries, int maxTopicsPerQuery, int maxTopicsPerSubscription,
-    int maxRequestBytes) {
+    int maxRequestBytes, int maxResponseBytes) {
+
+  /** 4 MiB: what a gRPC client takes by default, and 4,000 envelopes of 1 KB, 80 times a batch of contact lookups. */
+  public static final int DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
   public static final ApiLimits DEFAULTS = new ApiLimits(DagLimits.MAX_TOPIC_CHARS, DagLimits.MAX_MESSAGE_BYTES,
-      100, 100, 500, 50, 100, 10_000, 8 * 1024 * 1024);
+      100, 100, 500, 50, 100, 10_000, 8 * 1024 * 1024, DEFAULT_MAX_RESPONSE_BYTES);
 
   public ApiLimits {
     if (maxTopicChars < 1 || maxTopicChars > DagLimits.MAX_TOPIC_CHARS) {
@@ -31,8 +37,16 @@ public record ApiLimits(int maxTopicChars, int maxMessageBytes, int maxEnvelopes
       throw new IllegalArgumentException("maxMessageBytes must be 1.." + DagLimits.MAX_MESSAGE_BYTES);
     }
     if (maxEnvelopesPerPublish < 1 || maxPageSize < 1 || maxPreferencesPageSize < 1 || maxBatchQueries < 1
-        || maxTopicsPerQuery < 1 || maxTopicsPerSubscription < 1 || maxRequestBytes < 1024) {
-      throw new IllegalArgumentException("every limit must be positive (and maxRequestBytes >= 1024)");
+        || maxTopicsPerQuery < 1 || maxTopicsPerSubscription < 1 || maxRequestBytes < 1024
+        || maxResponseBytes < 1024) {
+      throw new IllegalArgumentException("every limit must be positive (and maxRequestBytes, maxResponseBytes "
+          + ">= 1024)");
     }
+  }
+
+  /** These limits with another response budget. */
+  public ApiLimits withMaxResponseBytes(int bytes) {
+    return new ApiLimits(maxTopicChars, maxMessageBytes, maxEnvelopesPerPublish, maxPageSize,
+        maxPreferencesPageSize, maxBatchQueries, maxTopicsPerQuery, maxTopicsPerSubscription, maxRequestBytes, bytes);
   }
 }

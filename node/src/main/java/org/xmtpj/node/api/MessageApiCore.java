@@ -95,8 +95,14 @@ public final class MessageApiCore {
     }
   }
 
+  /** One page; it ends early, with a cursor, where the response budget ({@link ApiLimits#maxResponseBytes}) does. */
   public QueryResponse query(QueryRequest request) {
-    EnvelopeQuery query = validator.query(request);
+    return answer(validator.query(request)).response();
+  }
+
+  private record Answer(QueryResponse response, long bytes) {}
+
+  private Answer answer(EnvelopeQuery query) {
     EnvelopePage page = store.query(query);
     QueryResponse.Builder out = QueryResponse.newBuilder();
     for (ClientEnvelope e : page.envelopes()) {
@@ -110,24 +116,40 @@ public final class MessageApiCore {
           .setDigest(ByteString.copyFrom(page.next().digest()))
           .setSenderTimeNs(page.next().timestampNs())));
     }
-    return out.setPagingInfo(paging).build();
+    return new Answer(out.setPagingInfo(paging).build(), page.bytes());
   }
 
-  /** Validates the whole batch first, so that a bad entry fails the batch before any work is done. */
+  /**
+   * Validates the whole batch first, so that a bad entry fails the batch before any work is done. The answers share
+   * one response budget, in order: the query that reaches it ends early with a cursor, as a page does; a query left
+   * with no budget at all fails the batch (RESOURCE_EXHAUSTED, {@code response_too_large}) before it reads
+   * anything, since an empty answer would read as "nothing there".
+   */
   public BatchQueryResponse batchQuery(BatchQueryRequest request) {
     if (request.getRequestsCount() > limits.maxBatchQueries()) {
       throw ApiException.invalid("batch_too_large", "batch carries " + request.getRequestsCount()
           + " queries; at most " + limits.maxBatchQueries() + " are allowed");
     }
+    List<EnvelopeQuery> queries = new ArrayList<>();
     for (int i = 0; i < request.getRequestsCount(); i++) {
       try {
-        validator.query(request.getRequests(i));
+        queries.add(validator.query(request.getRequests(i)));
       } catch (ApiException e) {
         throw new ApiException(e.code(), e.reason(), "requests[" + i + "]: " + e.getMessage());
       }
     }
     BatchQueryResponse.Builder out = BatchQueryResponse.newBuilder();
-    request.getRequestsList().forEach(q -> out.addResponses(query(q)));
+    long left = limits.maxResponseBytes();
+    for (int i = 0; i < queries.size(); i++) {
+      if (left <= 0) {
+        throw new ApiException(ErrorCode.RESOURCE_EXHAUSTED, "response_too_large", "the answers to requests[0.."
+            + (i - 1) + "] fill the " + limits.maxResponseBytes() + "-byte response budget (limits.maxResponseBytes);"
+            + " send requests[" + i + "..] in another batch, or page through them with /message/v1/query");
+      }
+      Answer a = answer(queries.get(i).withMaxBytes(left));
+      out.addResponses(a.response());
+      left -= a.bytes();
+    }
     return out.build();
   }
 

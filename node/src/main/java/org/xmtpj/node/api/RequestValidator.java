@@ -101,6 +101,7 @@ final class RequestValidator {
     }
     org.xmtpj.dag.SortDirection direction = paging.getDirection() == SortDirection.SORT_DIRECTION_ASCENDING
         ? org.xmtpj.dag.SortDirection.ASCENDING : org.xmtpj.dag.SortDirection.DESCENDING;
-    return new EnvelopeQuery(topics, q.getStartTimeNs(), q.getEndTimeNs(), direction, cursor, limit);
+    return new EnvelopeQuery(topics, q.getStartTimeNs(), q.getEndTimeNs(), direction, cursor, limit,
+        limits.maxResponseBytes());
   }
 }
