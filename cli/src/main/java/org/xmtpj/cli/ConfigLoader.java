@@ -12,6 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.xmtpj.node.NodeConfig;
 import org.xmtpj.node.api.ApiLimits;
+import org.xmtpj.node.subscribe.StreamLimits;
 import org.xmtpj.node.ratelimit.RateLimitConfig;
 import org.xmtpj.node.chain.ChainConfig;
 import org.xmtpj.node.replication.PeerInfo;
@@ -42,6 +43,13 @@ final class ConfigLoader {
     }
   }
 
+  private static StreamLimits streamLimits(Map<String, String> s, StreamLimits d) {
+    return new StreamLimits(i(s, "limits.maxStreams", d.maxStreams()),
+        i(s, "limits.maxStreamsPerClient", d.maxStreamsPerClient()),
+        i(s, "limits.maxSubscribeAllStreams", d.maxSubscribeAllStreams()), l(s, "limits.maxTopics", d.maxTopics()),
+        i(s, "limits.maxTopicsPerClient", d.maxTopicsPerClient()));
+  }
+
   static NodeConfig build(Map<String, String> s) {
     ApiLimits d = ApiLimits.DEFAULTS;
     ApiLimits limits = new ApiLimits(
@@ -50,7 +58,8 @@ final class ConfigLoader {
         i(s, "limits.maxPageSize", d.maxPageSize()), d.maxPreferencesPageSize(),
         i(s, "limits.maxBatchQueries", d.maxBatchQueries()), i(s, "limits.maxTopicsPerQuery", d.maxTopicsPerQuery()),
         i(s, "limits.maxTopicsPerSubscription", d.maxTopicsPerSubscription()),
-        i(s, "limits.maxRequestBytes", d.maxRequestBytes()), i(s, "limits.maxResponseBytes", d.maxResponseBytes()));
+        i(s, "limits.maxRequestBytes", d.maxRequestBytes()), i(s, "limits.maxResponseBytes", d.maxResponseBytes()),
+        streamLimits(s, d.streams()));
     RateLimitConfig r = RateLimitConfig.DEFAULTS;
     RateLimitConfig rate = new RateLimitConfig(b(s, "rateLimit.enabled", r.enabled()),
         l(s, "rateLimit.publishPerMinute", r.publishPerMinute()), l(s, "rateLimit.publishBurst", r.publishBurst()),

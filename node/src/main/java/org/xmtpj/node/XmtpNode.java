@@ -69,7 +69,8 @@ public final class XmtpNode implements AutoCloseable {
     this.store = config.dbUrl() == null ? EventStores.sqlite(config.dataDir()) : EventStores.open(config.dbUrl());
     NodeMetrics metrics = new NodeMetrics(store::stats);
     long lastSeq = store.writerState(key.publicKey()).lastLocalSeq();
-    this.hub = new SubscriptionHub(store, lastSeq, config.subscriberQueue(), config.keepAliveInterval(), metrics);
+    this.hub = new SubscriptionHub(store, lastSeq, config.subscriberQueue(), config.keepAliveInterval(),
+        config.limits().streams(), metrics);
     OriginKey self = new OriginKey(key.publicKey());
     Replicator[] replicator = new Replicator[1]; // the writer and the replicator refer to each other
     this.originator = Originator.threaded(store, new EventSigner(key), hub, clock, metrics,
@@ -243,6 +244,11 @@ public final class XmtpNode implements AutoCloseable {
 
   public NodeConfig config() {
     return config;
+  }
+
+  /** The live streams: how many there are, and for how many clients. */
+  public SubscriptionHub subscriptions() {
+    return hub;
   }
 
   /**

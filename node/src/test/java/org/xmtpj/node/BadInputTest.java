@@ -23,7 +23,8 @@ class BadInputTest {
 
   @BeforeEach
   void start() throws Exception {
-    f = new NodeFixture(dir, c -> c.withLimits(new ApiLimits(80, 64, 3, 10, 20, 2, 2, 3, 4096, 1 << 20)));
+    f = new NodeFixture(dir, c -> c.withLimits(new ApiLimits(80, 64, 3, 10, 20, 2, 2, 3, 4096, 1 << 20,
+        org.xmtpj.node.subscribe.StreamLimits.DEFAULTS)));
   }
 
   @AfterEach

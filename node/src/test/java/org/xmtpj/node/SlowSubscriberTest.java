@@ -38,9 +38,10 @@ class SlowSubscriberTest {
     String topic = "/xmtp/0/m-slow/proto";
     try (EventStore store = EventStores.sqlite(dir)) {
       CountingMetrics metrics = new CountingMetrics();
-      SubscriptionHub hub = new SubscriptionHub(store, 0, 4, Duration.ofSeconds(5), metrics);
+      SubscriptionHub hub = new SubscriptionHub(store, 0, 4, Duration.ofSeconds(5),
+          org.xmtpj.node.subscribe.StreamLimits.DEFAULTS, metrics);
       List<Long> received = new CopyOnWriteArrayList<>();
-      hub.subscribe(Set.of(topic), new SlowSink(received, metrics.overflowed), "test");
+      hub.subscribe("test", Set.of(topic), new SlowSink(received, metrics.overflowed), "test");
       try (Originator originator = new Originator(store, new EventSigner(Ed25519KeyPair.generate(
           new SecureRandom())), hub, Clock.systemUTC(), IngestMetrics.NONE, 50, 10_000)) {
         List<CompletableFuture<Void>> acks = new ArrayList<>();

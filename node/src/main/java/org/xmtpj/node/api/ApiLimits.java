@@ -1,6 +1,7 @@
 package org.xmtpj.node.api;
 
 import org.xmtpj.dag.DagLimits;
+import org.xmtpj.node.subscribe.StreamLimits;
 
 /**
  * Every bound the client API enforces. Defaults follow node-go where it has one, so that existing clients keep
@@ -18,18 +19,20 @@ import org.xmtpj.dag.DagLimits;
  * @param maxResponseBytes the stored bytes one query or batch-query answer may carry: a page ends early at this
  *     budget with a cursor (always holding one envelope, so paging moves on), and a batch shares one budget. node-go
  *     has none: 50 queries of 100 envelopes of 1 MiB each would make it build 5 GiB before sending a byte
+ * @param streams what live streams may hold of the node
  */
 public record ApiLimits(int maxTopicChars, int maxMessageBytes, int maxEnvelopesPerPublish, int maxPageSize,
     int maxPreferencesPageSize, int maxBatchQueries, int maxTopicsPerQuery, int maxTopicsPerSubscription,
-    int maxRequestBytes, int maxResponseBytes) {
+    int maxRequestBytes, int maxResponseBytes, StreamLimits streams) {
 
   /** 4 MiB: what a gRPC client takes by default, and 4,000 envelopes of 1 KB, 80 times a batch of contact lookups. */
   public static final int DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
   public static final ApiLimits DEFAULTS = new ApiLimits(DagLimits.MAX_TOPIC_CHARS, DagLimits.MAX_MESSAGE_BYTES,
-      100, 100, 500, 50, 100, 10_000, 8 * 1024 * 1024, DEFAULT_MAX_RESPONSE_BYTES);
+      100, 100, 500, 50, 100, 10_000, 8 * 1024 * 1024, DEFAULT_MAX_RESPONSE_BYTES, StreamLimits.DEFAULTS);
 
   public ApiLimits {
+    java.util.Objects.requireNonNull(streams, "streams");
     if (maxTopicChars < 1 || maxTopicChars > DagLimits.MAX_TOPIC_CHARS) {
       throw new IllegalArgumentException("maxTopicChars must be 1.." + DagLimits.MAX_TOPIC_CHARS);
     }
@@ -47,6 +50,14 @@ public record ApiLimits(int maxTopicChars, int maxMessageBytes, int maxEnvelopes
   /** These limits with another response budget. */
   public ApiLimits withMaxResponseBytes(int bytes) {
     return new ApiLimits(maxTopicChars, maxMessageBytes, maxEnvelopesPerPublish, maxPageSize,
-        maxPreferencesPageSize, maxBatchQueries, maxTopicsPerQuery, maxTopicsPerSubscription, maxRequestBytes, bytes);
+        maxPreferencesPageSize, maxBatchQueries, maxTopicsPerQuery, maxTopicsPerSubscription, maxRequestBytes, bytes,
+        streams);
+  }
+
+  /** These limits with other stream limits. */
+  public ApiLimits withStreams(StreamLimits s) {
+    return new ApiLimits(maxTopicChars, maxMessageBytes, maxEnvelopesPerPublish, maxPageSize,
+        maxPreferencesPageSize, maxBatchQueries, maxTopicsPerQuery, maxTopicsPerSubscription, maxRequestBytes,
+        maxResponseBytes, s);
   }
 }

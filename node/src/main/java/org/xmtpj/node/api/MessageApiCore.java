@@ -23,6 +23,7 @@ import org.xmtpj.dag.ClientEnvelope;
 import org.xmtpj.node.ingest.Publisher;
 import org.xmtpj.node.subscribe.EnvelopeSink;
 import org.xmtpj.node.subscribe.Subscription;
+import org.xmtpj.node.subscribe.StreamRefused;
 import org.xmtpj.node.subscribe.SubscriptionHub;
 import org.xmtpj.store.EnvelopePage;
 import org.xmtpj.store.EnvelopeQuery;
@@ -154,13 +155,46 @@ public final class MessageApiCore {
   }
 
   /**
-   * A subscription to the given topics ({@code null}: every {@code /xmtp/} topic, as SubscribeAll).
+   * A subscription of {@code client} to the given topics ({@code null}: every {@code /xmtp/} topic, as
+   * SubscribeAll), within the stream limits.
    *
    * @param transport the metrics label of the API it came through
    */
-  public Subscription subscribe(List<String> topics, EnvelopeSink sink, String transport) {
+  public Subscription subscribe(String client, List<String> topics, EnvelopeSink sink, String transport) {
+    return open(admit(client, topics), sink, transport);
+  }
+
+  /**
+   * Validates the topics and books room for the stream (see {@link SubscriptionHub#admit}), for a transport that
+   * must answer before the stream opens.
+   *
+   * @throws ApiException RESOURCE_EXHAUSTED when a stream limit would be passed
+   */
+  public SubscriptionHub.Admission admit(String client, List<String> topics) {
     Set<String> set = topics == null ? null : new HashSet<>(validator.subscriptionTopics(topics));
-    return hub.subscribe(set, topics == null ? new XmtpTopicsOnly(sink) : sink, transport);
+    try {
+      return hub.admit(client, set);
+    } catch (StreamRefused e) {
+      throw new ApiException(ErrorCode.RESOURCE_EXHAUSTED, e.reason(), e.getMessage());
+    }
+  }
+
+  /** Opens an admitted stream; a SubscribeAll stream carries {@code /xmtp/} topics only. */
+  public Subscription open(SubscriptionHub.Admission admission, EnvelopeSink sink, String transport) {
+    return hub.open(admission, admission.allTopics() ? new XmtpTopicsOnly(sink) : sink, transport);
+  }
+
+  /**
+   * Replaces a stream's topics (gRPC Subscribe2).
+   *
+   * @throws ApiException RESOURCE_EXHAUSTED when the new set would pass a topic limit (the old one stays)
+   */
+  public void changeTopics(Subscription s, List<String> topics) {
+    try {
+      s.changeTopics(validateTopics(topics));
+    } catch (StreamRefused e) {
+      throw new ApiException(ErrorCode.RESOURCE_EXHAUSTED, e.reason(), e.getMessage());
+    }
   }
 
   public Set<String> validateTopics(List<String> topics) {

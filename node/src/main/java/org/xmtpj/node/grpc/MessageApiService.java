@@ -89,7 +89,8 @@ final class MessageApiService extends MessageApiGrpc.MessageApiImplBase {
     try {
       rateLimiter.checkRequest(CallContext.client(), 1);
       ServerCallStreamObserver<Envelope> call = (ServerCallStreamObserver<Envelope>) out;
-      Subscription s = core.subscribe(request.getContentTopicsList(), new GrpcStreamSink(call), TRANSPORT);
+      Subscription s = core.subscribe(CallContext.client(), request.getContentTopicsList(), new GrpcStreamSink(call),
+          TRANSPORT);
       call.setOnCancelHandler(s::close);
       metrics.request("subscribe", TRANSPORT, 0);
     } catch (RuntimeException e) {
@@ -102,7 +103,7 @@ final class MessageApiService extends MessageApiGrpc.MessageApiImplBase {
     try {
       rateLimiter.checkRequest(CallContext.client(), 1);
       ServerCallStreamObserver<Envelope> call = (ServerCallStreamObserver<Envelope>) out;
-      Subscription s = core.subscribe(null, new GrpcStreamSink(call), TRANSPORT);
+      Subscription s = core.subscribe(CallContext.client(), null, new GrpcStreamSink(call), TRANSPORT);
       call.setOnCancelHandler(s::close);
       metrics.request("subscribe_all", TRANSPORT, 0);
     } catch (RuntimeException e) {
@@ -131,9 +132,9 @@ final class MessageApiService extends MessageApiGrpc.MessageApiImplBase {
           rateLimiter.checkRequest(client, 1);
           Subscription s = current.get();
           if (s == null) {
-            current.set(core.subscribe(request.getContentTopicsList(), sink, TRANSPORT));
+            current.set(core.subscribe(client, request.getContentTopicsList(), sink, TRANSPORT));
           } else {
-            s.changeTopics(core.validateTopics(request.getContentTopicsList()));
+            core.changeTopics(s, request.getContentTopicsList());
           }
         } catch (RuntimeException e) {
           Subscription s = current.get();

@@ -14,6 +14,7 @@ import org.xmtp.proto.message.api.v1.SubscribeRequest;
 import org.xmtpj.node.api.ApiException;
 import org.xmtpj.node.api.ErrorCode;
 import org.xmtpj.node.api.MessageApiCore;
+import org.xmtpj.node.subscribe.SubscriptionHub;
 import org.xmtpj.node.metrics.NodeMetrics;
 import org.xmtpj.node.ratelimit.RateLimiter;
 
@@ -139,18 +140,22 @@ final class Routes {
     byte[] body = body(ex);
     var topics = all ? null : JsonWire.parse(body, contentType(ex), SubscribeRequest.newBuilder())
         .getContentTopicsList();
-    if (topics != null) {
-      core.validateTopics(topics);
-    }
+    // room booked before the 200 leaves: a refused stream gets its 429 instead of a stream that ends at once
+    SubscriptionHub.Admission admission = core.admit(client(ex), topics);
     var headers = ex.getResponseHeaders();
     headers.set("Content-Type", "application/json");
     headers.set("Grpc-Metadata-Subscribed", "true");
     headers.set("Cache-Control", "no-cache");
-    ex.sendResponseHeaders(200, 0);
+    try {
+      ex.sendResponseHeaders(200, 0);
+    } catch (IOException | RuntimeException e) {
+      admission.close();
+      throw e;
+    }
     HttpStreamSink sink = new HttpStreamSink(ex);
     // registered before the headers leave, so a client that sees them cannot publish into a gap; then flushed
     // at once (grpc-gateway sent headers only with the first envelope)
-    core.subscribe(topics, sink, TRANSPORT);
+    core.open(admission, sink, TRANSPORT);
     sink.flush();
   }
 

@@ -22,6 +22,7 @@ public final class Subscription {
   private static final int CATCH_UP_PAGE = 500;
 
   private final SubscriptionHub hub;
+  private final String client;
   private final EnvelopeSink sink;
   private final BlockingQueue<Item> queue;
   private final Duration keepAliveInterval;
@@ -33,9 +34,10 @@ public final class Subscription {
   // only the delivery thread
   private long lastDeliveredSeq;
 
-  Subscription(SubscriptionHub hub, Set<String> topics, EnvelopeSink sink, int capacity, Duration keepAlive,
-      SubscriptionMetrics metrics) {
+  Subscription(SubscriptionHub hub, String client, Set<String> topics, EnvelopeSink sink, int capacity,
+      Duration keepAlive, SubscriptionMetrics metrics) {
     this.hub = hub;
+    this.client = client;
     this.topics = topics == null ? null : Set.copyOf(topics);
     this.sink = sink;
     this.queue = new ArrayBlockingQueue<>(capacity);
@@ -66,11 +68,23 @@ public final class Subscription {
     metrics.fellBehind();
   }
 
-  /** Replaces the topic set (gRPC Subscribe2). Envelopes of dropped topics may still arrive briefly. */
-  public void changeTopics(Set<String> newTopics) {
+  /**
+   * Replaces the topic set (gRPC Subscribe2). Envelopes of dropped topics may still arrive briefly.
+   *
+   * @throws StreamRefused when the new set would pass a topic limit; the old set stays then
+   */
+  public synchronized void changeTopics(Set<String> newTopics) {
+    if (closed) {
+      return; // its room is given back already (or about to be): booking more would never be released
+    }
     Set<String> old = topics;
-    topics = Set.copyOf(newTopics);
-    hub.changeTopics(this, old, topics);
+    Set<String> next = Set.copyOf(newTopics);
+    hub.changeTopics(this, old, next);
+    topics = next;
+  }
+
+  String client() {
+    return client;
   }
 
   /** Ends the stream promptly: the delivery loop is woken rather than left waiting for its next poll. */
@@ -107,10 +121,15 @@ public final class Subscription {
       LOG.warn("subscription failed", e);
       sink.fail("internal error: " + e.getMessage());
     } finally {
-      closed = true;
-      hub.removed(this, topics);
+      hub.removed(this, closeForGood());
       sink.closed();
     }
+  }
+
+  /** Marks it closed and returns its last topic set, so that no topic change slips in between. */
+  private synchronized Set<String> closeForGood() {
+    closed = true;
+    return topics;
   }
 
   private synchronized boolean needsCatchUp() {

@@ -23,11 +23,13 @@ public final class SubscriptionHub implements CommitListener {
   private final Map<String, Set<Subscription>> byTopic = new ConcurrentHashMap<>();
   private final Set<Subscription> allTopics = new CopyOnWriteArraySet<>();
   private final AtomicInteger active = new AtomicInteger();
+  private final StreamBudget budget;
   private volatile long publishedSeq;
 
   public SubscriptionHub(EventStore store, long lastLocalSeq, int queueCapacity, Duration keepAliveInterval,
-      SubscriptionMetrics metrics) {
+      StreamLimits limits, SubscriptionMetrics metrics) {
     this.store = store;
+    this.budget = new StreamBudget(limits);
     this.queueCapacity = queueCapacity;
     this.keepAliveInterval = keepAliveInterval;
     this.metrics = metrics;
@@ -66,14 +68,63 @@ public final class SubscriptionHub implements CommitListener {
   }
 
   /**
-   * Starts a subscription; envelopes committed after this call are delivered. {@code topics == null} means every
-   * topic. The delivery loop runs on its own virtual thread until the sink fails or {@link Subscription#close()}.
+   * Room booked for one stream of {@code client} ({@link StreamLimits}), before anything is sent to it: a transport
+   * that must answer before the stream opens (HTTP sends its headers first) admits, then {@link #open}s. Closing an
+   * admission that was not opened gives the room back.
+   */
+  public final class Admission implements AutoCloseable {
+    private final String client;
+    private final Set<String> topics; // null: every topic
+    private boolean used;
+
+    private Admission(String client, Set<String> topics) {
+      this.client = client;
+      this.topics = topics;
+    }
+
+    @Override
+    public synchronized void close() {
+      if (!used) {
+        used = true;
+        budget.release(client, count(topics));
+      }
+    }
+
+    /** A SubscribeAll stream: every topic. */
+    public boolean allTopics() {
+      return topics == null;
+    }
+
+    private synchronized void use() {
+      if (used) {
+        throw new IllegalStateException("admission already used or closed");
+      }
+      used = true;
+    }
+  }
+
+  /**
+   * Books a stream of {@code client} on {@code topics} ({@code null}: every topic).
+   *
+   * @throws StreamRefused when a {@link StreamLimits} bound would be passed; nothing is booked then
+   */
+  public Admission admit(String client, Set<String> topics) {
+    Set<String> copy = topics == null ? null : Set.copyOf(topics);
+    budget.admit(client, count(copy));
+    return new Admission(client, copy);
+  }
+
+  /**
+   * Starts the admitted subscription; envelopes committed after this call are delivered. The delivery loop runs
+   * on its own virtual thread until the sink fails or {@link Subscription#close()}, and gives the room back then.
    *
    * @param transport the metrics label of the API the subscription came through
    */
-  public Subscription subscribe(Set<String> topics, EnvelopeSink sink, String transport) {
-    Subscription s = new Subscription(this, topics, sink, queueCapacity, keepAliveInterval, metrics);
-    register(s, topics);
+  public Subscription open(Admission admission, EnvelopeSink sink, String transport) {
+    admission.use();
+    Subscription s = new Subscription(this, admission.client, admission.topics, sink, queueCapacity,
+        keepAliveInterval, metrics);
+    register(s, admission.topics);
     // counted only once registered, so that whoever sees the count knows later commits will be delivered
     metrics.opened(transport);
     active.incrementAndGet();
@@ -82,7 +133,21 @@ public final class SubscriptionHub implements CommitListener {
     return s;
   }
 
+  /** {@link #admit} and {@link #open} in one step. */
+  public Subscription subscribe(String client, Set<String> topics, EnvelopeSink sink, String transport) {
+    return open(admit(client, topics), sink, transport);
+  }
+
+  private static int count(Set<String> topics) {
+    return topics == null ? -1 : topics.size();
+  }
+
+  /** @throws StreamRefused when the new set would pass a topic limit; nothing changes then */
   void changeTopics(Subscription s, Set<String> oldTopics, Set<String> newTopics) {
+    if (oldTopics == null || newTopics == null) {
+      throw new IllegalArgumentException("a SubscribeAll stream keeps every topic");
+    }
+    budget.resize(s.client(), oldTopics.size(), newTopics.size());
     register(s, newTopics);
     unregister(s, oldTopics, newTopics);
   }
@@ -116,6 +181,7 @@ public final class SubscriptionHub implements CommitListener {
   void removed(Subscription s, Set<String> topics) {
     unregister(s, topics, null);
     allTopics.remove(s);
+    budget.release(s.client(), count(topics));
     metrics.subscribers(active.decrementAndGet());
   }
 
@@ -127,5 +193,10 @@ public final class SubscriptionHub implements CommitListener {
 
   public int activeSubscriptions() {
     return active.get();
+  }
+
+  /** Clients holding at least one stream: what the budget's table holds. */
+  public int clientsWithStreams() {
+    return budget.clientsTracked();
   }
 }
