@@ -163,9 +163,11 @@ final class PeerAuth {
     if (!Ed25519.verify(clientKey, transcript, hello.getSignature().toByteArray())) {
       throw fail(Status.UNAUTHENTICATED, "handshake signature does not verify");
     }
-    switch (sessions.use(nonce)) {
+    switch (sessions.use(client, nonce)) {
       case REPLAYED -> throw fail(Status.UNAUTHENTICATED, "handshake nonce was already used");
-      case MEMORY_FULL -> throw fail(Status.UNAVAILABLE, "too many recent handshakes; retry later");
+      case PEER_LIMIT -> throw fail(Status.RESOURCE_EXHAUSTED, "node " + client.hex() + " made "
+          + Sessions.MAX_NONCES_PER_PEER + " handshakes within " + PeerAuth.MAX_CLOCK_SKEW.multipliedBy(2).toMinutes()
+          + " min; retry later");
       case FRESH -> { }
     }
     byte[] sessionId = sessions.open(client);

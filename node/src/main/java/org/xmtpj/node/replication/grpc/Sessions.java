@@ -6,15 +6,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.xmtpj.dag.OriginKey;
 
 /**
  * Server-side authentication state: sessions opened by handshakes, and the handshake nonces seen recently (so a
- * captured handshake cannot be replayed to this node while its timestamp is still acceptable). Both are bounded:
+ * captured handshake cannot be replayed to this node while its timestamp is still acceptable, per peer: {@link
+ * HandshakeNonces}). Both are bounded:
  * only allowed peers get this far, and each peer holds at most {@code maxPerPeer} sessions (its oldest is evicted),
  * so a misbehaving peer cannot push the others' sessions out.
  */
@@ -22,24 +21,29 @@ final class Sessions {
   static final Duration DEFAULT_TTL = Duration.ofHours(1);
   static final int DEFAULT_MAX_SESSIONS = 4096;
   static final int DEFAULT_MAX_PER_PEER = 4;
-  static final int MAX_NONCES = 65_536;
+  /**
+   * Handshakes one peer may make within the nonce memory (twice the clock skew, 10 min): an honest peer makes one
+   * an hour per session, or a few after restarts.
+   */
+  static final int MAX_NONCES_PER_PEER = 1024;
+  /** About 20 MB at most: 64 peers at their quota, or many more honest ones. */
+  static final int MAX_NONCES = 131_072;
 
   private record Session(OriginKey peer, Instant created) {}
 
   private final Clock clock;
   private final Duration ttl;
-  private final Duration nonceMemory;
   private final int maxSessions;
   private final int maxPerPeer;
   private final SecureRandom random;
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
   private long opened; // guarded by this
-  private final LinkedHashMap<String, Instant> nonces = new LinkedHashMap<>(); // guarded by itself, oldest first
+  private final HandshakeNonces nonces;
 
   Sessions(Clock clock, Duration ttl, Duration nonceMemory, int maxSessions, int maxPerPeer, SecureRandom random) {
     this.clock = clock;
     this.ttl = ttl;
-    this.nonceMemory = nonceMemory;
+    this.nonces = new HandshakeNonces(clock, nonceMemory, MAX_NONCES_PER_PEER, MAX_NONCES);
     this.maxSessions = maxSessions;
     this.maxPerPeer = maxPerPeer;
     this.random = random;
@@ -87,31 +91,13 @@ final class Sessions {
     return !now.isBefore(s.created.plus(ttl));
   }
 
-  enum NonceUse { FRESH, REPLAYED, MEMORY_FULL }
+  /** Records the nonce of a verified handshake of {@code peer} (see {@link HandshakeNonces}). */
+  HandshakeNonces.Use use(OriginKey peer, byte[] nonce) {
+    return nonces.use(peer, nonce);
+  }
 
-  /**
-   * Records a handshake nonce. MEMORY_FULL means the memory holds only unexpired nonces: the handshake must be
-   * retried later, rather than forgetting a nonce and so weakening replay protection.
-   */
-  NonceUse use(byte[] nonce) {
-    Instant now = clock.instant();
-    String key = HexFormat.of().formatHex(nonce);
-    synchronized (nonces) {
-      for (Iterator<Instant> it = nonces.values().iterator(); it.hasNext(); ) {
-        if (it.next().isAfter(now)) {
-          break;
-        }
-        it.remove();
-      }
-      if (nonces.containsKey(key)) {
-        return NonceUse.REPLAYED;
-      }
-      if (nonces.size() >= MAX_NONCES) {
-        return NonceUse.MEMORY_FULL;
-      }
-      nonces.put(key, now.plus(nonceMemory));
-      return NonceUse.FRESH;
-    }
+  HandshakeNonces nonces() {
+    return nonces;
   }
 
   int size() {

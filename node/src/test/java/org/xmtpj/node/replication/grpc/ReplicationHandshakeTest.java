@@ -31,6 +31,7 @@ class ReplicationHandshakeTest {
   private final TransportFixture net = new TransportFixture();
   private final Node a = Node.create();
   private final Node b = Node.create();
+  private final Node c = Node.create();
   private final CannedHandler handler = new CannedHandler();
 
   @AfterEach
@@ -217,6 +218,54 @@ class ReplicationHandshakeTest {
     }
     sessions.open(a.id());
     assertThat(sessions.size()).isEqualTo(Sessions.DEFAULT_MAX_PER_PEER + 1);
+  }
+
+  @Test
+  void shouldStillWelcomeAnHonestPeerWhileAnotherPinnedPeerFloodsHandshakes() {
+    // issue 13, finding 5: one table for every peer let one pinned peer lock the others out
+    PeerAuth server = new PeerAuth(a.key(), net.clock, new SecureRandom());
+    StaticMembership members = new StaticMembership(a.id(), List.of(new PeerInfo(b.id(), "127.0.0.1", 1),
+        new PeerInfo(c.id(), "127.0.0.1", 2)));
+    Sessions sessions = sessions();
+    PeerAuth flooder = new PeerAuth(b.key(), net.clock, new SecureRandom());
+    for (int i = 0; i < Sessions.MAX_NONCES_PER_PEER; i++) {
+      server.welcome(flooder.hello(a.id()), members, sessions);
+    }
+    assertStatus(() -> server.welcome(flooder.hello(a.id()), members, sessions), Status.Code.RESOURCE_EXHAUSTED,
+        "handshakes within");
+    HandshakeRequest honest = new PeerAuth(c.key(), net.clock, new SecureRandom()).hello(a.id());
+    assertThat(server.welcome(honest, members, sessions).getSessionId().size()).isEqualTo(32);
+    assertStatus(() -> server.welcome(honest, members, sessions), Status.Code.UNAUTHENTICATED, "already used");
+    net.clock.advance(Duration.ofMinutes(11)); // the flooder's nonces age out of the 10-minute memory
+    assertThat(server.welcome(flooder.hello(a.id()), members, sessions).getSessionId().size()).isEqualTo(32);
+  }
+
+  @Test
+  void shouldTakeAFullNonceMemoryFromThePeerHoldingMostAndKeepEveryOtherPeersReplayProtection() {
+    HandshakeNonces nonces = new HandshakeNonces(net.clock, Duration.ofMinutes(10), 8, 12);
+    SecureRandom random = new SecureRandom();
+    byte[] honest = new byte[32];
+    random.nextBytes(honest);
+    assertThat(nonces.use(c.id(), honest)).isEqualTo(HandshakeNonces.Use.FRESH);
+    for (int i = 0; i < 8; i++) {
+      byte[] n = new byte[32];
+      random.nextBytes(n);
+      assertThat(nonces.use(b.id(), n)).isEqualTo(HandshakeNonces.Use.FRESH);
+    }
+    for (int i = 0; i < 3; i++) {
+      byte[] n = new byte[32];
+      random.nextBytes(n);
+      assertThat(nonces.use(a.id(), n)).isEqualTo(HandshakeNonces.Use.FRESH);
+    }
+    assertThat(nonces.size()).isEqualTo(12);
+    byte[] late = new byte[32];
+    random.nextBytes(late);
+    assertThat(nonces.use(Node.create().id(), late)).as("a newcomer, with the memory full").isEqualTo(
+        HandshakeNonces.Use.FRESH);
+    assertThat(nonces.size()).isEqualTo(12);
+    assertThat(nonces.size(b.id())).as("the peer holding most gave one up").isEqualTo(7);
+    assertThat(nonces.use(c.id(), honest)).as("the others keep their replay protection").isEqualTo(
+        HandshakeNonces.Use.REPLAYED);
   }
 
   private Sessions sessions() {
