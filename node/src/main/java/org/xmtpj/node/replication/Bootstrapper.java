@@ -23,10 +23,22 @@ import org.xmtpj.store.TopicSummary;
  * peer's insertion order (each prefix is causally closed, so pages insert without orphans), several streams per
  * peer and all peers in parallel. A topic being streamed is not caught up: this node refuses to originate events
  * on it, so it never builds a branch on a stale view. Then a vector sync with every peer fills the rest.
+ *
+ * <p>A peer's answers must make progress, or bootstrap stops using it (and penalizes it): a topic listing must
+ * ascend past {@code after} and hold no more than asked; a topic range that says {@code more} must move its row on;
+ * and topics it listed as different must be backed by data: after {@link #MAX_UNBACKED_TOPICS} in a row of which it
+ * serves nothing, its remaining topics are left to anti-entropy. The plan holds at most
+ * {@link ReplicatorOptions#maxBootstrapTopics()} topics. So a liar cannot keep this node bootstrapping (refusing
+ * publishes on the topics it lists) for longer than its answers take, nor grow the plan without end.
  */
 final class Bootstrapper {
   private static final Logger LOG = LoggerFactory.getLogger(Bootstrapper.class);
+  /** Topics in a row that a peer listed as different and then served nothing of. */
+  static final int MAX_UNBACKED_TOPICS = 16;
   private final Replicator r;
+  private final Set<String> dropped = new java.util.HashSet<>(); // peer addresses bootstrap no longer uses
+  private final Map<String, Integer> unbacked = new HashMap<>(); // per peer address: in a row
+  private boolean planFull;
   private final Set<TopicKey> notCaughtUp = ConcurrentHashMap.newKeySet();
   private volatile boolean checked;
   private volatile boolean done;
@@ -103,6 +115,12 @@ final class Bootstrapper {
   private void listTopics(PeerState p, TopicKey after, Map<TopicKey, PeerState> plan, Runnable whenDone) {
     int page = r.config.limits().maxTopicsPage();
     r.call(p, p.client.topics(after, page), topics -> {
+      String problem = listingProblem(after, topics, page);
+      if (problem != null) {
+        drop(p, problem);
+        whenDone.run();
+        return;
+      }
       Map<TopicKey, byte[]> mine = new HashMap<>();
       if (!topics.isEmpty()) {
         // our topics in (roughly) the same key range; a topic we hold beyond it is at worst streamed again
@@ -111,12 +129,16 @@ final class Bootstrapper {
             .forEach(t -> mine.put(t.key(), t.headsHash()));
       }
       for (TopicSummary t : topics) {
+        if (plan.size() >= r.options.maxBootstrapTopics()) {
+          planIsFull();
+          break;
+        }
         if (!Arrays.equals(mine.get(t.key()), t.headsHash())) {
           plan.putIfAbsent(t.key(), p);
           notCaughtUp.add(t.key());
         }
       }
-      if (topics.size() == page) {
+      if (topics.size() == page && !planFull && !dropped.contains(p.info.address())) {
         listTopics(p, topics.get(topics.size() - 1).key(), plan, whenDone);
       } else {
         whenDone.run();
@@ -124,10 +146,51 @@ final class Bootstrapper {
     }, failure -> whenDone.run());
   }
 
+  /** Why a listing page cannot be honest: more topics than asked, or keys that do not ascend past {@code after}. */
+  private static String listingProblem(TopicKey after, List<TopicSummary> topics, int page) {
+    if (topics.size() > page) {
+      return "listed " + topics.size() + " topics where " + page + " were asked for";
+    }
+    TopicKey last = after;
+    for (TopicSummary t : topics) {
+      if (last != null && t.key().compareTo(last) <= 0) {
+        return "topic listing does not ascend past " + last;
+      }
+      last = t.key();
+    }
+    return null;
+  }
+
+  private void planIsFull() {
+    if (!planFull) {
+      planFull = true;
+      LOG.warn("bootstrap: {} topics planned, the limit (maxBootstrapTopics); anti-entropy brings the rest",
+          r.options.maxBootstrapTopics());
+    }
+  }
+
+  /** Bootstrap stops using {@code p}: what it alone claimed is left to anti-entropy, which checks by content. */
+  private void drop(PeerState p, String why) {
+    if (!dropped.add(p.info.address())) {
+      return;
+    }
+    LOG.warn("bootstrap: no longer using peer {}: {}", p.info.address(), why);
+    r.penalize(p.key(), Replicator.INVALID_EVENT_PENALTY, "bootstrap: " + why);
+    ArrayDeque<TopicKey> q = queues.get(p.info.address());
+    if (q != null) {
+      q.forEach(notCaughtUp::remove);
+      q.clear();
+    }
+  }
+
   private void stream(Map<TopicKey, PeerState> plan) {
     checked = true;
     Map<String, PeerState> byAddress = new HashMap<>();
     plan.forEach((topic, peer) -> {
+      if (dropped.contains(peer.info.address())) {
+        notCaughtUp.remove(topic); // listed by a peer found lying: anti-entropy decides
+        return;
+      }
       queues.computeIfAbsent(peer.info.address(), k -> new ArrayDeque<>()).add(topic);
       byAddress.put(peer.info.address(), peer);
     });
@@ -142,6 +205,9 @@ final class Bootstrapper {
   }
 
   private void nextTopic(PeerState p) {
+    if (dropped.contains(p.info.address())) {
+      return;
+    }
     ArrayDeque<TopicKey> q = queues.get(p.info.address());
     TopicKey topic = q == null ? null : q.poll();
     if (topic == null) {
@@ -155,6 +221,15 @@ final class Bootstrapper {
   private void page(PeerState p, TopicKey topic, long afterRow, CompletableFuture<Void> previousInsert) {
     r.call(p, p.client.topicRange(topic, afterRow, r.config.limits().maxFetchEvents(),
         r.config.limits().maxReplyBytes()), reply -> {
+          if (reply.more() && reply.nextRow() <= afterRow) {
+            drop(p, "topic range of " + topic + " says more but does not move past row " + afterRow);
+            topicDone(p, topic);
+            return;
+          }
+          if (afterRow == 0 && !backed(p, reply)) {
+            topicDone(p, topic);
+            return;
+          }
           streamed += reply.events().size();
           CompletableFuture<Void> inserted = r.receive(p.key(), reply.events());
           if (reply.more() && !reply.events().isEmpty()) {
@@ -163,6 +238,19 @@ final class Bootstrapper {
             inserted.thenRun(() -> r.scheduler.execute(() -> topicDone(p, topic)));
           }
         }, failure -> reassign(p, topic));
+  }
+
+  /** A topic's first page: empty means the peer listed a difference it cannot back; too many in a row, it goes. */
+  private boolean backed(PeerState p, EventsReply first) {
+    String a = p.info.address();
+    if (!first.events().isEmpty()) {
+      unbacked.remove(a);
+      return true;
+    }
+    if (unbacked.merge(a, 1, Integer::sum) >= MAX_UNBACKED_TOPICS) {
+      drop(p, MAX_UNBACKED_TOPICS + " topics in a row listed as different and served empty");
+    }
+    return false;
   }
 
   private void reassign(PeerState failed, TopicKey topic) {

@@ -28,7 +28,14 @@ public final class MaliciousPeer implements ReplicationHandler {
     /** Claims nothing, serves nothing. */
     EMPTY,
     /** Claims to be ahead on its own origin, then answers every data request with an oversized frame. */
-    OVERSIZED
+    OVERSIZED,
+    /**
+     * Claims to be far ahead, then answers every topic listing with a full page of fresh keys that never pass
+     * {@code after} (issue 13, finding 6: a starting node listed for ever, refusing every publish).
+     */
+    ENDLESS_LISTING,
+    /** Claims to be far ahead and lists fresh, ascending keys without end, then serves nothing of any of them. */
+    UNBACKED_LISTING
   }
 
   private final Simulation sim;
@@ -93,7 +100,7 @@ public final class MaliciousPeer implements ReplicationHandler {
   @Override
   public VectorReply vector(OriginKey from) {
     Map<OriginKey, OriginProgress> v = new TreeMap<>();
-    if (answer == Answer.OVERSIZED) {
+    if (answer != Answer.EMPTY) {
       v.put(key, new OriginProgress(1_000_000, 1_000_000));
     }
     return new VectorReply(v, new byte[32]);
@@ -116,7 +123,26 @@ public final class MaliciousPeer implements ReplicationHandler {
 
   @Override
   public List<TopicSummary> topics(OriginKey from, TopicKey after, int limit) {
-    return List.of();
+    if (answer != Answer.ENDLESS_LISTING && answer != Answer.UNBACKED_LISTING) {
+      return List.of();
+    }
+    List<TopicSummary> page = new ArrayList<>();
+    java.util.Random random = new java.util.Random(sim.random().nextLong());
+    byte[] start = after == null ? new byte[32] : after.bytes().clone();
+    for (int i = 0; i < limit; i++) {
+      byte[] k = new byte[32];
+      if (answer == Answer.ENDLESS_LISTING) {
+        random.nextBytes(k);
+        k[0] = 0; // below any real "after" but the first: the listing never moves on
+      } else {
+        System.arraycopy(start, 0, k, 0, 24);
+        java.nio.ByteBuffer.wrap(k, 24, 8).putLong(java.nio.ByteBuffer.wrap(start, 24, 8).getLong() + i + 1);
+      }
+      byte[] heads = new byte[32];
+      random.nextBytes(heads);
+      page.add(new TopicSummary(new TopicKey(k), "/xmtp/0/fake-" + i + "/proto", 1, heads));
+    }
+    return page;
   }
 
   @Override

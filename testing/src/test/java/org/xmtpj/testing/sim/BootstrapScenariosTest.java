@@ -10,6 +10,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.xmtpj.node.replication.ReplicatorOptions;
 import org.xmtpj.dag.CachingVerifier;
 import org.xmtpj.dag.ClientEnvelope;
 import org.xmtpj.dag.TopicKey;
@@ -161,6 +164,42 @@ class BootstrapScenariosTest {
       }
       assertThat(Sims.read(network.get(0), topic)).extracting(e -> new String(e.message()))
           .contains("stored, not acknowledged", "after the restart").doesNotContain("lost with the process");
+    }
+  }
+
+  /**
+   * Issue 13, finding 6: a peer claims a large vector, then lists topics without end (fresh keys that never pass
+   * {@code after}, or fresh ascending keys it serves nothing of). The joiner must stop using it, finish its
+   * bootstrap from the honest peer, take publishes and hold every honest event.
+   */
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(value = MaliciousPeer.Answer.class, names = {"ENDLESS_LISTING", "UNBACKED_LISTING"})
+  void shouldFinishBootstrappingFromHonestPeersWhenAPeerListsTopicsWithoutEnd(MaliciousPeer.Answer lie,
+      TestInfo info) {
+    try (Simulation sim = Sims.builder(107, info).replicas(2).extraMembers(1)
+        .options(ReplicatorOptions.DEFAULTS.withMaxBootstrapTopics(20_000))
+        .faults(FaultProfile.NONE.withDelays(1, 10)).build()) {
+      SimReplica honest = sim.replica(0);
+      SimReplica joiner = sim.replica(1);
+      MaliciousPeer liar = MaliciousPeer.join(sim, 0);
+      liar.answer(lie);
+      honest.start();
+      sim.runFor(Duration.ofSeconds(2));
+      load(sim, List.of(honest), 200, 2_000);
+      long start = sim.scheduler().nowMs();
+      joiner.start();
+      sim.scheduler().runUntil(() -> joiner.replicator().bootstrapped(), start + 600_000);
+      assertThat(joiner.replicator().bootstrapped()).as("%s: bootstrapped within 10 min of virtual time, despite "
+          + "%s", sim.replay(), lie).isTrue();
+      System.out.printf("bootstrap beside a %s peer: %d ms virtual%n", lie, sim.scheduler().nowMs() - start);
+      assertThat(joiner.publish(topicNames(200).get(7), Sims.bytes("after the liar"))).isEqualTo(
+          SimReplica.PublishResult.ACKED);
+      sim.runFor(Duration.ofSeconds(60));
+      assertThat(joiner.store().stats().events()).as("every honest event").isGreaterThanOrEqualTo(
+          honest.store().stats().events());
+      long listings = sim.network().stats().calls(CallType.TOPICS, joiner.key(), liar.key());
+      assertThat(listings).as("topic pages asked of the liar: bounded by the plan of 20,000 topics (1,000 a page)")
+          .isBetween(1L, 21L);
     }
   }
 

@@ -146,7 +146,7 @@ class ByzantineScenariosTest {
 
   @Test
   void shouldBoundPendingBufferWhenPeerFloodsUnresolvableParents(TestInfo info) {
-    ReplicatorOptions small = new ReplicatorOptions(200, 64L << 20, 60_000, 60_000, 1_000, 100_000, 4);
+    ReplicatorOptions small = new ReplicatorOptions(200, 64L << 20, 60_000, 60_000, 1_000, 100_000, 4, 250_000);
     try (Simulation sim = Sims.builder(109, info)
         .replicas(3).extraMembers(1).options(small).build().start()) {
       MaliciousPeer m = MaliciousPeer.join(sim, 0);

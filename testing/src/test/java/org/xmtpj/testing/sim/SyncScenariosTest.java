@@ -130,7 +130,8 @@ class SyncScenariosTest {
 
   @Test
   void shouldRepairOneThousandEventGapInAtMostTwoRoundTrips(TestInfo info) {
-    ReplicatorOptions noStreaming = new ReplicatorOptions(10_000, 64L << 20, 600_000, 60_000, 100_000, 100_000, 4);
+    ReplicatorOptions noStreaming = new ReplicatorOptions(10_000, 64L << 20, 600_000, 60_000, 100_000, 100_000, 4,
+        250_000);
     try (Simulation sim = Sims.builder(105, info)
         .replicas(3).options(noStreaming).build().start()) {
       SimReplica a = sim.replica(0);
