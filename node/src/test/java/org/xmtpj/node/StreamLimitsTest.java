@@ -95,7 +95,7 @@ class StreamLimitsTest {
   }
 
   @Test
-  void shouldRefuseASubscribe2TopicChangePastTheBudgetAndKeepTheStreamOnItsTopics() throws Exception {
+  void shouldEndASubscribe2StreamWhoseTopicChangePassesTheBudgetAndGiveItsRoomBack() throws Exception {
     start(l -> new StreamLimits(l.maxStreams(), l.maxStreamsPerClient(), l.maxSubscribeAllStreams(), l.maxTopics(),
         3));
     CompletableFuture<Status> outcome = new CompletableFuture<>();

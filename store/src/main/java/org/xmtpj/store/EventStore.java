@@ -85,7 +85,16 @@ public interface EventStore extends AutoCloseable {
   EnvelopePage query(EnvelopeQuery query);
 
   /** Visible envelopes with a local sequence above {@code afterLocalSeq}, in local order: subscriber catch-up. */
-  List<StoredEnvelope> readAfter(long afterLocalSeq, Set<String> topics, int limit);
+  default List<StoredEnvelope> readAfter(long afterLocalSeq, Set<String> topics, int limit) {
+    return readAfter(afterLocalSeq, topics, limit, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #readAfter(long, Set, int)}, ending early once the envelopes' stored bytes would pass
+   * {@code maxBytes} (always one, if there is one): a page shorter than {@code limit} may then have more after it,
+   * so read on until a page is empty.
+   */
+  List<StoredEnvelope> readAfter(long afterLocalSeq, Set<String> topics, int limit, long maxBytes);
 
   /** The canonical encoding of an event, if stored. */
   Optional<byte[]> event(EventId id);

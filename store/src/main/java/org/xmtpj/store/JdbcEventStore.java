@@ -152,8 +152,8 @@ final class JdbcEventStore implements EventStore {
   }
 
   @Override
-  public List<StoredEnvelope> readAfter(long afterLocalSeq, Set<String> topics, int limit) {
-    return queryReader.readAfter(afterLocalSeq, topics, limit);
+  public List<StoredEnvelope> readAfter(long afterLocalSeq, Set<String> topics, int limit, long maxBytes) {
+    return queryReader.readAfter(afterLocalSeq, topics, limit, maxBytes);
   }
 
   @Override

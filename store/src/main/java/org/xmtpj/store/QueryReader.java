@@ -53,9 +53,10 @@ final class QueryReader {
     }
     EnvelopeCursor cursor = q.cursor();
     if (cursor != null) {
-      // node-go compares on the digest alone when the cursor carries no timestamp
-      sql.append(cursor.timestampNs() == 0 ? " AND digest " : " AND (ts, digest) ").append(asc ? ">" : "<")
-          .append(cursor.timestampNs() == 0 ? " ?" : " (?, ?)");
+      // always the pair: node-go compares on the digest alone when the cursor's time is 0, but a cursor this node
+      // issued after a row at time 0 means (0, digest), and the digest alone would skip (ascending) or repeat
+      // (descending) rows of other times; clients hand back the cursors they were given
+      sql.append(" AND (ts, digest) ").append(asc ? ">" : "<").append(" (?, ?)");
     }
     sql.append(asc ? " ORDER BY ts ASC, digest ASC" : " ORDER BY ts DESC, digest DESC").append(" LIMIT ?");
     try (Connection c = readers.getConnection()) {
@@ -83,16 +84,14 @@ final class QueryReader {
       ps.setLong(i++, q.endTimeNs());
     }
     if (cursor != null) {
-      if (cursor.timestampNs() != 0) {
-        ps.setLong(i++, cursor.timestampNs());
-      }
+      ps.setLong(i++, cursor.timestampNs());
       ps.setBytes(i++, cursor.digest());
     }
     ps.setInt(i, q.limit());
   }
 
-  private interface PageRead {
-    EnvelopePage read() throws SQLException;
+  private interface Read<T> {
+    T read() throws SQLException;
   }
 
   /**
@@ -100,7 +99,7 @@ final class QueryReader {
    * holds every row of a result in memory unless it reads through a cursor, which takes a transaction and a fetch
    * size (SQLite steps rows one by one anyway). A page that its byte budget ends early then never loads the rest.
    */
-  private static EnvelopePage streamed(Connection c, boolean cursorNeedsTransaction, PageRead read)
+  private static <T> T streamed(Connection c, boolean cursorNeedsTransaction, Read<T> read)
       throws SQLException {
     boolean auto = cursorNeedsTransaction && c.getAutoCommit();
     if (auto) {
@@ -110,13 +109,15 @@ final class QueryReader {
       return read.read();
     } finally {
       if (auto) {
-        c.rollback(); // read only: nothing to keep
-        c.setAutoCommit(true);
+        try {
+          c.rollback(); // read only: nothing to keep
+        } finally {
+          c.setAutoCommit(true); // the pool would reset it too; a failed rollback must not skip it
+        }
       }
     }
   }
 
-  /** Rows, one page of them: at most {@code limit}, and no more once {@code maxBytes} is reached (at least one). */
   private boolean isPostgres(Connection c) throws SQLException {
     Boolean pg = postgres;
     if (pg == null) {
@@ -126,6 +127,7 @@ final class QueryReader {
     return pg;
   }
 
+  /** Rows, one page of them: at most {@code limit}, and no more once {@code maxBytes} is reached (at least one). */
   private static EnvelopePage readPage(PreparedStatement ps, int limit, long maxBytes) throws SQLException {
     ps.setFetchSize(FETCH_ROWS);
     List<ClientEnvelope> out = new ArrayList<>(Math.min(limit, 128));
@@ -150,7 +152,7 @@ final class QueryReader {
     return new EnvelopePage(out, next, bytes);
   }
 
-  List<StoredEnvelope> readAfter(long afterLocalSeq, Set<String> topics, int limit) {
+  List<StoredEnvelope> readAfter(long afterLocalSeq, Set<String> topics, int limit, long maxBytes) {
     List<Long> ids = topics == null ? null : List.copyOf(topicIds.apply(topics).values());
     if (ids != null && ids.isEmpty()) {
       return List.of();
@@ -158,21 +160,33 @@ final class QueryReader {
     String sql = "SELECT local_seq, raw FROM events WHERE local_seq IS NOT NULL AND local_seq > ?"
         + (ids == null ? "" : " AND topic IN (" + placeholders(ids.size()) + ")")
         + " ORDER BY local_seq LIMIT ?";
-    try (Connection c = readers.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      int i = 1;
-      ps.setLong(i++, afterLocalSeq);
-      if (ids != null) {
-        for (long id : ids) {
-          ps.setLong(i++, id);
-        }
-      }
-      ps.setInt(i, limit);
+    try (Connection c = readers.getConnection()) {
       List<StoredEnvelope> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(new StoredEnvelope(rs.getLong(1), envelopeOf(rs.getBytes(2))));
+      streamed(c, isPostgres(c), () -> {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+          int i = 1;
+          ps.setLong(i++, afterLocalSeq);
+          if (ids != null) {
+            for (long id : ids) {
+              ps.setLong(i++, id);
+            }
+          }
+          ps.setInt(i, limit);
+          ps.setFetchSize(FETCH_ROWS);
+          long bytes = 0;
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              byte[] raw = rs.getBytes(2);
+              if (!out.isEmpty() && bytes + raw.length > maxBytes) {
+                break; // the next page's
+              }
+              bytes += raw.length;
+              out.add(new StoredEnvelope(rs.getLong(1), envelopeOf(raw)));
+            }
+          }
+          return null;
         }
-      }
+      });
       return out;
     } catch (SQLException e) {
       throw new StoreException("reading after " + afterLocalSeq, e);

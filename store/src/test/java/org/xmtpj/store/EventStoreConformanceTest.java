@@ -110,6 +110,55 @@ class EventStoreConformanceTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("backends")
+  void shouldPageThroughRowsAtTimeZeroWithoutSkippingOrRepeatingRowsOfOtherTimes(Backend backend) {
+    try (EventStore store = backend.open(dir)) {
+      List<StoredEvent> stored = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        stored.add(event(TOPIC, i % 3 == 0 ? 0 : 1_000 + i, "z" + i)); // every third at time 0
+      }
+      store.append(stored);
+      for (SortDirection direction : SortDirection.values()) {
+        for (int pageSize : new int[] {1, 2, 5}) {
+          List<ClientEnvelope> all = new ArrayList<>();
+          EnvelopeCursor cursor = null;
+          int pages = 0;
+          do {
+            EnvelopePage page = store.query(new EnvelopeQuery(List.of(TOPIC), 0, 0, direction, cursor, pageSize));
+            all.addAll(page.envelopes());
+            cursor = page.next();
+          } while (cursor != null && ++pages < 100);
+          assertThat(all).as("%s pages of %d over rows at time 0", direction, pageSize)
+              .isEqualTo(sorted(stored, direction));
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void shouldEndACatchUpReadAtItsByteBoundAndStillReadEverythingInLocalOrder(Backend backend) {
+    try (EventStore store = backend.open(dir)) {
+      fill(store, TOPIC, 40, 1_000_000);
+      long one = store.query(new EnvelopeQuery(List.of(TOPIC), 0, 0, SortDirection.ASCENDING, null, 1)).bytes();
+      List<StoredEnvelope> all = new ArrayList<>();
+      long after = 0;
+      int reads = 0;
+      for (List<StoredEnvelope> page = store.readAfter(after, Set.of(TOPIC), 500, one * 3);
+          !page.isEmpty() && reads < 100; page = store.readAfter(after, Set.of(TOPIC), 500, one * 3)) {
+        assertThat(page.size()).as("a read within three events' bytes").isBetween(1, 4);
+        all.addAll(page);
+        after = page.get(page.size() - 1).localSeq();
+        reads++;
+      }
+      assertThat(all).hasSize(40);
+      assertThat(all).extracting(StoredEnvelope::localSeq).isSorted().doesNotHaveDuplicates();
+      assertThat(store.readAfter(0, Set.of(TOPIC), 500, 1)).as("a bound below one event still reads one")
+          .hasSize(1);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
   void shouldFilterByInclusiveTimeBounds(Backend backend) {
     try (EventStore store = backend.open(dir)) {
       List<StoredEvent> batch = new ArrayList<>();

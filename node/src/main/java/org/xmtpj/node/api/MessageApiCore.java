@@ -98,13 +98,11 @@ public final class MessageApiCore {
 
   /** One page; it ends early, with a cursor, where the response budget ({@link ApiLimits#maxResponseBytes}) does. */
   public QueryResponse query(QueryRequest request) {
-    return answer(validator.query(request)).response();
+    EnvelopeQuery query = validator.query(request);
+    return response(query, store.query(query));
   }
 
-  private record Answer(QueryResponse response, long bytes) {}
-
-  private Answer answer(EnvelopeQuery query) {
-    EnvelopePage page = store.query(query);
+  private static QueryResponse response(EnvelopeQuery query, EnvelopePage page) {
     QueryResponse.Builder out = QueryResponse.newBuilder();
     for (ClientEnvelope e : page.envelopes()) {
       out.addEnvelopes(toProto(e));
@@ -117,14 +115,15 @@ public final class MessageApiCore {
           .setDigest(ByteString.copyFrom(page.next().digest()))
           .setSenderTimeNs(page.next().timestampNs())));
     }
-    return new Answer(out.setPagingInfo(paging).build(), page.bytes());
+    return out.setPagingInfo(paging).build();
   }
 
   /**
    * Validates the whole batch first, so that a bad entry fails the batch before any work is done. The answers share
-   * one response budget, in order: the query that reaches it ends early with a cursor, as a page does; a query left
-   * with no budget at all fails the batch (RESOURCE_EXHAUSTED, {@code response_too_large}) before it reads
-   * anything, since an empty answer would read as "nothing there".
+   * one response budget, in order, and each must fit whole: xmtp-js takes a batch's envelopes and never follows a
+   * cursor, so an answer cut short would read as all there is. A batch that does not fit fails
+   * (RESOURCE_EXHAUSTED, {@code response_too_large}) as soon as the budget is passed, having read at most one
+   * envelope beyond it; its queries can be paged one by one with /message/v1/query.
    */
   public BatchQueryResponse batchQuery(BatchQueryRequest request) {
     if (request.getRequestsCount() > limits.maxBatchQueries()) {
@@ -142,14 +141,17 @@ public final class MessageApiCore {
     BatchQueryResponse.Builder out = BatchQueryResponse.newBuilder();
     long left = limits.maxResponseBytes();
     for (int i = 0; i < queries.size(); i++) {
-      if (left <= 0) {
-        throw new ApiException(ErrorCode.RESOURCE_EXHAUSTED, "response_too_large", "the answers to requests[0.."
-            + (i - 1) + "] fill the " + limits.maxResponseBytes() + "-byte response budget (limits.maxResponseBytes);"
-            + " send requests[" + i + "..] in another batch, or page through them with /message/v1/query");
+      EnvelopeQuery q = queries.get(i);
+      EnvelopePage page = left > 0 ? store.query(q.withMaxBytes(left)) : null;
+      boolean cut = page == null || page.bytes() > left
+          || (page.next() != null && page.envelopes().size() < q.limit());
+      if (cut) {
+        throw new ApiException(ErrorCode.RESOURCE_EXHAUSTED, "response_too_large", "requests[0.." + i + "] hold "
+            + "more than the " + limits.maxResponseBytes() + "-byte response budget (limits.maxResponseBytes); send "
+            + "fewer queries in a batch, or page through requests[" + i + "] with /message/v1/query");
       }
-      Answer a = answer(queries.get(i).withMaxBytes(left));
-      out.addResponses(a.response());
-      left -= a.bytes();
+      out.addResponses(response(q, page));
+      left -= page.bytes();
     }
     return out.build();
   }
@@ -187,7 +189,8 @@ public final class MessageApiCore {
   /**
    * Replaces a stream's topics (gRPC Subscribe2).
    *
-   * @throws ApiException RESOURCE_EXHAUSTED when the new set would pass a topic limit (the old one stays)
+   * @throws ApiException RESOURCE_EXHAUSTED when the new set would pass a topic limit (the subscription keeps its
+   *     old set; the gRPC transport then ends the stream with that status)
    */
   public void changeTopics(Subscription s, List<String> topics) {
     try {

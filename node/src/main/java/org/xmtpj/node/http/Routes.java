@@ -141,22 +141,19 @@ final class Routes {
     var topics = all ? null : JsonWire.parse(body, contentType(ex), SubscribeRequest.newBuilder())
         .getContentTopicsList();
     // room booked before the 200 leaves: a refused stream gets its 429 instead of a stream that ends at once
-    SubscriptionHub.Admission admission = core.admit(client(ex), topics);
-    var headers = ex.getResponseHeaders();
-    headers.set("Content-Type", "application/json");
-    headers.set("Grpc-Metadata-Subscribed", "true");
-    headers.set("Cache-Control", "no-cache");
-    try {
+    // (closing an admission that was opened does nothing; one that was not gives its room back)
+    try (SubscriptionHub.Admission admission = core.admit(client(ex), topics)) {
+      var headers = ex.getResponseHeaders();
+      headers.set("Content-Type", "application/json");
+      headers.set("Grpc-Metadata-Subscribed", "true");
+      headers.set("Cache-Control", "no-cache");
       ex.sendResponseHeaders(200, 0);
-    } catch (IOException | RuntimeException e) {
-      admission.close();
-      throw e;
+      HttpStreamSink sink = new HttpStreamSink(ex);
+      // registered before the headers leave, so a client that sees them cannot publish into a gap; then flushed
+      // at once (grpc-gateway sent headers only with the first envelope)
+      core.open(admission, sink, TRANSPORT);
+      sink.flush();
     }
-    HttpStreamSink sink = new HttpStreamSink(ex);
-    // registered before the headers leave, so a client that sees them cannot publish into a gap; then flushed
-    // at once (grpc-gateway sent headers only with the first envelope)
-    core.open(admission, sink, TRANSPORT);
-    sink.flush();
   }
 
   private void healthz(HttpExchange ex) {

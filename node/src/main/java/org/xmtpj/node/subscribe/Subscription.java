@@ -20,6 +20,8 @@ import org.xmtpj.store.StoredEnvelope;
 public final class Subscription {
   private static final Logger LOG = LoggerFactory.getLogger(Subscription.class);
   private static final int CATCH_UP_PAGE = 500;
+  /** What one catch-up read may hold: 500 envelopes of 1 MiB would be 500 MiB for one slow subscriber. */
+  private static final long CATCH_UP_BYTES = 2L << 20;
 
   private final SubscriptionHub hub;
   private final String client;
@@ -27,8 +29,10 @@ public final class Subscription {
   private final BlockingQueue<Item> queue;
   private final Duration keepAliveInterval;
   private final SubscriptionMetrics metrics;
-  private volatile Set<String> topics;
+  private volatile Set<String> topics; // written under topicLock
   private volatile boolean closed;
+  // orders topic changes against the final release; never the monitor, which the writer's offer() takes
+  private final Object topicLock = new Object();
   // guarded by this
   private boolean catchingUp;
   // only the delivery thread
@@ -73,14 +77,15 @@ public final class Subscription {
    *
    * @throws StreamRefused when the new set would pass a topic limit; the old set stays then
    */
-  public synchronized void changeTopics(Set<String> newTopics) {
-    if (closed) {
-      return; // its room is given back already (or about to be): booking more would never be released
-    }
-    Set<String> old = topics;
+  public void changeTopics(Set<String> newTopics) {
     Set<String> next = Set.copyOf(newTopics);
-    hub.changeTopics(this, old, next);
-    topics = next;
+    synchronized (topicLock) {
+      if (closed) {
+        return; // its room is given back already (or about to be): booking more would never be released
+      }
+      hub.changeTopics(this, topics, next);
+      topics = next;
+    }
   }
 
   String client() {
@@ -127,9 +132,11 @@ public final class Subscription {
   }
 
   /** Marks it closed and returns its last topic set, so that no topic change slips in between. */
-  private synchronized Set<String> closeForGood() {
-    closed = true;
-    return topics;
+  private Set<String> closeForGood() {
+    synchronized (topicLock) {
+      closed = true;
+      return topics;
+    }
   }
 
   private synchronized boolean needsCatchUp() {
@@ -155,12 +162,12 @@ public final class Subscription {
     long from = lastDeliveredSeq;
     while (!closed) {
       long published = hub.publishedSeq();
-      List<StoredEnvelope> page = hub.store().readAfter(from, topics, CATCH_UP_PAGE);
+      List<StoredEnvelope> page = hub.store().readAfter(from, topics, CATCH_UP_PAGE, CATCH_UP_BYTES);
       for (StoredEnvelope e : page) {
         send(e);
         from = e.localSeq();
       }
-      if (page.size() < CATCH_UP_PAGE) {
+      if (page.isEmpty()) { // a short page may have ended at its byte bound: only an empty one is the edge
         from = Math.max(from, published);
         synchronized (this) {
           if (hub.publishedSeq() == published) {

@@ -125,11 +125,16 @@ public final class SubscriptionHub implements CommitListener {
     Subscription s = new Subscription(this, admission.client, admission.topics, sink, queueCapacity,
         keepAliveInterval, metrics);
     register(s, admission.topics);
+    active.incrementAndGet();
+    try {
+      Thread.ofVirtual().name("subscription").start(s::run);
+    } catch (RuntimeException | Error e) {
+      removed(s, admission.topics); // no delivery loop to give the room back: give it back here
+      throw e;
+    }
     // counted only once registered, so that whoever sees the count knows later commits will be delivered
     metrics.opened(transport);
-    active.incrementAndGet();
     metrics.subscribers(active.get());
-    Thread.ofVirtual().name("subscription").start(s::run);
     return s;
   }
 

@@ -186,9 +186,9 @@ final class CrashingStore implements EventStore {
   }
 
   @Override
-  public List<StoredEnvelope> readAfter(long afterLocalSeq, Set<String> topics, int limit) {
+  public List<StoredEnvelope> readAfter(long afterLocalSeq, Set<String> topics, int limit, long maxBytes) {
     alive();
-    return delegate.readAfter(afterLocalSeq, topics, limit);
+    return delegate.readAfter(afterLocalSeq, topics, limit, maxBytes);
   }
 
   @Override
