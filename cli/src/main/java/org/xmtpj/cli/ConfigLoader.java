@@ -64,7 +64,8 @@ final class ConfigLoader {
     RateLimitConfig rate = new RateLimitConfig(b(s, "rateLimit.enabled", r.enabled()),
         l(s, "rateLimit.publishPerMinute", r.publishPerMinute()), l(s, "rateLimit.publishBurst", r.publishBurst()),
         l(s, "rateLimit.requestsPerMinute", r.requestsPerMinute()),
-        l(s, "rateLimit.requestBurst", r.requestBurst()), r.maxTrackedClients());
+        l(s, "rateLimit.requestBurst", r.requestBurst()), r.maxTrackedClients(),
+        l(s, "rateLimit.walletBytesPerDay", r.walletBytesPerDay()), list(s, "rateLimit.trustedProxies"));
     return new NodeConfig(Path.of(s.getOrDefault("dataDir", DEFAULT_DATA_DIR.toString())),
         s.getOrDefault("host", NodeConfig.DEFAULT_HOST),
         i(s, "httpPort", NodeConfig.DEFAULT_HTTP_PORT), i(s, "grpcPort", NodeConfig.DEFAULT_GRPC_PORT),
@@ -137,6 +138,13 @@ final class ConfigLoader {
       throw new IllegalArgumentException(key + " must be positive");
     }
     return d;
+  }
+
+  /** A comma-separated list (blanks between commas ignored); empty when unset. */
+  private static List<String> list(Map<String, String> s, String key) {
+    String v = s.get(key);
+    return v == null ? List.of() : java.util.Arrays.stream(v.split(",")).map(String::trim)
+        .filter(x -> !x.isEmpty()).toList();
   }
 
   /** Comma-separated {@code [NODEKEY@]HOST:PORT}; blanks between commas are ignored. */

@@ -13,7 +13,7 @@ final class Settings {
   static final List<String> KEYS = List.of(
       "dataDir", "host", "httpPort", "grpcPort", "dbUrl", "logFormat",
       "rateLimit.enabled", "rateLimit.publishPerMinute", "rateLimit.publishBurst", "rateLimit.requestsPerMinute",
-      "rateLimit.requestBurst",
+      "rateLimit.requestBurst", "rateLimit.walletBytesPerDay", "rateLimit.trustedProxies",
       "limits.maxTopicChars", "limits.maxMessageBytes", "limits.maxEnvelopesPerPublish", "limits.maxPageSize",
       "limits.maxBatchQueries", "limits.maxTopicsPerQuery", "limits.maxTopicsPerSubscription",
       "limits.maxRequestBytes", "limits.maxResponseBytes", "limits.maxStreams", "limits.maxStreamsPerClient",

@@ -93,9 +93,9 @@ public final class XmtpNode implements AutoCloseable {
     replicator[0] = replication == null ? null : replication.replicator;
     Publisher publisher = replication == null ? originator
         : new CaughtUpGate(originator, replication.replicator::isCaughtUp);
-    MessageApiCore core = new MessageApiCore(new AuthTokenValidator(clock, config.maxTokenAge()), publisher, store,
-        hub, config.limits());
     RateLimiter rateLimiter = new RateLimiter(config.rateLimit(), System::nanoTime);
+    MessageApiCore core = new MessageApiCore(new AuthTokenValidator(clock, config.maxTokenAge()), publisher, store,
+        hub, config.limits(), rateLimiter);
     this.http = new HttpGateway(new InetSocketAddress(config.host(), config.httpPort()), core, rateLimiter,
         metrics, () -> serving, java.util.Map.of(
             "/debug/replication", () -> StatusDocuments.replication(self, store, replicator[0]),

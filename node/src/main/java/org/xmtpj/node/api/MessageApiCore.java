@@ -21,6 +21,7 @@ import org.xmtpj.crypto.auth.AuthTokenValidator;
 import org.xmtpj.crypto.auth.AuthenticatedWallet;
 import org.xmtpj.dag.ClientEnvelope;
 import org.xmtpj.node.ingest.Publisher;
+import org.xmtpj.node.ratelimit.RateLimiter;
 import org.xmtpj.node.subscribe.EnvelopeSink;
 import org.xmtpj.node.subscribe.Subscription;
 import org.xmtpj.node.subscribe.StreamRefused;
@@ -41,10 +42,12 @@ public final class MessageApiCore {
   private final SubscriptionHub hub;
   private final RequestValidator validator;
   private final ApiLimits limits;
+  private final RateLimiter rateLimiter;
 
   public MessageApiCore(AuthTokenValidator auth, Publisher publisher, EventStore store, SubscriptionHub hub,
-      ApiLimits limits) {
+      ApiLimits limits, RateLimiter rateLimiter) {
     this.auth = auth;
+    this.rateLimiter = rateLimiter;
     this.publisher = publisher;
     this.store = store;
     this.hub = hub;
@@ -74,6 +77,9 @@ public final class MessageApiCore {
             "publishing to restricted topic " + e.contentTopic() + " is allowed only for its owner " + owner);
       }
     }
+    // a valid request only: what it would store counts against the wallet (the address was charged already)
+    rateLimiter.checkWallet(wallet.walletAddress(), envelopes.size(),
+        envelopes.stream().mapToLong(e -> e.messageView().length).sum());
     List<ClientEnvelope> durable = new ArrayList<>();
     List<StoredEnvelope> ephemeral = new ArrayList<>();
     for (ClientEnvelope e : envelopes) {

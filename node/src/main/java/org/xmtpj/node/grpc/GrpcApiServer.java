@@ -44,7 +44,7 @@ public final class GrpcApiServer implements AutoCloseable {
         .keepAliveTimeout(20, TimeUnit.SECONDS)
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
-        .addService(ServerInterceptors.intercept(service, new EarlyHeaders(), new CallContext()))
+        .addService(ServerInterceptors.intercept(service, new EarlyHeaders(), new CallContext(rateLimiter)))
         .addService(new CheckpointApiService(proofs))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())

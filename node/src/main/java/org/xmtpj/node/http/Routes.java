@@ -208,7 +208,9 @@ final class Routes {
     return ex.getRequestHeaders().getFirst("Content-Type");
   }
 
-  private static String client(HttpExchange ex) {
-    return ex.getRemoteAddress().getAddress().getHostAddress();
+  /** The source network the request counts against (its X-Forwarded-For only from a trusted proxy). */
+  private String client(HttpExchange ex) {
+    return rateLimiter.clientKey(ex.getRemoteAddress().getAddress(),
+        ex.getRequestHeaders().getFirst("X-Forwarded-For"));
   }
 }
