@@ -1,6 +1,7 @@
 package org.xmtpj.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.net.URI;
@@ -103,5 +104,38 @@ class RateLimitTest {
       req.header("X-Forwarded-For", forwardedFor);
     }
     return from.send(req.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Issue 13, finding 3: the gRPC CheckpointApi had no rate limit, and a proof reads a whole topic. */
+  @Test
+  void shouldChargeInclusionProofsOnBothTransportsAsTwentyRequests() throws Exception {
+    try (NodeFixture f = new NodeFixture(dir, c -> c.withRateLimit(new RateLimitConfig(true, 1, 1, 1, 40, 100)));
+        var channel = new AutoCloseableChannel(f.node.grpcPort())) {
+      var stub = org.xmtpj.proto.checkpoint.v1.CheckpointApiGrpc.newBlockingStub(channel.channel);
+      var request = org.xmtpj.proto.checkpoint.v1.InclusionProofRequest.newBuilder()
+          .setContentTopic("/xmtp/0/m/proto").setMessageId(com.google.protobuf.ByteString.copyFrom(new byte[32]))
+          .build();
+      for (int i = 0; i < 2; i++) {
+        assertThatThrownBy(() -> stub.getInclusionProof(request)).hasMessageContaining("UNIMPLEMENTED");
+      }
+      assertThatThrownBy(() -> stub.getInclusionProof(request)).hasMessageContaining("RESOURCE_EXHAUSTED")
+          .hasMessageContaining("request rate limit exceeded");
+      HttpResponse<String> http = f.post("/checkpoint/v1/inclusion-proof", "{}");
+      assertThat(http.statusCode()).as("the same bucket over HTTP").isEqualTo(429);
+    }
+  }
+
+  private static final class AutoCloseableChannel implements AutoCloseable {
+    final io.grpc.ManagedChannel channel;
+
+    AutoCloseableChannel(int port) {
+      channel = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
+          .build();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      channel.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+    }
   }
 }

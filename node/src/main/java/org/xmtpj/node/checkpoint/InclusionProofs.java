@@ -34,8 +34,18 @@ public final class InclusionProofs {
   public static final int MAX_TOPIC_CHARS = 1_024;
   private static final int PAGE = 2_000;
   private static final long PAGE_BYTES = 16L << 20;
+  /** Proofs built at once: each reads its whole topic (up to {@link #MAX_TOPIC_EVENTS} events). */
+  public static final int MAX_CONCURRENT_PROOFS = 2;
+  /** What a proof request costs in the requester's request bucket: it reads a whole topic, a query one page. */
+  public static final int REQUEST_COST = 20;
 
   private final Checkpointer checkpoints;
+  private final java.util.concurrent.Semaphore building = new java.util.concurrent.Semaphore(MAX_CONCURRENT_PROOFS);
+
+  /** What a proof needs of an event of the topic: its place in the graph, not its bytes. */
+  private record Node(EventId id, List<EventId> parents) {}
+
+  private record Scan(List<Node> nodes, EventId target) {}
 
   public InclusionProofs(Checkpointer checkpoints) {
     this.checkpoints = checkpoints;
@@ -58,31 +68,48 @@ public final class InclusionProofs {
                 ? "this node has not computed a checkpoint yet"
                 : "this node has no checkpoint of epoch " + request.getEpoch() + " (not computed yet, or too old)"));
     TopicKey key = TopicKey.of(topic);
-    List<SignedEvent> events = eventsInCut(key, c);
-    byte[] messageId = request.getMessageId().toByteArray();
-    SignedEvent target = events.stream().filter(e -> carries(e, topic, messageId)).findFirst().orElseThrow(() ->
-        new ApiException(ErrorCode.NOT_FOUND, "not_in_cut", "no message with that id on " + topic
-            + " within the cut of epoch " + c.epoch() + " (unknown to this node, or newer than the cut)"));
+    if (!building.tryAcquire()) {
+      throw new ApiException(ErrorCode.RESOURCE_EXHAUSTED, "proofs_busy", MAX_CONCURRENT_PROOFS
+          + " inclusion proofs are being built on this node; retry shortly");
+    }
+    Scan scan;
+    try {
+      scan = eventsInCut(key, c, topic, request.getMessageId().toByteArray());
+    } finally {
+      building.release();
+    }
+    if (scan.target() == null) {
+      throw new ApiException(ErrorCode.NOT_FOUND, "not_in_cut", "no message with that id on " + topic
+          + " within the cut of epoch " + c.epoch() + " (unknown to this node, or newer than the cut)");
+    }
     List<EventId> heads = c.tree().attachment(key.bytes()).orElseThrow();
     InclusionProofResponse.Builder out = InclusionProofResponse.newBuilder().setEpoch(c.epoch())
         .setCutHash(ByteString.copyFrom(c.cutHash())).setRoot(ByteString.copyFrom(c.root()));
     c.cut().watermarks().forEach((o, w) -> out.addCut(OriginWatermark.newBuilder()
         .setOrigin(ByteString.copyFrom(o.bytes())).setWatermark(w)));
-    path(events, target, new HashSet<>(heads)).forEach(e ->
-        out.addPath(ByteString.copyFrom(EventCodec.encodeBody(e.event()))));
+    for (EventId id : path(scan.nodes(), scan.target(), new HashSet<>(heads))) {
+      byte[] raw = checkpoints.store().event(id).orElseThrow(() -> new IllegalStateException(
+          "event " + id.hex() + " of the cut is not stored"));
+      out.addPath(ByteString.copyFrom(EventCodec.encodeBody(EventCodec.decode(raw).event())));
+    }
     heads.forEach(h -> out.addHeads(ByteString.copyFrom(h.bytes())));
     c.tree().proof(key.bytes()).orElseThrow().siblings().forEach(s -> out.addSiblings(ByteString.copyFrom(s)));
     return out.build();
   }
 
-  private List<SignedEvent> eventsInCut(TopicKey key, Checkpointer.Computed c) {
-    List<SignedEvent> out = new ArrayList<>();
+  /**
+   * The topic's events within the cut, as graph nodes only (an event's bytes are dropped once read: a topic of
+   * 200,000 events of 1 MiB would not fit in memory), and the one carrying the message, if any.
+   */
+  private Scan eventsInCut(TopicKey key, Checkpointer.Computed c, String topic, byte[] messageId) {
+    List<Node> out = new ArrayList<>();
+    EventId target = null;
     long row = 0;
     int read = 0;
     while (true) {
       List<RowEvent> page = checkpoints.store().topicRange(key, row, PAGE, PAGE_BYTES);
       if (page.isEmpty()) {
-        return out;
+        return new Scan(out, target);
       }
       for (RowEvent r : page) {
         row = r.row();
@@ -92,7 +119,10 @@ public final class InclusionProofs {
         }
         SignedEvent e = EventCodec.decode(r.raw());
         if (c.cut().contains(new OriginKey(e.event().origin()), e.event().originSeq())) {
-          out.add(e);
+          out.add(new Node(e.id(), List.copyOf(e.event().parents())));
+          if (target == null && carries(e, topic, messageId)) {
+            target = e.id();
+          }
         }
       }
     }
@@ -108,30 +138,30 @@ public final class InclusionProofs {
   }
 
   /** Breadth-first from the target through children within the cut: the shortest path to a head. */
-  private static List<SignedEvent> path(List<SignedEvent> events, SignedEvent target, Set<EventId> heads) {
-    Map<EventId, List<SignedEvent>> children = new HashMap<>();
-    for (SignedEvent e : events) {
-      e.event().parents().forEach(p -> children.computeIfAbsent(p, k -> new ArrayList<>()).add(e));
+  private static List<EventId> path(List<Node> nodes, EventId target, Set<EventId> heads) {
+    Map<EventId, List<EventId>> children = new HashMap<>();
+    for (Node n : nodes) {
+      n.parents().forEach(p -> children.computeIfAbsent(p, k -> new ArrayList<>()).add(n.id()));
     }
-    Map<EventId, SignedEvent> cameFrom = new HashMap<>();
-    ArrayDeque<SignedEvent> queue = new ArrayDeque<>(List.of(target));
-    Set<EventId> seen = new HashSet<>(List.of(target.id()));
+    Map<EventId, EventId> cameFrom = new HashMap<>();
+    ArrayDeque<EventId> queue = new ArrayDeque<>(List.of(target));
+    Set<EventId> seen = new HashSet<>(List.of(target));
     while (!queue.isEmpty()) {
-      SignedEvent e = queue.poll();
-      if (heads.contains(e.id())) {
-        List<SignedEvent> path = new ArrayList<>();
-        for (SignedEvent at = e; at != null; at = cameFrom.get(at.id())) {
+      EventId e = queue.poll();
+      if (heads.contains(e)) {
+        List<EventId> path = new ArrayList<>();
+        for (EventId at = e; at != null; at = cameFrom.get(at)) {
           path.addFirst(at);
         }
         return path;
       }
-      for (SignedEvent child : children.getOrDefault(e.id(), List.of())) {
-        if (seen.add(child.id())) {
-          cameFrom.put(child.id(), e);
+      for (EventId child : children.getOrDefault(e, List.of())) {
+        if (seen.add(child)) {
+          cameFrom.put(child, e);
           queue.add(child);
         }
       }
     }
-    throw new IllegalStateException("no path from " + target.id().hex() + " to a head within the cut");
+    throw new IllegalStateException("no path from " + target.hex() + " to a head within the cut");
   }
 }

@@ -7,6 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmtpj.node.api.ApiException;
 import org.xmtpj.node.api.ErrorCode;
+import org.xmtpj.node.checkpoint.InclusionProofs;
+import org.xmtpj.node.ratelimit.RateLimiter;
 import org.xmtpj.proto.checkpoint.v1.CheckpointApiGrpc;
 import org.xmtpj.proto.checkpoint.v1.InclusionProofRequest;
 import org.xmtpj.proto.checkpoint.v1.InclusionProofResponse;
@@ -16,15 +18,18 @@ final class CheckpointApiService extends CheckpointApiGrpc.CheckpointApiImplBase
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointApiService.class);
 
   private final Function<InclusionProofRequest, InclusionProofResponse> proofs;
+  private final RateLimiter rateLimiter;
 
   /** @param proofs null on a node that computes no checkpoints: every call is then UNIMPLEMENTED with a reason */
-  CheckpointApiService(Function<InclusionProofRequest, InclusionProofResponse> proofs) {
+  CheckpointApiService(Function<InclusionProofRequest, InclusionProofResponse> proofs, RateLimiter rateLimiter) {
     this.proofs = proofs;
+    this.rateLimiter = rateLimiter;
   }
 
   @Override
   public void getInclusionProof(InclusionProofRequest request, StreamObserver<InclusionProofResponse> out) {
     try {
+      rateLimiter.checkRequest(CallContext.client(), InclusionProofs.REQUEST_COST);
       if (proofs == null) {
         throw new ApiException(ErrorCode.UNIMPLEMENTED, "no_checkpoints",
             "this node computes no checkpoints (it runs without a chain)");

@@ -45,7 +45,8 @@ public final class GrpcApiServer implements AutoCloseable {
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
         .addService(ServerInterceptors.intercept(service, new EarlyHeaders(), new CallContext(rateLimiter)))
-        .addService(new CheckpointApiService(proofs))
+        .addService(ServerInterceptors.intercept(new CheckpointApiService(proofs, rateLimiter),
+            new CallContext(rateLimiter)))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         .build();

@@ -113,11 +113,11 @@ final class Routes {
   }
 
   private void inclusionProof(HttpExchange ex) {
+    rateLimiter.checkRequest(client(ex), org.xmtpj.node.checkpoint.InclusionProofs.REQUEST_COST);
     if (proofs == null) {
       throw new ApiException(ErrorCode.UNIMPLEMENTED, "no_checkpoints",
           "this node computes no checkpoints (it runs without a chain)");
     }
-    rateLimiter.checkRequest(client(ex), 1);
     var request = JsonWire.parse(body(ex), contentType(ex),
         org.xmtpj.proto.checkpoint.v1.InclusionProofRequest.newBuilder()).build();
     HttpGateway.respond(ex, 200, JsonWire.print(proofs.apply(request)));
