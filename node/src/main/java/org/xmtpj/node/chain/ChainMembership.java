@@ -16,10 +16,11 @@ import org.xmtpj.node.replication.PeerInfo;
 /**
  * Membership from the registry contracts. Peers are the members of the current active set (still registered,
  * this node excluded), dialled at their registered endpoint with their registered node key pinned; only those
- * keys may connect to us. Authorized origins are every key ever registered: an event signed while its node was a
- * member stays valid history after the node leaves (no active node accepts a connection from a node that never
- * was a member, so a key that only registered cannot inject events). Thread-safe; {@link #update} is called by
- * the follower's thread only.
+ * keys may connect to us. Authorized origins are the keys of every node that was ever in a snapshotted active
+ * set: an event signed while its node was a member stays valid history after the node leaves, and every replica
+ * decides it alike from the chain. Not every key ever registered: registration is free, so 10,001 registered keys
+ * would have pushed every vector past {@code maxVectorOrigins}; a place in an active set costs stake, and each
+ * snapshot adds at most the active-set size. Thread-safe; {@link #update} is called by the follower's thread only.
  */
 final class ChainMembership implements Membership {
   private static final Logger LOG = LoggerFactory.getLogger(ChainMembership.class);
@@ -50,8 +51,7 @@ final class ChainMembership implements Membership {
       }
     }
     View before = view;
-    View next = new View(List.copyOf(peers), Set.copyOf(allowed), Set.copyOf(state.idsByKey().keySet()),
-        state.isActive(self));
+    View next = new View(List.copyOf(peers), Set.copyOf(allowed), state.everActiveKeys(), state.isActive(self));
     view = next;
     if (next.selfActive() != before.selfActive()) {
       LOG.info(next.selfActive() ? "this node is in the active set of epoch {}"

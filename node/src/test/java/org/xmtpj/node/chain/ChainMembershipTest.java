@@ -47,7 +47,8 @@ class ChainMembershipTest {
     assertThat(membership.isAllowedPeer(key(2))).isTrue();
     assertThat(membership.isAllowedPeer(key(4))).as("registered, not active").isFalse();
     assertThat(membership.isAllowedPeer(key(1))).as("itself").isFalse();
-    assertThat(membership.isAuthorizedOrigin(key(4))).as("registered keys may have signed history").isTrue();
+    assertThat(membership.isAuthorizedOrigin(key(4))).as("registered, never active: no origin").isFalse();
+    assertThat(membership.isAuthorizedOrigin(key(3))).as("active").isTrue();
     assertThat(membership.isAuthorizedOrigin(key(9))).isFalse();
     assertThat(changes).hasSize(1);
   }
@@ -97,5 +98,40 @@ class ChainMembershipTest {
     sync();
 
     assertThat(changes).hasSize(1);
+  }
+
+  /** Issue 13, finding 7: every key ever registered was an origin, and registration is free. */
+  @Test
+  void shouldAuthorizeOnlyKeysThatWereInAnActiveSetNotTenThousandRegisteredOnes() {
+    List<java.util.function.Function<org.xmtpj.chain.events.EventSource, org.xmtpj.chain.events.ChainEvent>> sybils =
+        new ArrayList<>();
+    for (int i = 10; i < 10_011; i++) {
+      byte[] k = sybilKey(i).bytes();
+      long id = i;
+      sybils.add(src -> new org.xmtpj.chain.events.ChainEvent.NodeRegistered(src, id, "0xOp" + id, k,
+          "10.1.0.1:5557", 500));
+    }
+    chain.mine(registered(1, 1, "h:1"), registered(2, 2, "h:2"));
+    chain.mine(sybils.toArray(java.util.function.Function[]::new));
+    chain.mine(snapshot(0, 1, 2));
+    sync();
+    long origins = 0;
+    for (int i = 1; i < 10_011; i++) {
+      origins += membership.isAuthorizedOrigin(sybilKey(i)) ? 1 : 0;
+    }
+    assertThat(origins).as("authorized origins among 10,010 registered keys").isEqualTo(2);
+
+    chain.mine(snapshot(1, 1, 10));
+    sync();
+    assertThat(membership.isAuthorizedOrigin(sybilKey(10))).as("once in an active set").isTrue();
+    assertThat(membership.isAuthorizedOrigin(key(2))).as("its history stays valid after it left").isTrue();
+    assertThat(membership.isAuthorizedOrigin(sybilKey(11))).isFalse();
+  }
+
+  private static OriginKey sybilKey(int i) {
+    byte[] k = new byte[32];
+    k[0] = (byte) i;
+    k[1] = (byte) (i >> 8);
+    return new OriginKey(k);
   }
 }
