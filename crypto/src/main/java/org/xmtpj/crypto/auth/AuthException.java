@@ -20,6 +20,8 @@ public final class AuthException extends RuntimeException {
     BAD_AUTH_SIGNATURE,
     /** The auth data names a different wallet from the one that signed the identity key. */
     WALLET_MISMATCH,
+    /** The token is dated too far ahead of the validator's clock. */
+    NOT_YET_VALID,
     /** The token is older than the validator's maximum age. */
     EXPIRED
   }

@@ -25,12 +25,14 @@ import org.xmtpj.crypto.auth.AuthException.Reason;
  * are refused without paying for elliptic-curve arithmetic. Tokens that pass are memoised (see {@link TokenCache});
  * a memoised token still has its age checked against the clock on every use.
  *
- * <p>Like node-go, there is no check for tokens created in the future: client clocks drift, and such a token still
- * needs both signatures.
+ * <p>Unlike node-go, a token created more than {@link #FUTURE_TOLERANCE} ahead of this node's clock is refused:
+ * client clocks drift by seconds or minutes, but a token dated years ahead would stay valid for years if it leaked.
  */
 public final class AuthTokenValidator {
   public static final Duration DEFAULT_MAX_AGE = Duration.ofHours(1);
   public static final int DEFAULT_CACHE_CAPACITY = 100_000;
+  /** How far ahead of this node's clock a token may be dated (client clock drift). */
+  public static final Duration FUTURE_TOLERANCE = Duration.ofMinutes(15);
 
   private static final String BEARER_PREFIX = "Bearer ";
   // Real tokens are about 400 characters; anything far larger is not worth decoding.
@@ -169,6 +171,10 @@ public final class AuthTokenValidator {
     Instant now = clock.instant();
     long nowNs = now.getEpochSecond() * NANOS_PER_SECOND + now.getNano();
     long ageNs = nowNs - createdNs;
+    if (-ageNs > FUTURE_TOLERANCE.toNanos()) {
+      throw new AuthException(Reason.NOT_YET_VALID, "token created " + (-ageNs / NANOS_PER_SECOND) + " s ahead of "
+          + "this node's clock (at most " + FUTURE_TOLERANCE.toSeconds() + " s): check the client's clock");
+    }
     if (ageNs > maxAgeNs) {
       throw new AuthException(Reason.EXPIRED, "token expired: created " + ageNs / NANOS_PER_SECOND
           + " s ago, max age " + maxAge.toSeconds() + " s");

@@ -72,6 +72,17 @@ class AuthTokenValidatorTest {
         .extracting(e -> ((AuthException) e).reason()).isEqualTo(Reason.EXPIRED);
   }
 
+  /** Issue 13, finding 11: a token dated in the future stayed valid until then (years, if so dated). */
+  @Test
+  void shouldRefuseATokenDatedFarAheadOfTheClockButAllowClockDrift() {
+    AuthTokenValidator early = new AuthTokenValidator(clockAt(REAL_CREATED_NS, Duration.ofMinutes(-16)));
+    assertThatThrownBy(() -> early.validate("Bearer " + REAL_TOKEN)).isInstanceOf(AuthException.class)
+        .hasMessageContaining("ahead of this node's clock")
+        .extracting(e -> ((AuthException) e).reason()).isEqualTo(Reason.NOT_YET_VALID);
+    assertThat(new AuthTokenValidator(clockAt(REAL_CREATED_NS, Duration.ofMinutes(-14))).validate(
+        "Bearer " + REAL_TOKEN)).as("14 min of client clock drift").isNotNull();
+  }
+
   @Test
   void shouldAcceptTokenAtExactlyMaxAgeAndHonourCustomMaxAge() {
     assertThat(new AuthTokenValidator(clockAt(REAL_CREATED_NS, Duration.ofHours(1))).validate("Bearer " + REAL_TOKEN))
