@@ -1,6 +1,7 @@
 package org.xmtpj.node.replication;
 
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import org.xmtpj.dag.OriginKey;
 import org.xmtpj.store.EventStore;
@@ -34,15 +35,41 @@ public final class StatusDocuments {
     return sb.append('}').toString();
   }
 
+  /** Equivocations read for {@code /debug/evidence}: each holds two events of up to 1 MiB. */
+  static final int EVIDENCE_ROWS = 64;
+  /** Characters of evidence encodings one document renders (hex doubles the bytes); the rest name origin and seq. */
+  static final long EVIDENCE_CHARS = 8L << 20;
+
+  /**
+   * The recorded equivocations, oldest first: at most {@link #EVIDENCE_ROWS}, and their encodings only while the
+   * document stays within {@link #EVIDENCE_CHARS} (an entry past it says {@code "truncated":true}), so a peer that
+   * equivocates with large events cannot make the node render gigabytes. {@code "complete"} says whether it holds
+   * everything recorded.
+   */
   public static String evidence(EventStore store) {
+    List<Evidence> rows = store.evidence(EVIDENCE_ROWS + 1);
+    return evidence(rows.subList(0, Math.min(rows.size(), EVIDENCE_ROWS)), rows.size() <= EVIDENCE_ROWS,
+        EVIDENCE_CHARS);
+  }
+
+  static String evidence(List<Evidence> rows, boolean allRows, long maxChars) {
     StringBuilder sb = new StringBuilder("{\"equivocations\":[");
     boolean first = true;
-    for (Evidence e : store.evidence(1000)) {
+    boolean complete = allRows;
+    for (Evidence e : rows) {
       sb.append(first ? "" : ",").append("{\"origin\":\"").append(e.origin().hex()).append("\",\"originSeq\":")
-          .append(e.originSeq()).append(",\"first\":\"").append(HexFormat.of().formatHex(e.first()))
-          .append("\",\"second\":\"").append(HexFormat.of().formatHex(e.second())).append("\"}");
+          .append(e.originSeq());
+      long chars = 2L * (e.first().length + e.second().length);
+      if (sb.length() + chars <= maxChars) {
+        sb.append(",\"first\":\"").append(HexFormat.of().formatHex(e.first()))
+            .append("\",\"second\":\"").append(HexFormat.of().formatHex(e.second())).append('"');
+      } else {
+        sb.append(",\"truncated\":true");
+        complete = false;
+      }
+      sb.append('}');
       first = false;
     }
-    return sb.append("]}").toString();
+    return sb.append("],\"complete\":").append(complete).append('}').toString();
   }
 }
