@@ -36,6 +36,21 @@ import {SortedIds} from "./SortedIds.sol";
 /// contract pays each finalized epoch's inflation to the nodes that signed it (`rewardSigners`), before the next
 /// snapshot is taken. The default is ungated.
 ///
+/// Consensus and governance. No role can move or take stake without evidence verified on chain, and every change
+/// governance makes is bounded and time-locked:
+/// - Only the consensus contract (`consensus`, holder of CONSENSUS_ROLE) can `slash` and `rewardSigners`.
+///   CONSENSUS_ROLE is never granted, revoked or renounced through AccessControl (`ConsensusRoleLocked`): it is
+///   bound exactly once, to a contract, by `bindConsensus`, and can never be removed or replaced.
+/// - GOVERNANCE_ROLE changes `maxActiveNodes`, `inflationRateBps`, `minSelfStake`, `reporterRewardBps`, and binds
+///   the consensus and the gated mode, in two steps: `propose(parameter, value)`, then, from `timelockDelay()`
+///   (= unbondingPeriod + TIMELOCK_MARGIN) later and for EXECUTION_WINDOW, the parameter's own function with the same
+///   value (`setMaxActiveNodes`, ..., `bindConsensus`, `bindCheckpoints`). The delay lets every staker see the
+///   proposal, unbond and withdraw before the change applies. `cancel(parameter)` drops a proposal. Each change is
+///   bounded in step (see `propose`); `reporterRewardBps` never exceeds MAX_REPORTER_REWARD_BPS (10%).
+/// - Bootstrap: while `bootstrapping()` (nothing was ever delegated: the deployment), those functions apply at once,
+///   within the absolute bounds only (no step bound, no proposal). The first delegation ends bootstrap for good.
+///   So a delegation sent during bootstrap accepts whatever is in force when it is mined: check `consensus` first.
+///
 /// Gas bounds. `maxActiveNodes <= MAX_ACTIVE_NODES (100)`; the candidate list (nodes with enough self-stake)
 /// holds at most `maxCandidates <= MAX_CANDIDATES (200)`. `advanceEpoch` loops over the candidates once and over
 /// the previous active set once; `claimCandidacy` on a full list scans it once. Every other function is O(1).
@@ -44,7 +59,8 @@ contract Staking is AccessControl {
     using SafeCast for uint256;
 
     bytes32 public constant GOVERNANCE_ROLE = keccak256("GOVERNANCE_ROLE");
-    /// @notice Held by the consensus (Checkpoints) contract: the only caller of `slash`.
+    /// @notice Held only by `consensus` (the Checkpoints contract), the only caller of `slash` and `rewardSigners`.
+    ///         Bound once by `bindConsensus`; never granted, revoked or renounced otherwise (`ConsensusRoleLocked`).
     bytes32 public constant CONSENSUS_ROLE = keccak256("CONSENSUS_ROLE");
 
     uint256 public constant BPS = 10_000;
@@ -55,6 +71,16 @@ contract Staking is AccessControl {
     uint256 public constant MAX_INFLATION_BPS = 2_000;
     /// @notice Ceiling of one slash. Below 100% so that a pool never reaches zero stake with live shares.
     uint256 public constant MAX_SLASH_BPS = 9_999;
+    /// @notice Ceiling of `reporterRewardBps` (10% of a slash): a reporter never takes most of a slash.
+    uint256 public constant MAX_REPORTER_REWARD_BPS = 1_000;
+    /// @notice Largest change of `inflationRateBps` one proposal can make (1 percentage point a year).
+    uint256 public constant MAX_INFLATION_STEP_BPS = 100;
+    /// @notice Largest change of `reporterRewardBps` one proposal can make.
+    uint256 public constant MAX_REPORTER_REWARD_STEP_BPS = 500;
+    /// @notice Added to `unbondingPeriod` to make `timelockDelay()`: the time to notice a proposal and start unbonding.
+    uint256 public constant TIMELOCK_MARGIN = 2 days;
+    /// @notice How long a proposal can be applied once its delay has passed; after that it must be proposed again.
+    uint256 public constant EXECUTION_WINDOW = 7 days;
     uint256 public constant YEAR = 365 days;
     uint256 private constant ACC = 1e18;
 
@@ -84,6 +110,21 @@ contract Staking is AccessControl {
         uint64 releaseTime;
         uint256 nodeId;
         uint256 shares; // of the node's unbonding pool
+    }
+
+    /// @notice What a governance proposal changes (`propose`). Consensus and Checkpoints take an address as uint256.
+    enum Parameter {
+        MaxActiveNodes,
+        InflationRate,
+        MinSelfStake,
+        ReporterReward,
+        Consensus,
+        Checkpoints
+    }
+
+    struct Proposal {
+        uint256 value;
+        uint64 eta; // earliest time the change can be applied; 0: nothing proposed
     }
 
     struct Snapshot {
@@ -128,6 +169,11 @@ contract Staking is AccessControl {
     /// @notice Epochs whose inflation `rewardSigners` has credited (gated mode only).
     mapping(uint64 epoch => bool) public epochRewarded;
 
+    /// @notice The consensus contract, sole holder of CONSENSUS_ROLE (zero until `bindConsensus`; then fixed forever).
+    address public consensus;
+    /// @notice The pending proposal of each parameter: its value and the earliest time it applies (eta 0: none).
+    mapping(Parameter parameter => Proposal) public proposals;
+
     // ---------------------------------------------------------------- events
 
     event Delegated(address indexed delegator, uint256 indexed nodeId, uint256 amount, uint256 shares);
@@ -160,6 +206,9 @@ contract Staking is AccessControl {
     event MinSelfStakeSet(uint256 minSelfStake);
     event ReporterRewardSet(uint256 reporterRewardBps);
     event CheckpointsBound(address indexed checkpoints);
+    event ConsensusBound(address indexed consensus);
+    event ChangeProposed(Parameter indexed parameter, uint256 value, uint64 eta);
+    event ChangeCancelled(Parameter indexed parameter, uint256 value);
     event SignersRewarded(uint64 indexed epoch, uint64 indexed snapshotEpoch, uint256 signers, uint256 amount);
 
     // ---------------------------------------------------------------- errors
@@ -184,6 +233,15 @@ contract Staking is AccessControl {
     error CheckpointsAlreadyBound(address checkpoints);
     error NotRewardable(uint64 epoch);
     error CheckpointPending(uint64 epoch, uint256 waitUntil);
+    error ConsensusRoleLocked();
+    error ConsensusAlreadyBound(address consensus);
+    error NotAContract(address account);
+    error NotConsensus(address account);
+    error StepTooLarge(Parameter parameter, uint256 current, uint256 value);
+    error ChangeNotProposed(Parameter parameter, uint256 value);
+    error ChangeNotReady(Parameter parameter, uint64 eta);
+    error ChangeExpired(Parameter parameter, uint64 eta);
+    error NothingProposed(Parameter parameter);
 
     struct Params {
         uint64 genesisTime; // 0 = the deploy block's timestamp
@@ -213,10 +271,14 @@ contract Staking is AccessControl {
         unbondingPeriod = p.unbondingPeriod;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(GOVERNANCE_ROLE, admin);
-        _setMaxActiveNodes(p.maxActiveNodes);
-        _setInflationRate(p.inflationRateBps);
-        _setMinSelfStake(p.minSelfStake);
-        _setReporterReward(p.reporterRewardBps);
+        _checkChange(Parameter.MaxActiveNodes, p.maxActiveNodes, false);
+        _apply(Parameter.MaxActiveNodes, p.maxActiveNodes);
+        _checkChange(Parameter.InflationRate, p.inflationRateBps, false);
+        _apply(Parameter.InflationRate, p.inflationRateBps);
+        _checkChange(Parameter.MinSelfStake, p.minSelfStake, false);
+        _apply(Parameter.MinSelfStake, p.minSelfStake);
+        _checkChange(Parameter.ReporterReward, p.reporterRewardBps, false);
+        _apply(Parameter.ReporterReward, p.reporterRewardBps);
     }
 
     // ================================================================ staking
@@ -334,7 +396,8 @@ contract Staking is AccessControl {
 
     /// @notice Slashes `bps` of everything staked on `nodeId`: its bonded pool (self-stake and delegations alike)
     ///         and its unbonding pool (every unbonding entry not yet withdrawn). `reporterRewardBps` of the slashed
-    ///         tokens go to `reporter` (none if it is the zero address); the rest is burned. Only CONSENSUS_ROLE.
+    ///         tokens go to `reporter` (none if it is the zero address); the rest is burned. Only CONSENSUS_ROLE,
+    ///         i.e. the bound `consensus` contract, which slashes only on evidence it verifies.
     ///         The snapshot of the current epoch is not changed; the lower stake counts from the next snapshot.
     function slash(uint256 nodeId, uint256 bps, address reporter)
         external
@@ -393,13 +456,12 @@ contract Staking is AccessControl {
     // ================================================================ rewards gated by checkpoints
 
     /// @notice Gated mode: from now on `advanceEpoch` credits no rewards; each finished epoch is paid by
-    ///         `rewardSigners` to the nodes that signed its checkpoint. GOVERNANCE_ROLE, once, irreversible.
+    ///         `rewardSigners` to the nodes that signed its checkpoint. GOVERNANCE_ROLE, once, irreversible, and only
+    ///         to the bound `consensus` (`NotConsensus`). Immediate while `bootstrapping()`; otherwise it applies the
+    ///         matured proposal `propose(Parameter.Checkpoints, checkpoints_)`.
     ///         Epochs not yet paid when binding (those from the latest snapshot on) become gated.
-    function bindCheckpoints(address checkpoints_) external onlyRole(GOVERNANCE_ROLE) {
-        if (checkpoints_ == address(0)) revert ZeroAddress();
-        if (checkpoints != address(0)) revert CheckpointsAlreadyBound(checkpoints);
-        checkpoints = checkpoints_;
-        emit CheckpointsBound(checkpoints_);
+    function bindCheckpoints(address checkpoints_) external {
+        _change(Parameter.Checkpoints, uint160(checkpoints_));
     }
 
     /// @notice Whether `rewardSigners(epoch, …)` would credit: gated mode, `epoch` is over, not rewarded yet, and
@@ -464,20 +526,70 @@ contract Staking is AccessControl {
 
     // ================================================================ governance
 
-    function setMaxActiveNodes(uint256 n) external onlyRole(GOVERNANCE_ROLE) {
-        _setMaxActiveNodes(n);
+    /// @notice Proposes setting `parameter` to `value` (Consensus, Checkpoints: an address as uint256), applicable
+    ///         from `eta = now + timelockDelay()` until `eta + EXECUTION_WINDOW`, by the parameter's own function
+    ///         called with the same value. GOVERNANCE_ROLE. A new proposal replaces the parameter's pending one.
+    ///         Bounds, checked here and again when the change is applied (against the value in force then):
+    ///         maxActiveNodes 1..MAX_ACTIVE_NODES, at most doubled or halved; inflationRateBps 0..MAX_INFLATION_BPS,
+    ///         +-MAX_INFLATION_STEP_BPS; minSelfStake > 0, at most doubled or halved; reporterRewardBps
+    ///         0..MAX_REPORTER_REWARD_BPS, +-MAX_REPORTER_REWARD_STEP_BPS; Consensus: a contract, none bound yet;
+    ///         Checkpoints: the bound consensus, gated mode not on yet.
+    function propose(Parameter parameter, uint256 value) external onlyRole(GOVERNANCE_ROLE) {
+        _checkChange(parameter, value, true);
+        uint64 eta = uint64(block.timestamp + timelockDelay());
+        proposals[parameter] = Proposal(value, eta);
+        emit ChangeProposed(parameter, value, eta);
     }
 
-    function setInflationRate(uint256 bps) external onlyRole(GOVERNANCE_ROLE) {
-        _setInflationRate(bps);
+    /// @notice Drops the pending proposal of `parameter`. GOVERNANCE_ROLE.
+    function cancel(Parameter parameter) external onlyRole(GOVERNANCE_ROLE) {
+        Proposal memory p = proposals[parameter];
+        if (p.eta == 0) revert NothingProposed(parameter);
+        delete proposals[parameter];
+        emit ChangeCancelled(parameter, p.value);
     }
 
-    function setMinSelfStake(uint256 amount) external onlyRole(GOVERNANCE_ROLE) {
-        _setMinSelfStake(amount);
+    /// @notice Binds CONSENSUS_ROLE, once and for good, to the contract `consensus_` (the Checkpoints contract): from
+    ///         then on it alone can `slash` and `rewardSigners`. GOVERNANCE_ROLE. Immediate while `bootstrapping()`
+    ///         (the deployment, before anyone delegates); otherwise it applies the matured proposal
+    ///         `propose(Parameter.Consensus, consensus_)`, at least unbondingPeriod + TIMELOCK_MARGIN after it, so that
+    ///         every staker could withdraw before a new slasher takes effect.
+    function bindConsensus(address consensus_) external {
+        _change(Parameter.Consensus, uint160(consensus_));
     }
 
-    function setReporterReward(uint256 bps) external onlyRole(GOVERNANCE_ROLE) {
-        _setReporterReward(bps);
+    /// @notice Sets `maxActiveNodes` (effective from the next snapshot). GOVERNANCE_ROLE; immediate while
+    ///         `bootstrapping()`, otherwise it applies the matured proposal of exactly `n` (see `propose`).
+    function setMaxActiveNodes(uint256 n) external {
+        _change(Parameter.MaxActiveNodes, n);
+    }
+
+    /// @notice Sets `inflationRateBps`. GOVERNANCE_ROLE; immediate while `bootstrapping()`, else via `propose`.
+    function setInflationRate(uint256 bps) external {
+        _change(Parameter.InflationRate, bps);
+    }
+
+    /// @notice Sets `minSelfStake`. GOVERNANCE_ROLE; immediate while `bootstrapping()`, else via `propose`.
+    function setMinSelfStake(uint256 amount) external {
+        _change(Parameter.MinSelfStake, amount);
+    }
+
+    /// @notice Sets `reporterRewardBps` (<= MAX_REPORTER_REWARD_BPS). GOVERNANCE_ROLE; immediate while
+    ///         `bootstrapping()`, else via `propose`.
+    function setReporterReward(uint256 bps) external {
+        _change(Parameter.ReporterReward, bps);
+    }
+
+    /// @notice Whether nothing was ever delegated (the deployment): governance changes then apply at once. Any
+    ///         delegation ends it for good (leaving needs an undelegation, which `unbondingCount` counts, and a slash
+    ///         never empties a pool).
+    function bootstrapping() public view returns (bool) {
+        return totalBonded == 0 && unbondingCount == 0;
+    }
+
+    /// @notice Delay between a proposal and its earliest application: `unbondingPeriod + TIMELOCK_MARGIN`.
+    function timelockDelay() public view returns (uint256) {
+        return uint256(unbondingPeriod) + TIMELOCK_MARGIN;
     }
 
     // ================================================================ views
@@ -791,29 +903,93 @@ contract Staking is AccessControl {
         return a == 0 ? 0 : (a - 1) / b + 1;
     }
 
-    // ================================================================ internals: parameters
+    // ================================================================ internals: governance
 
-    function _setMaxActiveNodes(uint256 n) private {
-        if (n == 0 || n > MAX_ACTIVE_NODES) revert InvalidParameter();
-        maxActiveNodes = n;
-        emit MaxActiveNodesSet(n);
+    /// @dev A governance change: checks the caller and the value, and outside bootstrap consumes the matured
+    ///      proposal of exactly this value; then applies it.
+    function _change(Parameter p, uint256 value) private {
+        _checkRole(GOVERNANCE_ROLE);
+        bool timelocked = !bootstrapping();
+        _checkChange(p, value, timelocked);
+        if (timelocked) {
+            Proposal memory q = proposals[p];
+            if (q.eta == 0 || q.value != value) revert ChangeNotProposed(p, value);
+            if (block.timestamp < q.eta) revert ChangeNotReady(p, q.eta);
+            if (block.timestamp > uint256(q.eta) + EXECUTION_WINDOW) revert ChangeExpired(p, q.eta);
+            delete proposals[p];
+        }
+        _apply(p, value);
     }
 
-    function _setInflationRate(uint256 bps) private {
-        if (bps > MAX_INFLATION_BPS) revert InvalidParameter();
-        inflationRateBps = bps;
-        emit InflationRateSet(bps);
+    /// @dev Reverts unless `value` is within `p`'s absolute bounds and, when `stepped`, within one step of the value
+    ///      in force. Step: an absolute amount for the rates, a factor of two either way for the other numbers.
+    function _checkChange(Parameter p, uint256 value, bool stepped) private view {
+        uint256 current;
+        uint256 maxStep; // 0: a factor of two
+        if (p == Parameter.MaxActiveNodes) {
+            if (value == 0 || value > MAX_ACTIVE_NODES) revert InvalidParameter();
+            current = maxActiveNodes;
+        } else if (p == Parameter.InflationRate) {
+            if (value > MAX_INFLATION_BPS) revert InvalidParameter();
+            (current, maxStep) = (inflationRateBps, MAX_INFLATION_STEP_BPS);
+        } else if (p == Parameter.MinSelfStake) {
+            if (value == 0) revert InvalidParameter();
+            current = minSelfStake;
+        } else if (p == Parameter.ReporterReward) {
+            if (value > MAX_REPORTER_REWARD_BPS) revert InvalidParameter();
+            (current, maxStep) = (reporterRewardBps, MAX_REPORTER_REWARD_STEP_BPS);
+        } else if (p == Parameter.Consensus) {
+            if (consensus != address(0)) revert ConsensusAlreadyBound(consensus);
+            if (value > type(uint160).max || address(uint160(value)).code.length == 0) {
+                revert NotAContract(address(uint160(value)));
+            }
+            return;
+        } else {
+            if (value == 0) revert ZeroAddress();
+            if (checkpoints != address(0)) revert CheckpointsAlreadyBound(checkpoints);
+            if (value != uint160(consensus)) revert NotConsensus(address(uint160(value)));
+            return;
+        }
+        if (stepped) {
+            uint256 diff = value > current ? value - current : current - value;
+            uint256 limit = maxStep != 0 ? maxStep : (value < current ? value : current);
+            if (diff > limit) revert StepTooLarge(p, current, value);
+        }
     }
 
-    function _setMinSelfStake(uint256 amount) private {
-        if (amount == 0) revert InvalidParameter();
-        minSelfStake = amount;
-        emit MinSelfStakeSet(amount);
+    function _apply(Parameter p, uint256 value) private {
+        if (p == Parameter.MaxActiveNodes) {
+            maxActiveNodes = value;
+            emit MaxActiveNodesSet(value);
+        } else if (p == Parameter.InflationRate) {
+            inflationRateBps = value;
+            emit InflationRateSet(value);
+        } else if (p == Parameter.MinSelfStake) {
+            minSelfStake = value;
+            emit MinSelfStakeSet(value);
+        } else if (p == Parameter.ReporterReward) {
+            reporterRewardBps = value;
+            emit ReporterRewardSet(value);
+        } else if (p == Parameter.Consensus) {
+            address c = address(uint160(value));
+            consensus = c;
+            super._grantRole(CONSENSUS_ROLE, c);
+            emit ConsensusBound(c);
+        } else {
+            checkpoints = address(uint160(value));
+            emit CheckpointsBound(checkpoints);
+        }
     }
 
-    function _setReporterReward(uint256 bps) private {
-        if (bps > BPS) revert InvalidParameter();
-        reporterRewardBps = bps;
-        emit ReporterRewardSet(bps);
+    /// @dev CONSENSUS_ROLE is granted only inside `bindConsensus` (through `super._grantRole`).
+    function _grantRole(bytes32 role, address account) internal override returns (bool) {
+        if (role == CONSENSUS_ROLE) revert ConsensusRoleLocked();
+        return super._grantRole(role, account);
+    }
+
+    /// @dev The bound consensus can be neither revoked nor renounced.
+    function _revokeRole(bytes32 role, address account) internal override returns (bool) {
+        if (role == CONSENSUS_ROLE) revert ConsensusRoleLocked();
+        return super._revokeRole(role, account);
     }
 }

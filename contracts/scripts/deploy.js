@@ -66,6 +66,7 @@ async function main() {
     lastDeployBlock: Math.max(...blocks),
     deployedAt: new Date().toISOString(),
     minterBound: (await d.token.minter()).toLowerCase() === stakingAddress.toLowerCase(),
+    consensusBound: (await d.staking.consensus()).toLowerCase() === d.record.Checkpoints.address.toLowerCase(),
     rewardsGatedByCheckpoints: (await d.staking.checkpoints()).toLowerCase() === d.record.Checkpoints.address.toLowerCase(),
     contracts: d.record,
     parameters: Object.fromEntries(

@@ -2,8 +2,8 @@
 // Staking's rewards gated by Checkpoints: each finished epoch is paid only to the nodes that signed its checkpoint.
 const { expect } = require("chai");
 const { ethers } = require("hardhat");
-const { mine } = require("@nomicfoundation/hardhat-network-helpers");
-const { deploySystem, tokens, BPS, fund, registerAndStake, expectedReward, toEpoch, signCheckpoint, loadFixture } =
+const { mine, time } = require("@nomicfoundation/hardhat-network-helpers");
+const { deploySystem, PARAMETER, tokens, BPS, fund, registerAndStake, expectedReward, toEpoch, signCheckpoint, minedAt, loadFixture } =
   require("./helpers");
 
 const CUT = ethers.id("cut");
@@ -12,17 +12,19 @@ const ACC = 10n ** 18n;
 
 describe("Staking rewards gated by Checkpoints", function () {
   // signers: 0 admin/governance, 1..4 operators of nodes 1..4 (10% commission), 7 delegator of node 1 (a signer),
-  // 8 delegator of node 4 (the non-signer), 9 a late delegator, 10 a direct CONSENSUS_ROLE holder
+  // 8 delegator of node 4 (the non-signer), 9 a late delegator, 10 the forwarder of the bound consensus. The consensus
+  // is a ForwardingCheckpoints (contracts/test): d.checkpoints submits checkpoints as Checkpoints does, and
+  // d.consensus (the same contract, connected to signer 10) calls rewardSigners directly with any signer list.
   async function setup(gate) {
-    const d = await deploySystem({ maxActiveNodes: 10n, maxCandidates: 10n, gateRewardsByCheckpoints: gate });
+    const forwarder = (await ethers.getSigners())[10];
+    const d = await deploySystem({ maxActiveNodes: 10n, maxCandidates: 10n, gateRewardsByCheckpoints: gate }, { forwarder });
     d.ops = d.signers.slice(1, 5);
-    [d.del, d.delOfNonSigner, d.late, d.consensus] = [d.signers[7], d.signers[8], d.signers[9], d.signers[10]];
+    [d.del, d.delOfNonSigner, d.late] = [d.signers[7], d.signers[8], d.signers[9]];
     for (let i = 0; i < 4; i++) await registerAndStake(d, d.ops[i], i + 1, tokens(100));
     await fund(d, d.del, tokens(100));
     await d.staking.connect(d.del).delegate(1n, tokens(100));
     await fund(d, d.delOfNonSigner, tokens(100));
     await d.staking.connect(d.delOfNonSigner).delegate(4n, tokens(100));
-    await d.staking.grantRole(await d.staking.CONSENSUS_ROLE(), d.consensus.address);
     await d.staking.advanceEpoch(); // epoch 0: node 1: 200, node 4: 200, nodes 2, 3: 100; total 600
     await toEpoch(d, 1n);
     await mine();
@@ -96,7 +98,7 @@ describe("Staking rewards gated by Checkpoints", function () {
     await expect(d.staking.advanceEpoch()).to.emit(d.staking, "RewardsDistributed");
     const p = split(reward, tokens(200), tokens(600));
     expect((await d.staking.poolOf(4n)).commissionOwed).to.equal(p.commission); // the non-signer is paid too
-    await expect(d.staking.connect(d.consensus).rewardSigners(0n, [1n]))
+    await expect(d.consensus.rewardSigners(0n, [1n]))
       .to.be.revertedWithCustomError(d.staking, "NotRewardable").withArgs(0n);
   });
 
@@ -104,10 +106,10 @@ describe("Staking rewards gated by Checkpoints", function () {
     const d = await loadFixture(gated);
     await expect(d.staking.connect(d.signers[11]).rewardSigners(0n, [1n]))
       .to.be.revertedWithCustomError(d.staking, "AccessControlUnauthorizedAccount");
-    await expect(d.staking.connect(d.consensus).rewardSigners(1n, [1n]))
+    await expect(d.consensus.rewardSigners(1n, [1n]))
       .to.be.revertedWithCustomError(d.staking, "NotRewardable").withArgs(1n);
     await submit(d, 0n, [1n, 2n, 3n]);
-    await expect(d.staking.connect(d.consensus).rewardSigners(0n, [4n]))
+    await expect(d.consensus.rewardSigners(0n, [4n]))
       .to.be.revertedWithCustomError(d.staking, "NotRewardable").withArgs(0n);
   });
 
@@ -115,7 +117,7 @@ describe("Staking rewards gated by Checkpoints", function () {
     const d = await loadFixture(gated);
     const reward = await expectedReward(d, 1);
     const p = split(reward, tokens(200), tokens(600));
-    await expect(d.staking.connect(d.consensus).rewardSigners(0n, [1n, 1n, 7n, 99n]))
+    await expect(d.consensus.rewardSigners(0n, [1n, 1n, 7n, 99n]))
       .to.emit(d.staking, "SignersRewarded").withArgs(0n, 0n, 1n, p.commission + p.rest);
   });
 
@@ -175,22 +177,30 @@ describe("Staking rewards gated by Checkpoints", function () {
     expect(await d.staking.rewardsCredited()).to.equal(total);
   });
 
-  it("binding: governance only, once, not zero; epochs already paid by advanceEpoch are not paid again", async function () {
+  it("binding: governance only, once, not zero, only the bound consensus, time-locked once stake exists; epochs already paid by advanceEpoch are not paid again", async function () {
     const d = await loadFixture(ungated);
     const C = await d.checkpoints.getAddress();
     await expect(d.staking.connect(d.signers[11]).bindCheckpoints(C))
       .to.be.revertedWithCustomError(d.staking, "AccessControlUnauthorizedAccount");
     await expect(d.staking.bindCheckpoints(ethers.ZeroAddress)).to.be.revertedWithCustomError(d.staking, "ZeroAddress");
-    await d.staking.advanceEpoch(); // epoch 1: pays epoch 0 the ungated way
+    await expect(d.staking.bindCheckpoints(d.signers[11].address))
+      .to.be.revertedWithCustomError(d.staking, "NotConsensus").withArgs(d.signers[11].address);
+    await expect(d.staking.bindCheckpoints(C))
+      .to.be.revertedWithCustomError(d.staking, "ChangeNotProposed").withArgs(PARAMETER.Checkpoints, BigInt(C));
+    const eta = (await minedAt(d.staking.propose(PARAMETER.Checkpoints, C))) + (await d.staking.timelockDelay());
+    await time.increaseTo(eta);
+    const e = (await d.staking.currentEpoch()) + 1n;
+    await toEpoch(d, e);
+    await d.staking.advanceEpoch(); // epoch e: pays epochs 0..e-1 the ungated way
     await expect(d.staking.bindCheckpoints(C)).to.emit(d.staking, "CheckpointsBound").withArgs(C);
     await expect(d.staking.bindCheckpoints(d.signers[11].address))
       .to.be.revertedWithCustomError(d.staking, "CheckpointsAlreadyBound").withArgs(C);
-    expect(await d.staking.rewardable(0n)).to.equal(false);
+    expect(await d.staking.rewardable(e - 1n)).to.equal(false);
     const credited = await d.staking.rewardsCredited();
-    await expect(submit(d, 0n, [1n, 2n, 3n])).to.not.emit(d.staking, "SignersRewarded");
-    await toEpoch(d, 2n);
+    await expect(submit(d, e - 1n, [1n, 2n, 3n])).to.not.emit(d.staking, "SignersRewarded");
+    await toEpoch(d, e + 1n);
     await expect(d.staking.advanceEpoch()).to.be.revertedWithCustomError(d.staking, "CheckpointPending");
-    await expect(submit(d, 1n, [1n, 2n, 3n])).to.emit(d.staking, "SignersRewarded");
+    await expect(submit(d, e, [1n, 2n, 3n])).to.emit(d.staking, "SignersRewarded");
     expect(await d.staking.rewardsCredited()).to.be.greaterThan(credited);
   });
 });

@@ -42,7 +42,7 @@ describe("Checkpoints", function () {
   }
 
   describe("constructor and domain", function () {
-    it("stores staking, registry, slash share and roles; deployAll grants it CONSENSUS_ROLE, ungated", async function () {
+    it("stores staking, registry, slash share and roles; deployAll binds it as Staking's consensus, ungated", async function () {
       const d = await loadFixture(base);
       const admin = d.signers[0].address;
       expect(await d.checkpoints.staking()).to.equal(await d.staking.getAddress());
@@ -52,6 +52,7 @@ describe("Checkpoints", function () {
       expect(await d.checkpoints.hasRole(await d.checkpoints.GOVERNANCE_ROLE(), admin)).to.equal(true);
       const consensus = await d.staking.CONSENSUS_ROLE();
       expect(await d.staking.hasRole(consensus, await d.checkpoints.getAddress())).to.equal(true);
+      expect(await d.staking.consensus()).to.equal(await d.checkpoints.getAddress());
       expect(await d.staking.checkpoints()).to.equal(ethers.ZeroAddress);
       expect(d.record.Checkpoints.address).to.equal(await d.checkpoints.getAddress());
     });
@@ -219,8 +220,8 @@ describe("Checkpoints", function () {
 
     it("reverts with NotInActiveSet for a staked node outside the top N and for an unknown id", async function () {
       const d = await base();
+      await d.staking.setMaxActiveNodes(3); // before any stake: at once. Node 1 (the weakest) is left out
       for (let i = 0; i < 4; i++) await registerAndStake(d, d.ops[i], i + 1, tokens(100 + 10 * i));
-      await d.staking.setMaxActiveNodes(3); // node 1 (the weakest) is left out
       await d.staking.advanceEpoch();
       await toEpoch(d, 1n);
       const { ids, sigs } = await signed(d, [0, 1, 2, 3]);
@@ -324,12 +325,13 @@ describe("Checkpoints", function () {
         .to.be.revertedWithCustomError(d.checkpoints, "NoActiveSet").withArgs(0n);
     });
 
-    it("cannot slash once the admin revokes its CONSENSUS_ROLE", async function () {
+    it("keeps slashing: the Staking admin cannot revoke its CONSENSUS_ROLE", async function () {
       const d = await loadFixture(fourNodes);
-      await d.staking.revokeRole(await d.staking.CONSENSUS_ROLE(), await d.checkpoints.getAddress());
+      await expect(d.staking.revokeRole(await d.staking.CONSENSUS_ROLE(), await d.checkpoints.getAddress()))
+        .to.be.revertedWithCustomError(d.staking, "ConsensusRoleLocked");
       const [a, b] = await evidence(d, d.ops[0], 0n);
       await expect(d.checkpoints.submitEvidence(0n, 1n, CUT, ROOT, a, ethers.id("cut-b"), OTHER_ROOT, b))
-        .to.be.revertedWithCustomError(d.staking, "AccessControlUnauthorizedAccount");
+        .to.emit(d.staking, "Slashed");
     });
   });
 });

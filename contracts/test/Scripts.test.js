@@ -56,6 +56,7 @@ describe("scripts: start-node.sh, deploy.js, stop-node.sh", function () {
     expect(dep.chainId).to.equal(31337);
     expect(dep.deployBlock).to.be.a("number");
     expect(dep.minterBound).to.equal(true);
+    expect(dep.consensusBound).to.equal(true); // Staking.consensus() is this deployment's Checkpoints
     expect(dep.parameters.epochLength).to.equal("90");
     expect(dep.parameters.commissionIncreaseDelay).to.equal("90"); // raised to one epoch
     expect(dep.rewardsGatedByCheckpoints).to.equal(false);

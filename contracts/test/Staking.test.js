@@ -2,22 +2,22 @@
 const { expect } = require("chai");
 const { ethers } = require("hardhat");
 const { time } = require("@nomicfoundation/hardhat-network-helpers");
-const { deploySystem, tokens, TEST_PARAMS, BPS, fund, registerAndStake, expectedReward, toEpoch, nodeKey, minedAt, lastBlockTime, loadFixture } =
+const { deploySystem, PARAMETER, governed, tokens, TEST_PARAMS, BPS, fund, registerAndStake, expectedReward, toEpoch, nodeKey, minedAt, lastBlockTime, loadFixture } =
   require("./helpers");
 
 /** What a position of `shares` earns when `rest` is spread over `rewardShares`, rounded like the contract. */
 const earned = (rest, shares, rewardShares) => (shares * ((rest * 10n ** 18n) / rewardShares)) / 10n ** 18n;
 
 describe("Staking", function () {
-  // signers: 0 admin/governance, 1..6 operators, 7..9 delegators, 10 consensus, 11 reporter
+  // signers: 0 admin/governance, 1..6 operators, 7..9 delegators, 10 forwarder of the test consensus, 11 reporter.
+  // d.consensus is the bound consensus contract (contracts/test/ForwardingCheckpoints.sol) connected to signer 10: it
+  // forwards slash and rewardSigners to Staking without evidence, so that the slashing arithmetic is tested directly.
   async function base() {
-    const d = await deploySystem();
+    const d = await deploySystem({}, { forwarder: (await ethers.getSigners())[10] });
     const s = d.signers;
     d.ops = s.slice(1, 7);
     d.dels = s.slice(7, 10);
-    d.consensus = s[10];
     d.reporter = s[11];
-    await d.staking.grantRole(await d.staking.CONSENSUS_ROLE(), d.consensus.address);
     return d;
   }
 
@@ -111,7 +111,7 @@ describe("Staking", function () {
       ["maxActiveNodes above 100", { maxActiveNodes: 101 }],
       ["an inflation rate above 20%", { inflationRateBps: 2001 }],
       ["a zero minimum self-stake", { minSelfStake: 0 }],
-      ["a reporter reward above 100%", { reporterRewardBps: 10_001 }],
+      ["a reporter reward above 10%", { reporterRewardBps: 1_001 }],
     ]) {
       it(`reverts on ${name}`, async function () {
         const { F, tx } = await deployWith({ params });
@@ -315,7 +315,7 @@ describe("Staking", function () {
     it("prunes deregistered nodes and nodes slashed below the minimum", async function () {
       const d = await loadFixture(withNodes);
       await d.registry.connect(d.ops[0]).deregister(1);
-      await d.staking.connect(d.consensus).slash(2, 7_000, ethers.ZeroAddress); // 300 -> 90 < 100
+      await d.consensus.slash(2, 7_000, ethers.ZeroAddress); // 300 -> 90 < 100
       const tx = d.staking.advanceEpoch();
       await expect(tx).to.emit(d.staking, "CandidateRemoved").withArgs(1);
       await expect(tx).to.emit(d.staking, "CandidateRemoved").withArgs(2);
@@ -408,8 +408,10 @@ describe("Staking", function () {
     });
 
     it("no rewards at a zero inflation rate", async function () {
-      const d = await loadFixture(snapshotted);
-      await d.staking.setInflationRate(0);
+      const d = await base();
+      await d.staking.setInflationRate(0); // before any stake: applies at once
+      for (let i = 0; i < 2; i++) await registerAndStake(d, d.ops[i], i + 1, tokens(200));
+      await d.staking.advanceEpoch();
       await toEpoch(d, 1n);
       await expect(d.staking.advanceEpoch()).to.not.emit(d.staking, "RewardsDistributed");
     });
@@ -440,7 +442,7 @@ describe("Staking", function () {
       await d.staking.connect(del).delegate(2, tokens(100)); // pool 2: 400
       const undelegated = await d.staking.connect(del).undelegate(2, tokens(50)); // pool 2: 350 bonded, 50 unbonding
       const supply = await d.token.totalSupply();
-      const tx = d.staking.connect(d.consensus).slash(2, 1_000, d.reporter.address);
+      const tx = d.consensus.slash(2, 1_000, d.reporter.address);
       // 35 + 5 = 40 slashed; 4 to the reporter, 36 burned
       await expect(tx).to.emit(d.staking, "Slashed").withArgs(2, 1_000, tokens(35), tokens(5), tokens(36), d.reporter.address, tokens(4));
       await expect(tx).to.changeTokenBalances(d.token, [d.staking, d.reporter], [-tokens(40), tokens(4)]);
@@ -457,7 +459,7 @@ describe("Staking", function () {
 
     it("burns everything when there is no reporter", async function () {
       const d = await loadFixture(withNodes);
-      await expect(d.staking.connect(d.consensus).slash(1, 500, ethers.ZeroAddress))
+      await expect(d.consensus.slash(1, 500, ethers.ZeroAddress))
         .to.emit(d.staking, "Slashed")
         .withArgs(1, 500, tokens(20), 0, tokens(20), ethers.ZeroAddress, 0);
     });
@@ -468,14 +470,14 @@ describe("Staking", function () {
       await expect(d.staking.connect(admin).slash(1, 1, ethers.ZeroAddress))
         .to.be.revertedWithCustomError(d.staking, "AccessControlUnauthorizedAccount")
         .withArgs(admin.address, await d.staking.CONSENSUS_ROLE());
-      await expect(d.staking.connect(d.consensus).slash(1, 0, ethers.ZeroAddress)).to.be.revertedWithCustomError(d.staking, "InvalidSlash").withArgs(0);
-      await expect(d.staking.connect(d.consensus).slash(1, 10_000, ethers.ZeroAddress)).to.be.revertedWithCustomError(d.staking, "InvalidSlash").withArgs(10_000);
-      await expect(d.staking.connect(d.consensus).slash(77, 1, ethers.ZeroAddress)).to.be.revertedWithCustomError(d.staking, "UnknownNode").withArgs(77);
+      await expect(d.consensus.slash(1, 0, ethers.ZeroAddress)).to.be.revertedWithCustomError(d.staking, "InvalidSlash").withArgs(0);
+      await expect(d.consensus.slash(1, 10_000, ethers.ZeroAddress)).to.be.revertedWithCustomError(d.staking, "InvalidSlash").withArgs(10_000);
+      await expect(d.consensus.slash(77, 1, ethers.ZeroAddress)).to.be.revertedWithCustomError(d.staking, "UnknownNode").withArgs(77);
     });
 
     it("the maximum slash never empties a pool", async function () {
       const d = await loadFixture(withNodes);
-      for (let i = 0; i < 3; i++) await d.staking.connect(d.consensus).slash(3, 9_999, ethers.ZeroAddress);
+      for (let i = 0; i < 3; i++) await d.consensus.slash(3, 9_999, ethers.ZeroAddress);
       const pool = await d.staking.poolOf(3);
       expect(pool.bondedStake).to.be.greaterThan(0n);
       const v = await d.staking.stakeOf(d.ops[2].address, 3);
@@ -519,15 +521,17 @@ describe("Staking", function () {
   });
 
   describe("governance", function () {
+    // Before anything is staked (bootstrapping) each setter applies at once, within the absolute bounds only.
     const cases = [
       ["setMaxActiveNodes", "MaxActiveNodesSet", "maxActiveNodes", 100n, [0n, 101n]],
       ["setInflationRate", "InflationRateSet", "inflationRateBps", 2_000n, [2_001n]],
       ["setMinSelfStake", "MinSelfStakeSet", "minSelfStake", 1n, [0n]],
-      ["setReporterReward", "ReporterRewardSet", "reporterRewardBps", 10_000n, [10_001n]],
+      ["setReporterReward", "ReporterRewardSet", "reporterRewardBps", 1_000n, [1_001n, 10_000n]],
     ];
     for (const [fn, event, getter, good, bads] of cases) {
-      it(`${fn}: sets, emits, and rejects bad values and non-governance callers`, async function () {
+      it(`${fn}: before any stake, sets at once, emits, and rejects bad values and non-governance callers`, async function () {
         const d = await loadFixture(base);
+        expect(await d.staking.bootstrapping()).to.equal(true);
         await expect(d.staking[fn](good)).to.emit(d.staking, event).withArgs(good);
         expect(await d.staking[getter]()).to.equal(good);
         for (const bad of bads) {
@@ -539,11 +543,104 @@ describe("Staking", function () {
       });
     }
 
+    // Once anything is staked: propose, wait timelockDelay(), then the setter with the proposed value.
+    const timelocked = [
+      ["setMaxActiveNodes", PARAMETER.MaxActiveNodes, "MaxActiveNodesSet", "maxActiveNodes", 6n],
+      ["setInflationRate", PARAMETER.InflationRate, "InflationRateSet", "inflationRateBps", 900n],
+      ["setMinSelfStake", PARAMETER.MinSelfStake, "MinSelfStakeSet", "minSelfStake", tokens(200)],
+      ["setReporterReward", PARAMETER.ReporterReward, "ReporterRewardSet", "reporterRewardBps", 500n],
+    ];
+    for (const [fn, parameter, event, getter, value] of timelocked) {
+      it(`${fn}: once stake exists, applies a proposal from its eta on, once`, async function () {
+        const d = await loadFixture(withNodes);
+        expect(await d.staking.bootstrapping()).to.equal(false);
+        const proposed = d.staking.propose(parameter, value);
+        const eta = (await minedAt(proposed)) + (await d.staking.timelockDelay());
+        await expect(proposed).to.emit(d.staking, "ChangeProposed").withArgs(parameter, value, eta);
+        await time.setNextBlockTimestamp(eta - 1n);
+        await expect(d.staking[fn](value)).to.be.revertedWithCustomError(d.staking, "ChangeNotReady").withArgs(parameter, eta);
+        await expect(d.staking[fn](value)).to.emit(d.staking, event).withArgs(value); // mined at eta
+        expect(await d.staking[getter]()).to.equal(value);
+        expect([...(await d.staking.proposals(parameter))]).to.deep.equal([0n, 0n]);
+        await expect(d.staking[fn](value)).to.be.revertedWithCustomError(d.staking, "ChangeNotProposed").withArgs(parameter, value);
+      });
+    }
+
+    it("timelockDelay is unbondingPeriod + TIMELOCK_MARGIN (2 days); a proposal stays applicable for EXECUTION_WINDOW (7 days)", async function () {
+      const d = await loadFixture(withNodes);
+      expect(await d.staking.TIMELOCK_MARGIN()).to.equal(2n * 24n * 3600n);
+      expect(await d.staking.timelockDelay()).to.equal(TEST_PARAMS.unbondingPeriod + 2n * 24n * 3600n);
+      const window = await d.staking.EXECUTION_WINDOW();
+      expect(window).to.equal(7n * 24n * 3600n);
+      const p = PARAMETER.InflationRate;
+      let eta = (await minedAt(d.staking.propose(p, 1_100n))) + (await d.staking.timelockDelay());
+      await time.setNextBlockTimestamp(eta + window + 1n);
+      await expect(d.staking.setInflationRate(1_100n)).to.be.revertedWithCustomError(d.staking, "ChangeExpired").withArgs(p, eta);
+      eta = (await minedAt(d.staking.propose(p, 1_100n))) + (await d.staking.timelockDelay());
+      await time.setNextBlockTimestamp(eta + window); // the last second of the window
+      await expect(d.staking.setInflationRate(1_100n)).to.emit(d.staking, "InflationRateSet").withArgs(1_100n);
+    });
+
+    it("a new proposal replaces the pending one; cancel drops it", async function () {
+      const d = await loadFixture(withNodes);
+      const p = PARAMETER.InflationRate;
+      await d.staking.propose(p, 1_050n);
+      const eta = (await minedAt(d.staking.propose(p, 950n))) + (await d.staking.timelockDelay());
+      expect([...(await d.staking.proposals(p))]).to.deep.equal([950n, eta]);
+      await time.increaseTo(eta);
+      await expect(d.staking.setInflationRate(1_050n)).to.be.revertedWithCustomError(d.staking, "ChangeNotProposed").withArgs(p, 1_050n);
+      await expect(d.staking.connect(d.dels[0]).cancel(p))
+        .to.be.revertedWithCustomError(d.staking, "AccessControlUnauthorizedAccount")
+        .withArgs(d.dels[0].address, await d.staking.GOVERNANCE_ROLE());
+      await expect(d.staking.cancel(p)).to.emit(d.staking, "ChangeCancelled").withArgs(p, 950n);
+      await expect(d.staking.setInflationRate(950n)).to.be.revertedWithCustomError(d.staking, "ChangeNotProposed").withArgs(p, 950n);
+      await expect(d.staking.cancel(p)).to.be.revertedWithCustomError(d.staking, "NothingProposed").withArgs(p);
+      expect(await d.staking.inflationRateBps()).to.equal(TEST_PARAMS.inflationRateBps);
+    });
+
+    it("propose and the bindings are for GOVERNANCE_ROLE only; propose checks bounds and steps at once", async function () {
+      const d = await loadFixture(withNodes);
+      const other = d.dels[0];
+      const G = await d.staking.GOVERNANCE_ROLE();
+      const C = await d.consensus.getAddress();
+      for (const call of [
+        (s) => s.propose(PARAMETER.InflationRate, 1_000n),
+        (s) => s.bindConsensus(C),
+        (s) => s.bindCheckpoints(C),
+      ]) {
+        await expect(call(d.staking.connect(other))).to.be.revertedWithCustomError(d.staking, "AccessControlUnauthorizedAccount").withArgs(other.address, G);
+      }
+      await expect(d.staking.propose(PARAMETER.MaxActiveNodes, 101n)).to.be.revertedWithCustomError(d.staking, "InvalidParameter");
+      await expect(d.staking.propose(PARAMETER.InflationRate, 2_001n)).to.be.revertedWithCustomError(d.staking, "InvalidParameter");
+      await expect(d.staking.propose(PARAMETER.MinSelfStake, 0n)).to.be.revertedWithCustomError(d.staking, "InvalidParameter");
+      await expect(d.staking.propose(PARAMETER.ReporterReward, 1_001n)).to.be.revertedWithCustomError(d.staking, "InvalidParameter");
+      await expect(d.staking.propose(PARAMETER.InflationRate, 1_101n))
+        .to.be.revertedWithCustomError(d.staking, "StepTooLarge").withArgs(PARAMETER.InflationRate, 1_000n, 1_101n);
+    });
+
+    it("binding the consensus before any stake: at once, to a contract only, once; gating only to the bound consensus", async function () {
+      const d = await deploySystem({}, { bindConsensus: false });
+      const S = await d.staking.getAddress();
+      const admin = d.signers[0].address;
+      const C = await d.checkpoints.getAddress();
+      expect(await d.staking.bootstrapping()).to.equal(true);
+      expect(await d.staking.consensus()).to.equal(ethers.ZeroAddress);
+      await expect(d.staking.bindCheckpoints(C)).to.be.revertedWithCustomError(d.staking, "NotConsensus").withArgs(C);
+      await expect(d.staking.bindConsensus(admin)).to.be.revertedWithCustomError(d.staking, "NotAContract").withArgs(admin);
+      await expect(d.staking.bindConsensus(ethers.ZeroAddress)).to.be.revertedWithCustomError(d.staking, "NotAContract").withArgs(ethers.ZeroAddress);
+      await expect(d.staking.bindConsensus(C)).to.emit(d.staking, "ConsensusBound").withArgs(C)
+        .and.to.emit(d.staking, "RoleGranted").withArgs(await d.staking.CONSENSUS_ROLE(), C, admin);
+      expect(await d.staking.consensus()).to.equal(C);
+      await expect(d.staking.bindConsensus(S)).to.be.revertedWithCustomError(d.staking, "ConsensusAlreadyBound").withArgs(C);
+      await expect(d.staking.bindCheckpoints(S)).to.be.revertedWithCustomError(d.staking, "NotConsensus").withArgs(S);
+      await expect(d.staking.bindCheckpoints(C)).to.emit(d.staking, "CheckpointsBound").withArgs(C);
+    });
+
     it("a smaller N applies from the next snapshot", async function () {
       const d = await loadFixture(withNodes);
-      await d.staking.setMaxActiveNodes(1);
+      await governed(d, PARAMETER.MaxActiveNodes, 2n, "setMaxActiveNodes"); // 3 -> 2: at most halved per change
       await d.staking.advanceEpoch();
-      expect((await d.staking.activeSet(0))[0]).to.deep.equal([1n]);
+      expect((await d.staking.activeSet(await d.staking.currentEpoch()))[0]).to.deep.equal([1n, 2n]);
     });
   });
 });

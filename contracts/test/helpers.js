@@ -1,7 +1,7 @@
 "use strict";
 const { ethers } = require("hardhat");
 const networkHelpers = require("@nomicfoundation/hardhat-network-helpers");
-const { deployAll } = require("../scripts/lib/deploy-all");
+const { deployAll, withDefaults } = require("../scripts/lib/deploy-all");
 
 const E18 = 10n ** 18n;
 const tokens = (n) => BigInt(n) * E18;
@@ -22,10 +22,64 @@ const TEST_PARAMS = Object.freeze({
   maxCandidates: 4n,
 });
 
-async function deploySystem(overrides = {}) {
+/**
+ * The system as scripts/lib/deploy-all.js deploys it, with TEST_PARAMS and `overrides`. Options:
+ * - bindConsensus: false leaves Staking without a consensus (as a deployment whose admin is not the deployer).
+ * - forwarder (a signer): binds a test consensus instead of the deployment's Checkpoints, before anything is staked:
+ *   a ForwardingCheckpoints (contracts/test) that also forwards `slash` and `rewardSigners` from that signer (and,
+ *   with gateRewardsByCheckpoints, it is bound for gated rewards too). `d.checkpoints` is that contract and
+ *   `d.consensus` the same contract connected to the forwarder, so `d.consensus.slash(nodeId, bps, reporter)` reaches
+ *   Staking from its bound consensus without evidence. `d.record.Checkpoints` still names the unbound original.
+ */
+async function deploySystem(overrides = {}, options = {}) {
   const signers = await ethers.getSigners();
-  const d = await deployAll(ethers, { deployer: signers[0], ...TEST_PARAMS, ...overrides });
-  return { ...d, signers };
+  const deployer = signers[0];
+  if (!options.forwarder) {
+    const d = await deployAll(ethers, { deployer, ...TEST_PARAMS, ...overrides, bindConsensus: options.bindConsensus });
+    return { ...d, signers };
+  }
+  const { gateRewardsByCheckpoints, ...rest } = overrides;
+  const gated = withDefaults({ gateRewardsByCheckpoints }).gateRewardsByCheckpoints;
+  const d = await deployAll(ethers, { deployer, ...TEST_PARAMS, ...rest, bindConsensus: false });
+  const F = await ethers.getContractFactory("ForwardingCheckpoints", deployer);
+  const forwarding = await F.deploy(
+    await d.staking.getAddress(),
+    await d.registry.getAddress(),
+    deployer.address,
+    d.params.checkpointSlashBps,
+    options.forwarder.address,
+  );
+  await forwarding.waitForDeployment();
+  await (await d.staking.connect(deployer).bindConsensus(await forwarding.getAddress())).wait();
+  if (gated) await (await d.staking.connect(deployer).bindCheckpoints(await forwarding.getAddress())).wait();
+  return {
+    ...d,
+    params: { ...d.params, gateRewardsByCheckpoints: gated },
+    checkpoints: forwarding,
+    consensus: forwarding.connect(options.forwarder),
+    signers,
+  };
+}
+
+/** Staking.Parameter, the kinds of governance proposal. */
+const PARAMETER = Object.freeze({
+  MaxActiveNodes: 0n,
+  InflationRate: 1n,
+  MinSelfStake: 2n,
+  ReporterReward: 3n,
+  Consensus: 4n,
+  Checkpoints: 5n,
+});
+
+/**
+ * Proposes `parameter` = `value` on Staking, waits out the time lock (time.increaseTo the proposal's eta, taken from
+ * the mined proposal) and applies it with `fn` (e.g. "setInflationRate"); returns the applying transaction's receipt.
+ */
+async function governed(d, parameter, value, fn) {
+  const proposed = await (await d.staking.propose(parameter, value)).wait();
+  const event = proposed.logs.map((l) => d.staking.interface.parseLog(l)).find((e) => e && e.name === "ChangeProposed");
+  await networkHelpers.time.increaseTo(event.args.eta);
+  return (await d.staking[fn](value)).wait();
 }
 
 /** Distinct, deterministic Ed25519-sized node keys. */
@@ -124,6 +178,8 @@ module.exports = {
   YEAR,
   TEST_PARAMS,
   deploySystem,
+  PARAMETER,
+  governed,
   nodeKey,
   fund,
   registerAndStake,

@@ -50,12 +50,18 @@ async function deployed(factoryPromise, args, record, name) {
 
 /**
  * @param ethers  hardhat's ethers (hre.ethers)
- * @param opts    { deployer?, admin?, genesisHolder?, ...parameter overrides }
+ * @param opts    { deployer?, admin?, genesisHolder?, bindConsensus?, ...parameter overrides }; bindConsensus false
+ *                leaves Staking without a consensus (and ungated), for governance to bind one later (tests bind a
+ *                test consensus contract that way); default true
  * @returns       { token, registry, staking, identity, checkpoints, params, record, deployer, admin }
  */
 async function deployAll(ethers, opts = {}) {
-  const { deployer: deployerOpt, admin: adminOpt, genesisHolder: holderOpt, ...overrides } = opts;
+  const { deployer: deployerOpt, admin: adminOpt, genesisHolder: holderOpt, bindConsensus: bindOpt, ...overrides } = opts;
   const params = withDefaults(overrides);
+  const bindConsensus = bindOpt === undefined || bindOpt === null ? true : asBoolean("bindConsensus", bindOpt);
+  if (!bindConsensus && params.gateRewardsByCheckpoints) {
+    throw new Error("gateRewardsByCheckpoints needs the Checkpoints contract bound as consensus (bindConsensus)");
+  }
   const deployer = deployerOpt || (await ethers.getSigners())[0];
   const admin = adminOpt || deployer.address;
   const holder = holderOpt || deployer.address;
@@ -102,14 +108,17 @@ async function deployAll(ethers, opts = {}) {
     "Checkpoints",
   );
 
-  // Staking becomes the one and only minter; Checkpoints may slash (and, gated, reward). Only possible while the
-  // deployer is the admin.
+  // Staking becomes the one and only minter; Checkpoints becomes Staking's consensus, the one contract that may slash
+  // (and, gated, reward), bound for good. Only possible while the deployer is the admin (and governance), and done
+  // before anything is staked: then Staking applies the bindings at once (later they would wait for a time lock).
   if (admin.toLowerCase() === deployer.address.toLowerCase()) {
     await (await token.connect(deployer).bindMinter(await staking.getAddress())).wait();
-    const checkpointsAddress = await checkpoints.getAddress();
-    await (await staking.connect(deployer).grantRole(await staking.CONSENSUS_ROLE(), checkpointsAddress)).wait();
-    if (params.gateRewardsByCheckpoints) {
-      await (await staking.connect(deployer).bindCheckpoints(checkpointsAddress)).wait();
+    if (bindConsensus) {
+      const checkpointsAddress = await checkpoints.getAddress();
+      await (await staking.connect(deployer).bindConsensus(checkpointsAddress)).wait();
+      if (params.gateRewardsByCheckpoints) {
+        await (await staking.connect(deployer).bindCheckpoints(checkpointsAddress)).wait();
+      }
     }
   }
   return { token, registry, staking, identity, checkpoints, params, record, deployer, admin };
