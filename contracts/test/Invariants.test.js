@@ -9,11 +9,15 @@
 // A third run binds Checkpoints (rewards gated): it also submits checkpoints with random signer subsets (below 2/3
 // must be refused; a finalized one may credit at most the signers' part of one epoch's inflation and nothing to
 // non-signers) and double-sign evidence, and advances only after the previous epoch's checkpoint or half an epoch.
+// Governance: random bounded parameter changes go through propose, the time lock and the setter; random attacks by the
+// admin and other accounts (granting themselves CONSENSUS_ROLE, slashing directly, revoking the consensus, changing a
+// parameter without the time lock) must all revert; the bound consensus never changes, no other account ever holds
+// CONSENSUS_ROLE, and every transaction that slashes is one sent to the bound consensus contract.
 // INVARIANT_SEED and INVARIANT_STEPS override the defaults.
 const { expect } = require("chai");
 const { ethers } = require("hardhat");
 const { time, mine } = require("@nomicfoundation/hardhat-network-helpers");
-const { deploySystem, tokens, fund, registerAndStake, toEpoch, expectedReward, signCheckpoint, lastBlockTime } =
+const { deploySystem, PARAMETER, governed, tokens, fund, registerAndStake, toEpoch, expectedReward, signCheckpoint, lastBlockTime } =
   require("./helpers");
 
 function mulberry32(seed) {
@@ -39,27 +43,34 @@ describe("Invariants (seeded random operation sequences)", function () {
       const pick = (arr) => arr[Math.floor(rnd() * arr.length)];
       const randAmount = (max) => (max * BigInt(Math.floor(rnd() * 1_000_000) + 1)) / 1_000_000n;
 
-      const d = await deploySystem({
-        maxActiveNodes: 3n,
-        maxCandidates: 4n,
-        inflationRateBps: 2_000n,
-        gateRewardsByCheckpoints: gated,
-      });
+      // signer 10 forwards slashes through the bound consensus, a ForwardingCheckpoints (d.consensus)
+      const d = await deploySystem(
+        { maxActiveNodes: 3n, maxCandidates: 4n, inflationRateBps: 2_000n, gateRewardsByCheckpoints: gated },
+        { forwarder: (await ethers.getSigners())[10] },
+      );
       const s = d.signers;
+      const admin = s[0];
       const ops = s.slice(1, 6);
       const dels = s.slice(6, 10);
-      const consensus = s[10];
       const reporter = s[11];
-      await d.staking.grantRole(await d.staking.CONSENSUS_ROLE(), consensus.address);
+      const consensusAddr = await d.consensus.getAddress();
+      const CONSENSUS = await d.staking.CONSENSUS_ROLE();
       const tokenAddr = (await d.token.getAddress()).toLowerCase();
       const stakingAddr = await d.staking.getAddress();
       const transferTopic = d.token.interface.getEvent("Transfer").topicHash;
+      const slashedTopic = d.staking.interface.getEvent("Slashed").topicHash;
 
       let minted = await d.token.totalMinted();
       let burned = 0n;
+      let slashes = 0;
       const track = async (txPromise) => {
         const rc = await (await txPromise).wait();
         for (const log of rc.logs) {
+          if (log.address.toLowerCase() === stakingAddr.toLowerCase() && log.topics[0] === slashedTopic) {
+            // only the bound consensus can slash: the transaction went to it (its forwarder or its evidence path)
+            expect(rc.to).to.equal(consensusAddr);
+            slashes++;
+          }
           if (log.address.toLowerCase() !== tokenAddr || log.topics[0] !== transferTopic) continue;
           const ev = d.token.interface.parseLog(log);
           if (ev.args.from === ethers.ZeroAddress) minted += ev.args.value;
@@ -109,6 +120,13 @@ describe("Invariants (seeded random operation sequences)", function () {
         expect(supply).to.equal((await d.token.totalMinted()) - (await d.token.totalBurned()));
         expect(supply).to.equal(minted - burned);
         expect(await d.staking.rewardsClaimed()).to.be.lte(await d.staking.rewardsCredited());
+        expect(await d.staking.consensus()).to.equal(consensusAddr);
+      };
+
+      /** CONSENSUS_ROLE is held by the bound consensus and by no signer. */
+      const consensusInvariants = async () => {
+        expect(await d.staking.hasRole(CONSENSUS, consensusAddr)).to.equal(true);
+        for (const a of s) expect(await d.staking.hasRole(CONSENSUS, a.address)).to.equal(false);
       };
 
       const fullInvariants = async () => {
@@ -222,7 +240,45 @@ describe("Invariants (seeded random operation sequences)", function () {
         }],
         ["slash", 1, async () => {
           const id = pick(nodeIds);
-          await track(d.staking.connect(consensus).slash(id, 1 + Math.floor(rnd() * 3000), rnd() < 0.5 ? reporter.address : ethers.ZeroAddress));
+          await track(d.consensus.slash(id, 1 + Math.floor(rnd() * 3000), rnd() < 0.5 ? reporter.address : ethers.ZeroAddress));
+          return true;
+        }],
+        ["attack", 0.5, async () => {
+          // the admin (also governance) or anyone else tries to take stake or change a parameter at once
+          const a = rnd() < 0.5 ? admin : pick([...actors, reporter]);
+          const attacks = [
+            () => d.staking.connect(a).grantRole(CONSENSUS, a.address),
+            () => d.staking.connect(a).slash(pick(nodeIds), 9_999n, a.address),
+            () => d.staking.connect(a).revokeRole(CONSENSUS, consensusAddr),
+            () => d.staking.connect(a).setReporterReward(10_000n),
+            async () => {
+              const r = await d.staking.inflationRateBps(); // a step within bounds, but not proposed
+              return d.staking.connect(a).setInflationRate(r === 0n ? 1n : r - 1n);
+            },
+            () => d.staking.connect(a).bindConsensus(stakingAddr),
+          ];
+          await expect(pick(attacks)()).to.be.reverted;
+          return true;
+        }],
+        ["govern", 0.4, async () => {
+          // a bounded change through propose and the time lock (a jump of timelockDelay: 2 days and the unbonding)
+          const between = (lo, hi) => lo + (((hi - lo + 1n) * BigInt(Math.floor(rnd() * 1_000_000))) / 1_000_000n);
+          const min = (x, y) => (x < y ? x : y);
+          const max = (x, y) => (x > y ? x : y);
+          const which = Math.floor(rnd() * 4);
+          if (which === 0) {
+            const n = await d.staking.maxActiveNodes();
+            await governed(d, PARAMETER.MaxActiveNodes, between((n + 1n) / 2n, min(2n * n, 100n)), "setMaxActiveNodes");
+          } else if (which === 1) {
+            const r = await d.staking.inflationRateBps();
+            await governed(d, PARAMETER.InflationRate, between(max(r, 100n) - 100n, min(r + 100n, 2_000n)), "setInflationRate");
+          } else if (which === 2) {
+            const m = await d.staking.minSelfStake();
+            await governed(d, PARAMETER.MinSelfStake, between((m + 1n) / 2n, 2n * m), "setMinSelfStake");
+          } else {
+            const r = await d.staking.reporterRewardBps();
+            await governed(d, PARAMETER.ReporterReward, between(max(r, 500n) - 500n, min(r + 500n, 1_000n)), "setReporterReward");
+          }
           return true;
         }],
         ["claimRewards", 2, async () => {
@@ -306,9 +362,13 @@ describe("Invariants (seeded random operation sequences)", function () {
         const done = await chosen[2]();
         if (done) counts[chosen[0]] = (counts[chosen[0]] || 0) + 1;
         await cheapInvariants();
-        if (step % 20 === 19) await fullInvariants();
+        if (step % 20 === 19) {
+          await fullInvariants();
+          await consensusInvariants();
+        }
       }
       await fullInvariants();
+      await consensusInvariants();
       // Drain: everyone leaves and withdraws; the contract must then hold exactly nothing.
       for (const a of actors) {
         for (const id of nodeIds) {
@@ -328,7 +388,7 @@ describe("Invariants (seeded random operation sequences)", function () {
       expect(await d.token.balanceOf(stakingAddr)).to.equal(0n);
       expect(await d.staking.totalBonded()).to.equal(0n);
       expect(await d.staking.totalUnbonding()).to.equal(0n);
-      console.log(`      operations done: ${JSON.stringify(counts)}`);
+      console.log(`      operations done: ${JSON.stringify(counts)}; Slashed events: ${slashes}`);
       expect(counts.advance || 0).to.be.greaterThan(0);
       if (gated) expect(await d.checkpoints.finalizedCount()).to.be.greaterThan(0n);
       expect(await d.staking.rewardsCredited()).to.be.greaterThan(0n);
