@@ -58,14 +58,24 @@ async function main() {
   };
 
   // ---------------------------------------------------------------- deployment
-  const d = await deployAll(ethers, { deployer, ...params });
+  // Without the consensus binding: this network's consensus is a test contract that forwards `consensus`'s slashes
+  // (contracts/test/ForwardingCheckpoints.sol), bound before anything is staked; the deployments below bind Checkpoints.
+  const d = await deployAll(ethers, { deployer, ...params, bindConsensus: false });
   for (const [name, r] of Object.entries(d.record)) {
     const rc = await ethers.provider.getTransactionReceipt(r.txHash);
     rows.push({ contract: name, call: "deploy", scenario: "constructor", gas: rc.gasUsed });
   }
   const { token, registry, staking, identity } = d;
   const S = await staking.getAddress();
-  await (await staking.grantRole(await staking.CONSENSUS_ROLE(), consensus.address)).wait();
+  const forwarding = await (await ethers.getContractFactory("ForwardingCheckpoints", deployer)).deploy(
+    S,
+    await registry.getAddress(),
+    deployer.address,
+    d.params.checkpointSlashBps,
+    consensus.address,
+  );
+  await forwarding.waitForDeployment();
+  await gas("Staking", "bindConsensus", "before any stake (immediate)", staking.bindConsensus(await forwarding.getAddress()));
 
   // ---------------------------------------------------------------- token
   await gas("Token", "transfer", "to a fresh account", token.transfer(op1.address, tokens(100_000)));
@@ -95,7 +105,7 @@ async function main() {
   await gas("Staking", "undelegate", "partial", staking.connect(del1).undelegate(1, tokens(50)));
   await gas("Staking", "claimRewards", "first claim (mints to the claimer)", staking.connect(op1).claimRewards(1));
   await gas("Staking", "claimCommission", "", staking.connect(op1).claimCommission(1));
-  await gas("Staking", "slash", "bonded + unbonding, reporter paid", staking.connect(consensus).slash(1, 100, reporter.address));
+  await gas("Staking", "slash", "bonded + unbonding, reporter paid (through a forwarding consensus contract)", forwarding.connect(consensus).slash(1, 100, reporter.address));
   await network.provider.send("evm_increaseTime", [7200]);
   await gas("Staking", "withdraw", "", staking.connect(del1).withdraw(1));
 
@@ -116,6 +126,15 @@ async function main() {
   await nextEpoch(staking);
   await (await staking.advanceEpoch()).wait();
   await gas("Staking", "claimRewards", "node with 42 stakers", staking.connect(del2).claimRewards(2));
+
+  // Governance once stake exists: propose, wait out timelockDelay(), apply; a cancelled proposal (Staking.Parameter
+  // 1: the inflation rate, 3: the reporter reward).
+  const proposed = await gas("Staking", "propose", "inflation rate", staking.propose(1, 550));
+  const eta = proposed.logs.map((l) => staking.interface.parseLog(l)).find((e) => e && e.name === "ChangeProposed").args.eta;
+  await network.provider.send("evm_setNextBlockTimestamp", [Number(eta)]);
+  await gas("Staking", "setInflationRate", "applies a matured proposal", staking.setInflationRate(550));
+  await (await staking.propose(3, 500)).wait();
+  await gas("Staking", "cancel", "reporter reward proposal", staking.cancel(3));
 
   // ---------------------------------------------------------------- identity registry
   let idSeq = 0;
