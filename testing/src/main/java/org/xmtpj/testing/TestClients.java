@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,24 +43,34 @@ public final class TestClients {
   private static final JsonFormat.Parser JSON_IN = JsonFormat.parser().ignoringUnknownFields();
 
   private final HttpClient http;
+  private final Clock clock; // what the tokens are dated by: the nodes' clock
   private final byte[] walletKey = randomPrivateKey();
   private final byte[] identityKey = randomPrivateKey();
   private final long identityTimestampMs = System.currentTimeMillis();
   private String token;
   private long tokenCreatedMs;
 
-  private TestClients(HttpClient http) {
+  private TestClients(HttpClient http, Clock clock) {
     this.http = http;
+    this.clock = clock;
   }
 
   /** A new identity using a shared HTTP/1.1 client. */
   public static TestClients newIdentity() {
-    return new TestClients(DEFAULT_HTTP);
+    return new TestClients(DEFAULT_HTTP, Clock.systemUTC());
   }
 
   /** A new identity using the given HTTP client. */
   public static TestClients newIdentity(HttpClient http) {
-    return new TestClients(http);
+    return new TestClients(http, Clock.systemUTC());
+  }
+
+  /**
+   * A new identity whose auth tokens are dated by {@code clock}: for nodes that run on a clock a test moves (a node
+   * refuses a token dated far ahead of its own clock, or older than its maximum age).
+   */
+  public static TestClients newIdentity(Clock clock) {
+    return new TestClients(DEFAULT_HTTP, clock);
   }
 
   /** An HTTP/1.1 client with a 5 s connect timeout, as the JSON gateway expects. */
@@ -84,8 +95,8 @@ public final class TestClients {
 
   /** The {@code Authorization} header value, renewed when the cached token is older than 50 minutes. */
   public synchronized String authorization() {
-    long now = System.currentTimeMillis();
-    if (token == null || now - tokenCreatedMs > TOKEN_RENEW_AGE.toMillis()) {
+    long now = clock.millis();
+    if (token == null || Math.abs(now - tokenCreatedMs) > TOKEN_RENEW_AGE.toMillis()) {
       token = AuthTokens.create(walletKey, identityKey, identityTimestampMs, now * 1_000_000L);
       tokenCreatedMs = now;
     }

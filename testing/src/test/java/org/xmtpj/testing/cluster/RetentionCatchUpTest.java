@@ -46,12 +46,13 @@ class RetentionCatchUpTest {
   private static final Map<String, List<String>> KEPT = Map.of(
       SHARED, List.of("missed-5", "new-0", "new-1", "new-2", "new-3"), OLD_ONLY, List.of("old-3"),
       DORMANT, List.of("dormant"), FRESH, List.of("fresh-0", "fresh-1", "fresh-2", "fresh-3"));
-  private static final TestClients CLIENT = TestClients.newIdentity();
+  private static final TestClients READER = TestClients.newIdentity(); // queries need no token
 
   @TempDir
   Path dir;
 
   private final OffsetClock clock = new OffsetClock(Duration.ofHours(-2));
+  private final TestClients client = TestClients.newIdentity(clock); // tokens dated by the nodes' clock
   private long ts;
 
   @Test
@@ -123,7 +124,7 @@ class RetentionCatchUpTest {
   private void publish(LocalCluster cluster, int node, String topic, String message) throws Exception {
     Envelope e = Envelope.newBuilder().setContentTopic(topic).setTimestampNs(++ts)
         .setMessage(ByteString.copyFromUtf8(message)).build();
-    HttpResult r = CLIENT.publish(cluster.node(node).httpUrl(), List.of(e));
+    HttpResult r = client.publish(cluster.node(node).httpUrl(), List.of(e));
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     cluster.awaitAgreement();
   }
@@ -141,7 +142,7 @@ class RetentionCatchUpTest {
 
   private static List<String> messages(LocalCluster cluster, int node, String topic) {
     try {
-      return CLIENT.queryAll(cluster.node(node).httpUrl(), topic).stream()
+      return READER.queryAll(cluster.node(node).httpUrl(), topic).stream()
           .map(e -> e.getMessage().toString(StandardCharsets.UTF_8)).toList();
     } catch (Exception e) {
       throw new IllegalStateException(e);
