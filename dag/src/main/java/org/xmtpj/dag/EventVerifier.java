@@ -22,16 +22,31 @@ public final class EventVerifier {
     return decoded;
   }
 
-  /** An envelope-carrying event must sit in its envelope's topic. */
+  /**
+   * An envelope-carrying event must sit in its envelope's topic, a merge carries nothing, and owner-only topics
+   * hold only what their owner authorized ({@link OwnedTopics}).
+   */
   static void checkEnvelopeTopic(SignedEvent decoded) {
     Event event = decoded.event();
-    if (event.payloadType() == PayloadType.CLIENT_ENVELOPE) {
-      ClientEnvelope env = ClientEnvelopeCodec.decode(event.payload());
-      if (!java.util.Arrays.equals(TopicIds.of(env.contentTopic()), event.topicId())) {
-        throw new MalformedEventException("topic id does not match the envelope's topic");
+    ClientEnvelope env;
+    byte[] authorization = null;
+    switch (event.payloadType()) {
+      case PayloadType.CLIENT_ENVELOPE -> env = ClientEnvelopeCodec.decode(event.payload());
+      case PayloadType.AUTHORIZED_ENVELOPE -> {
+        AuthorizedEnvelope authorized = AuthorizedEnvelopeCodec.decode(event.payload());
+        env = authorized.envelope();
+        authorization = authorized.authorization();
       }
-    } else if (event.payloadType() == PayloadType.MERGE && event.payload().length != 0) {
-      throw new MalformedEventException("a merge event carries no payload");
+      default -> {
+        if (event.payload().length != 0) {
+          throw new MalformedEventException("a merge event carries no payload");
+        }
+        return;
+      }
     }
+    if (!java.util.Arrays.equals(TopicIds.of(env.contentTopic()), event.topicId())) {
+      throw new MalformedEventException("topic id does not match the envelope's topic");
+    }
+    OwnedTopics.check(env, authorization);
   }
 }

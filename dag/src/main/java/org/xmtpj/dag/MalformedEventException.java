@@ -1,7 +1,7 @@
 package org.xmtpj.dag;
 
 /** The bytes are not a canonical event: what is wrong is in the message. */
-public final class MalformedEventException extends RuntimeException {
+public class MalformedEventException extends RuntimeException {
   public MalformedEventException(String message) {
     super(message);
   }

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import javax.sql.DataSource;
 import org.xmtpj.dag.ClientEnvelope;
-import org.xmtpj.dag.ClientEnvelopeCodec;
+import org.xmtpj.dag.Payloads;
 import org.xmtpj.dag.EventCodec;
 import org.xmtpj.store.VisibilityPlan.Candidate;
 
@@ -113,6 +113,6 @@ final class HiddenReleaser {
   }
 
   private static ClientEnvelope envelopeOf(byte[] raw) {
-    return ClientEnvelopeCodec.decode(EventCodec.decode(raw).event().payload());
+    return Payloads.envelope(EventCodec.decode(raw).event());
   }
 }

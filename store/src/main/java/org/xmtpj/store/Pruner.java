@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.xmtpj.dag.ClientEnvelopeCodec;
+import org.xmtpj.dag.Payloads;
 import org.xmtpj.dag.EventCodec;
 import org.xmtpj.dag.OriginKey;
 import org.xmtpj.store.VisibilityPlan.Candidate;
@@ -151,7 +151,7 @@ final class Pruner {
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             plan.offer(new Candidate(rs.getLong(1), rs.getLong(2), rs.getBytes(3), new Digest(rs.getBytes(4)),
-                ClientEnvelopeCodec.decode(EventCodec.decode(rs.getBytes(5)).event().payload()), false));
+                Payloads.envelope(EventCodec.decode(rs.getBytes(5)).event()), false));
           }
         }
       }

@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.xmtpj.dag.ClientEnvelope;
-import org.xmtpj.dag.ClientEnvelopeCodec;
+import org.xmtpj.dag.Payloads;
 import org.xmtpj.dag.EnvelopeCursor;
 import org.xmtpj.dag.EventCodec;
 import org.xmtpj.dag.SortDirection;
@@ -214,7 +214,7 @@ final class QueryReader {
   }
 
   private static ClientEnvelope envelopeOf(byte[] raw) {
-    return ClientEnvelopeCodec.decode(EventCodec.decode(raw).event().payload());
+    return Payloads.envelope(EventCodec.decode(raw).event());
   }
 
   private static String placeholders(int n) {

@@ -92,10 +92,33 @@ public final class AuthTokenValidator {
   }
 
   private AuthenticatedWallet verify(String token) {
-    Token parsed = decodeToken(token);
-    PublicKey identityKey = requireIdentityKey(parsed);
+    Token parsed = parseToken(decodeBase64(token));
     AuthData authData = decodeAuthData(parsed.getAuthDataBytes());
     checkAge(authData.getCreatedNs());
+    return verifySignatures(parsed, authData);
+  }
+
+  /**
+   * The token bytes of a header that {@link #validate} accepted: what an origin puts into an event that needs the
+   * wallet's authorization (docs/replication.md §1.3, owner-only topics).
+   */
+  public static byte[] tokenBytes(String authorizationHeaderValue) {
+    return decodeBase64(bearerToken(authorizationHeaderValue));
+  }
+
+  /**
+   * Checks a token's structure and both signatures, without any clock: replicas decide whether an event's
+   * authorization is valid from the event alone, so its age is judged against the event's own timestamp instead.
+   *
+   * @throws AuthException if the token is malformed or a signature does not hold
+   */
+  public static AuthenticatedWallet verifySignatures(byte[] tokenBytes) {
+    Token parsed = parseToken(tokenBytes);
+    return verifySignatures(parsed, decodeAuthData(parsed.getAuthDataBytes()));
+  }
+
+  private static AuthenticatedWallet verifySignatures(Token parsed, AuthData authData) {
+    PublicKey identityKey = requireIdentityKey(parsed);
     byte[] identityPublicKey = identityKey.getSecp256K1Uncompressed().getBytes().toByteArray();
     verifyAuthDataSignature(parsed, identityPublicKey);
     String wallet = recoverWallet(identityKey);
@@ -124,13 +147,15 @@ public final class AuthTokenValidator {
     return token;
   }
 
-  private static Token decodeToken(String token) {
-    byte[] bytes;
+  private static byte[] decodeBase64(String token) {
     try {
-      bytes = Base64.getDecoder().decode(token);
+      return Base64.getDecoder().decode(token);
     } catch (IllegalArgumentException e) {
       throw new AuthException(Reason.MALFORMED, "bearer token is not standard base64: " + e.getMessage(), e);
     }
+  }
+
+  private static Token parseToken(byte[] bytes) {
     try {
       return Token.parseFrom(bytes);
     } catch (InvalidProtocolBufferException | RuntimeException e) {

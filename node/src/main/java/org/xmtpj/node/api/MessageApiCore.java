@@ -82,15 +82,19 @@ public final class MessageApiCore {
         envelopes.stream().mapToLong(e -> e.messageView().length).sum());
     List<ClientEnvelope> durable = new ArrayList<>();
     List<StoredEnvelope> ephemeral = new ArrayList<>();
+    boolean owned = false;
     for (ClientEnvelope e : envelopes) {
       if (TopicRules.isEphemeral(e.contentTopic())) {
         ephemeral.add(new StoredEnvelope(0, e));
       } else {
         durable.add(e);
+        owned |= TopicRules.restrictedOwner(e.contentTopic()) != null;
       }
     }
     hub.relay(ephemeral);
-    return durable.isEmpty() ? CompletableFuture.completedFuture(null) : publisher.publish(durable);
+    // only owner-only envelopes carry the token into their events: on every other topic nothing names the sender
+    byte[] token = owned ? AuthTokenValidator.tokenBytes(authorization) : null;
+    return durable.isEmpty() ? CompletableFuture.completedFuture(null) : publisher.publish(durable, token);
   }
 
   private AuthenticatedWallet authenticate(String authorization) {

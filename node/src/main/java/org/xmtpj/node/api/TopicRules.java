@@ -1,9 +1,12 @@
 package org.xmtpj.node.api;
 
+import org.xmtpj.dag.OwnedTopics;
+
 /**
  * What a node must know about XMTP topic names: which are relayed but never stored, which only their owner may
  * write, and which allow larger pages. Parsing follows node-go ({@code split("/")[3]}), because topic names such
- * as {@code privatestore-<addr>/key_bundle} contain slashes.
+ * as {@code privatestore-<addr>/key_bundle} contain slashes. Owner-only topics are a validity rule that every
+ * replica checks ({@link OwnedTopics}); the rest is what this node's API enforces.
  */
 public final class TopicRules {
   private static final String PREFIX = "/xmtp/0/";
@@ -25,17 +28,6 @@ public final class TopicRules {
 
   /** The wallet that owns a {@code contact-} or {@code privatestore-} topic, or null if anyone may write. */
   public static String restrictedOwner(String topic) {
-    if (!topic.startsWith(PREFIX)) {
-      return null;
-    }
-    String[] segments = topic.split("/", -1);
-    if (segments.length < 4) {
-      return null;
-    }
-    String[] parts = segments[3].split("-", -1);
-    if (parts.length < 2) {
-      return null;
-    }
-    return parts[0].equals("contact") || parts[0].equals("privatestore") ? parts[1] : null;
+    return OwnedTopics.owner(topic);
   }
 }

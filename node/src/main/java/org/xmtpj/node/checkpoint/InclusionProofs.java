@@ -9,7 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.xmtpj.dag.ClientEnvelopeCodec;
+import org.xmtpj.dag.Payloads;
 import org.xmtpj.dag.EventCodec;
 import org.xmtpj.dag.EventId;
 import org.xmtpj.dag.OriginKey;
@@ -129,10 +129,10 @@ public final class InclusionProofs {
   }
 
   private static boolean carries(SignedEvent e, String topic, byte[] messageId) {
-    if (e.event().payloadType() != PayloadType.CLIENT_ENVELOPE) {
+    if (!Payloads.carriesEnvelope(e.event())) {
       return false;
     }
-    var envelope = ClientEnvelopeCodec.decode(e.event().payload());
+    var envelope = Payloads.envelope(e.event());
     return envelope.contentTopic().equals(topic)
         && Arrays.equals(org.xmtpj.crypto.Sha256.hash(envelope.messageView()), messageId);
   }

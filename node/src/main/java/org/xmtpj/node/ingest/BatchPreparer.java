@@ -10,7 +10,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToIntFunction;
 import org.xmtpj.dag.ClientEnvelope;
+import org.xmtpj.dag.AuthorizedEnvelopeCodec;
 import org.xmtpj.dag.ClientEnvelopeCodec;
+import org.xmtpj.dag.OwnedTopics;
+import org.xmtpj.dag.Payloads;
 import org.xmtpj.dag.EventId;
 import org.xmtpj.dag.EventSigner;
 import org.xmtpj.dag.PayloadType;
@@ -114,8 +117,11 @@ final class BatchPreparer {
       digests.add(digest);
       TopicHeads topicHeads = heads.get(TopicKey.of(env.contentTopic()));
       long now = clock.millis();
+      // the origin checked the authorization of owner-only envelopes before queueing them (Originator.publish)
+      boolean owned = OwnedTopics.owner(env.contentTopic()) != null;
       EventSigner.Pending pending = signer.prepare(org.xmtpj.dag.TopicIds.of(env.contentTopic()), ++originSeq, now,
-          topicHeads.chooseParents(now), PayloadType.CLIENT_ENVELOPE, ClientEnvelopeCodec.encode(env));
+          topicHeads.chooseParents(now), owned ? PayloadType.AUTHORIZED_ENVELOPE : PayloadType.CLIENT_ENVELOPE,
+          owned ? AuthorizedEnvelopeCodec.encode(p.authorization(), env) : ClientEnvelopeCodec.encode(env));
       topicHeads.add(pending.id(), pending.event().parents());
       toSign.add(pending);
       envelopes.add(env);
@@ -162,8 +168,7 @@ final class BatchPreparer {
     if (java.util.Arrays.equals(e.event().origin(), signer.origin())) {
       originSeq = Math.max(originSeq, e.event().originSeq()); // our own events restored from peers: never reuse
     }
-    ClientEnvelope env = e.event().payloadType() == PayloadType.CLIENT_ENVELOPE
-        ? ClientEnvelopeCodec.decode(e.event().payload()) : null;
+    ClientEnvelope env = Payloads.envelope(e.event());
     long created = e.event().createdAtMs();
     long hidden = created > clock.millis() + policy.futureToleranceMs() ? created - policy.futureToleranceMs() : 0;
     TopicKey topic = new TopicKey(e.event().topicId());

@@ -22,7 +22,7 @@ public final class CaughtUpGate implements Publisher {
   }
 
   @Override
-  public CompletableFuture<Void> publish(List<ClientEnvelope> envelopes) {
+  public CompletableFuture<Void> publish(List<ClientEnvelope> envelopes, byte[] authorization) {
     for (ClientEnvelope e : envelopes) {
       if (!caughtUp.test(TopicKey.of(e.contentTopic()))) {
         return CompletableFuture.failedFuture(new ApiException(ErrorCode.UNAVAILABLE, "catching_up",
@@ -30,6 +30,6 @@ public final class CaughtUpGate implements Publisher {
                 + " from its peers; retry in a few seconds or publish through another node"));
       }
     }
-    return next.publish(envelopes);
+    return next.publish(envelopes, authorization);
   }
 }

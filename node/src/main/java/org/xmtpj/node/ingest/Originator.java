@@ -12,9 +12,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xmtpj.dag.AuthorizedEnvelopeCodec;
 import org.xmtpj.dag.ClientEnvelope;
+import org.xmtpj.dag.DagLimits;
 import org.xmtpj.dag.EventId;
 import org.xmtpj.dag.EventSigner;
+import org.xmtpj.dag.OwnedTopics;
+import org.xmtpj.dag.OwnerRuleException;
 import org.xmtpj.dag.OriginKey;
 import org.xmtpj.dag.SignedEvent;
 import org.xmtpj.dag.TopicKey;
@@ -113,10 +117,43 @@ public final class Originator implements Publisher, AutoCloseable {
   }
 
   @Override
-  public CompletableFuture<Void> publish(List<ClientEnvelope> envelopes) {
-    WriteRequest.Publish request = new WriteRequest.Publish(envelopes, new CompletableFuture<>(), System.nanoTime());
+  public CompletableFuture<Void> publish(List<ClientEnvelope> envelopes, byte[] authorization) {
+    ApiException refused = unauthorized(envelopes, authorization);
+    if (refused != null) {
+      return CompletableFuture.failedFuture(refused);
+    }
+    WriteRequest.Publish request = new WriteRequest.Publish(envelopes, authorization, new CompletableFuture<>(),
+        System.nanoTime());
     submit(request, true);
     return request.done();
+  }
+
+  /**
+   * Why an owner-only envelope of the request may not be signed, or null: an origin never signs what replicas would
+   * refuse (docs/replication.md §1.3), so the authorization is checked here with the replicas' own rule.
+   */
+  private static ApiException unauthorized(List<ClientEnvelope> envelopes, byte[] authorization) {
+    for (ClientEnvelope e : envelopes) {
+      String owner = OwnedTopics.owner(e.contentTopic());
+      if (owner == null) {
+        continue;
+      }
+      if (authorization == null) {
+        return new ApiException(ErrorCode.PERMISSION_DENIED, "restricted_topic",
+            e.contentTopic() + " is owner-only and the publish carries no authorization");
+      }
+      try {
+        OwnedTopics.checkAuthorized(owner, e, authorization);
+      } catch (OwnerRuleException bad) {
+        return new ApiException(ErrorCode.PERMISSION_DENIED, "restricted_topic", bad.getMessage());
+      }
+      if (AuthorizedEnvelopeCodec.encodedLength(authorization, e) > DagLimits.MAX_PAYLOAD_BYTES) {
+        return ApiException.invalid("message_too_large", "a message on owner-only topic " + e.contentTopic()
+            + " travels with its authorization, and together they pass the " + DagLimits.MAX_PAYLOAD_BYTES
+            + "-byte payload limit");
+      }
+    }
+    return null;
   }
 
   /**

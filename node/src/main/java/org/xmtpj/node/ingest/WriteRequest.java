@@ -13,9 +13,13 @@ import org.xmtpj.store.PruneResult;
 sealed interface WriteRequest {
   CompletableFuture<?> done();
 
-  /** A client publish: link, sign, store, acknowledge. */
-  record Publish(List<ClientEnvelope> envelopes, CompletableFuture<Void> done, long enqueuedNanos)
-      implements WriteRequest {}
+  /**
+   * A client publish: link, sign, store, acknowledge.
+   *
+   * @param authorization the auth token's bytes, for envelopes on owner-only topics; null if the request has none
+   */
+  record Publish(List<ClientEnvelope> envelopes, byte[] authorization, CompletableFuture<Void> done,
+      long enqueuedNanos) implements WriteRequest {}
 
   /** Verified, causally complete events from peers; completes with which of them were newly stored. */
   record Replicated(List<SignedEvent> events, CompletableFuture<List<Boolean>> done) implements WriteRequest {}

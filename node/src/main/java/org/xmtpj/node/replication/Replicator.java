@@ -19,6 +19,7 @@ import org.xmtpj.dag.CachingVerifier;
 import org.xmtpj.dag.DagLimits;
 import org.xmtpj.dag.EventId;
 import org.xmtpj.dag.OriginKey;
+import org.xmtpj.dag.OwnerRuleException;
 import org.xmtpj.dag.SignedEvent;
 import org.xmtpj.dag.TopicKey;
 import org.xmtpj.store.EventStore;
@@ -289,6 +290,10 @@ public final class Replicator {
       SignedEvent e;
       try {
         e = verifier.verify(raw);
+      } catch (OwnerRuleException bad) {
+        // signed by its origin: any replica can see that the origin stored a write its topic's owner did not make
+        reject(from, "owner_rule", INVALID_EVENT_PENALTY);
+        continue;
       } catch (RuntimeException bad) {
         reject(from, "invalid", INVALID_EVENT_PENALTY);
         continue;
