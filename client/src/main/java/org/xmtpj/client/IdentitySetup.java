@@ -11,20 +11,17 @@ import org.xmtp.proto.message.api.v1.Envelope;
 /** Client start-up as xmtp-js does it: load the stored key bundle or create and store one; publish the contact. */
 final class IdentitySetup {
   private static final Logger LOG = LoggerFactory.getLogger(IdentitySetup.class);
+  /** How many of the newest private-store envelopes a starting client tries before giving up. */
+  static final int BUNDLES_TRIED = 20;
 
   private IdentitySetup() {}
 
   static PrivateIdentity loadOrCreate(NodeApi api, Signer wallet, SecureRandom random) {
     String address = checksum(wallet.address());
-    List<Envelope> stored = api.queryAll(Topics.privateStore(address), 0, 0, true, 1);
+    List<Envelope> stored = api.queryAll(Topics.privateStore(address), 0, 0, true, BUNDLES_TRIED);
     PrivateIdentity identity;
     if (!stored.isEmpty()) {
-      try {
-        identity = KeyBundleStore.decrypt(stored.get(0).getMessage().toByteArray(), wallet);
-      } catch (InvalidDataException e) {
-        throw new XmtpException(XmtpException.Kind.IDENTITY,
-            "the key bundle stored for " + address + " cannot be used: " + e.getMessage(), e);
-      }
+      identity = newestUsable(stored, wallet, address);
       api.authenticateAs(identity);
       LOG.debug("loaded the stored identity of {}", address);
     } else {
@@ -36,6 +33,26 @@ final class IdentitySetup {
     }
     publishContactIfNeeded(api, identity);
     return identity;
+  }
+
+  /**
+   * The newest stored bundle this wallet can decrypt. Nodes keep others' writes off the topic, but whoever holds one
+   * of the owner's auth tokens may still put an envelope there within the token's life (docs/replication.md §1.3),
+   * so junk is skipped rather than taken for the identity; a fresh identity would orphan the owner's conversations.
+   */
+  private static PrivateIdentity newestUsable(List<Envelope> stored, Signer wallet, String address) {
+    InvalidDataException last = null;
+    for (Envelope e : stored) {
+      try {
+        return KeyBundleStore.decrypt(e.getMessage().toByteArray(), wallet);
+      } catch (InvalidDataException bad) {
+        last = bad;
+        LOG.warn("skipping a key bundle on the private store of {} that this wallet cannot use: {}", address,
+            bad.getMessage());
+      }
+    }
+    throw new XmtpException(XmtpException.Kind.IDENTITY, "none of the " + stored.size() + " newest key bundles "
+        + "stored for " + address + " can be used: " + last.getMessage(), last);
   }
 
   /** Publishes v1 then v2 contact bundles unless the newest valid bundle is already our v2. */

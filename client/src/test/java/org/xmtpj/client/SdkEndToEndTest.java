@@ -112,6 +112,23 @@ class SdkEndToEndTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"http", "grpc"})
+  void shouldStartFromTheNewestUsableKeyBundleWhenJunkSitsOnTopOfThePrivateStore(String transport) throws Exception {
+    byte[] wallet = newWallet();
+    try (XmtpClient first = client(transport, wallet)) {
+      String topic = Topics.privateStore(first.address());
+      // junk written with the owner's own token (a replayed token can do no more), dated after the real bundle
+      for (int i = 0; i < 3; i++) {
+        NodeApiAccess.publish(first, IdentitySetup.envelope(topic, System.currentTimeMillis() * 1_000_000L + i,
+            new byte[] {9, 9, (byte) i}));
+      }
+      try (XmtpClient second = client(transport, wallet)) {
+        assertThat(second.identityKey()).isEqualTo(first.identityKey());
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"http", "grpc"})
   void shouldAnswerCanMessageSinglyAndInBatches(String transport) {
     String stranger = Ethereum.address(Secp256k1.publicKeyUncompressed(newWallet()));
     try (XmtpClient alice = client(transport, newWallet()); XmtpClient bob = client(transport, newWallet())) {

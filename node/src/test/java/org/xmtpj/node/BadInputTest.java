@@ -131,11 +131,16 @@ class BadInputTest {
     NodeFixture.Identity bob = NodeFixture.Identity.random();
     String bobContact = "/xmtp/0/contact-" + bob.address() + "/proto";
     String bobStore = "/xmtp/0/privatestore-" + bob.address() + "/key_bundle/proto";
+    long now = System.currentTimeMillis() * 1_000_000L;
     for (String topic : new String[] {bobContact, bobStore}) {
-      HttpResponse<String> r = f.publish(f.alice, topic, 1, new byte[] {1});
+      HttpResponse<String> r = f.publish(f.alice, topic, now, new byte[] {1});
       assertThat(r.statusCode()).as(topic).isEqualTo(403);
       assertThat(r.body()).contains("\"code\":7").contains("restricted topic");
-      assertThat(f.publish(bob, topic, 1, new byte[] {1}).statusCode()).as(topic).isEqualTo(200);
+      // the owner's own token does not let it date an envelope far past the token's life (replicas would refuse)
+      HttpResponse<String> late = f.publish(bob, topic, Long.MAX_VALUE - 1, new byte[] {2});
+      assertThat(late.statusCode()).as(topic).isEqualTo(403);
+      assertThat(late.body()).contains("outside its token's window");
+      assertThat(f.publish(bob, topic, now, new byte[] {1}).statusCode()).as(topic).isEqualTo(200);
     }
     assertThat(HttpGatewayTest.parseQuery(f.query(bobContact, 0, null, null).body()).getEnvelopesCount())
         .isEqualTo(1);
