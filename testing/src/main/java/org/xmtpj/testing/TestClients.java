@@ -93,6 +93,16 @@ public final class TestClients {
         .build();
   }
 
+  /** The EIP-55 address of the wallet that vouches for this identity. */
+  public String walletAddress() {
+    return org.xmtpj.crypto.Ethereum.address(org.xmtpj.crypto.Secp256k1.publicKeyUncompressed(walletKey));
+  }
+
+  /** The identity's 65-byte uncompressed secp256k1 public key, as its tokens and contact bundles carry it. */
+  public byte[] identityPublicKey() {
+    return org.xmtpj.crypto.Secp256k1.publicKeyUncompressed(identityKey);
+  }
+
   /** The {@code Authorization} header value, renewed when the cached token is older than 50 minutes. */
   public synchronized String authorization() {
     long now = clock.millis();
