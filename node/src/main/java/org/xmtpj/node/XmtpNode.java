@@ -102,7 +102,8 @@ public final class XmtpNode implements AutoCloseable {
             "/debug/evidence", () -> StatusDocuments.evidence(store),
             "/debug/chain", () -> chain == null ? "{\"chain\":\"off\"}" : chain.status(self),
             "/debug/checkpoints", () -> checkpointer == null ? "{\"checkpoints\":\"off\"}"
-                : checkpointer.status()), proofs == null ? null : proofs::prove);
+                : checkpointer.status()), proofs == null ? null : proofs::prove,
+        org.xmtpj.node.http.OperatorAccess.fromDataDir(config.dataDir()));
     this.grpc = new GrpcApiServer(new InetSocketAddress(config.host(), config.grpcPort()), core, rateLimiter,
         metrics, config.keepAliveInterval(), proofs == null ? null : proofs::prove);
   }

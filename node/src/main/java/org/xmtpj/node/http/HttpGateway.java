@@ -27,17 +27,18 @@ public final class HttpGateway implements AutoCloseable {
 
   public HttpGateway(InetSocketAddress address, MessageApiCore core, RateLimiter rateLimiter, NodeMetrics metrics,
       HealthCheck health) throws IOException {
-    this(address, core, rateLimiter, metrics, health, java.util.Map.of(), null);
+    this(address, core, rateLimiter, metrics, health, java.util.Map.of(), null, OperatorAccess.loopbackOnly());
   }
 
   /**
    * @param debug read-only JSON documents by path (e.g. "/debug/replication"): operator views, no secrets
    * @param proofs inclusion proofs (POST /checkpoint/v1/inclusion-proof), or null on a node without checkpoints
+   * @param operator who may read {@code /metrics} and the debug documents
    */
   public HttpGateway(InetSocketAddress address, MessageApiCore core, RateLimiter rateLimiter, NodeMetrics metrics,
       HealthCheck health, java.util.Map<String, java.util.function.Supplier<String>> debug,
       java.util.function.Function<org.xmtpj.proto.checkpoint.v1.InclusionProofRequest,
-          org.xmtpj.proto.checkpoint.v1.InclusionProofResponse> proofs) throws IOException {
+          org.xmtpj.proto.checkpoint.v1.InclusionProofResponse> proofs, OperatorAccess operator) throws IOException {
     // the JDK server leaves Nagle's algorithm on, which holds each small stream line back ~20 ms waiting for an
     // ACK; read once when the server class initialises, so it must be set before the first server is created
     if (System.getProperty("sun.net.httpserver.nodelay") == null) {
@@ -45,7 +46,7 @@ public final class HttpGateway implements AutoCloseable {
     }
     this.server = HttpServer.create(address, 1024);
     Routes routes = new Routes(core, rateLimiter, metrics, health, debug, proofs == null ? null
-        : m -> proofs.apply((org.xmtpj.proto.checkpoint.v1.InclusionProofRequest) m));
+        : m -> proofs.apply((org.xmtpj.proto.checkpoint.v1.InclusionProofRequest) m), operator);
     server.createContext("/", exchange -> handle(exchange, routes));
     server.setExecutor(executor);
   }

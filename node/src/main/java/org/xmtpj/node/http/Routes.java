@@ -31,6 +31,7 @@ final class Routes {
 
   private final java.util.Map<String, java.util.function.Supplier<String>> debug;
   private final java.util.function.UnaryOperator<com.google.protobuf.Message> proofs;
+  private final OperatorAccess operator;
 
   /**
    * @param proofs answers an InclusionProofRequest with an InclusionProofResponse, or null on a node that computes
@@ -38,7 +39,8 @@ final class Routes {
    */
   Routes(MessageApiCore core, RateLimiter rateLimiter, NodeMetrics metrics, HealthCheck health,
       java.util.Map<String, java.util.function.Supplier<String>> debug,
-      java.util.function.UnaryOperator<com.google.protobuf.Message> proofs) {
+      java.util.function.UnaryOperator<com.google.protobuf.Message> proofs, OperatorAccess operator) {
+    this.operator = operator;
     this.debug = java.util.Map.copyOf(debug);
     this.proofs = proofs;
     this.core = core;
@@ -55,7 +57,10 @@ final class Routes {
     }
     switch (path) {
       case "/healthz" -> healthz(ex);
-      case "/metrics" -> metrics(ex);
+      case "/metrics" -> {
+        operator.check(ex);
+        metrics(ex);
+      }
       case "/message/v1/publish" -> timed(ex, "publish", () -> publish(ex));
       case "/message/v1/query" -> timed(ex, "query", () -> query(ex));
       case "/message/v1/batch-query" -> timed(ex, "batch_query", () -> batchQuery(ex));
@@ -67,6 +72,7 @@ final class Routes {
         if (doc == null) {
           throw new ApiException(ErrorCode.NOT_FOUND, "not_found", "no route for " + path);
         }
+        operator.check(ex);
         HttpGateway.respond(ex, 200, doc.get().getBytes(StandardCharsets.UTF_8));
       }
     }
