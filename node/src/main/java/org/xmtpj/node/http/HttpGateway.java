@@ -39,16 +39,38 @@ public final class HttpGateway implements AutoCloseable {
       HealthCheck health, java.util.Map<String, java.util.function.Supplier<String>> debug,
       java.util.function.Function<org.xmtpj.proto.checkpoint.v1.InclusionProofRequest,
           org.xmtpj.proto.checkpoint.v1.InclusionProofResponse> proofs, OperatorAccess operator) throws IOException {
-    // the JDK server leaves Nagle's algorithm on, which holds each small stream line back ~20 ms waiting for an
-    // ACK; read once when the server class initialises, so it must be set before the first server is created
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
+    applyServerDefaults();
     this.server = HttpServer.create(address, 1024);
     Routes routes = new Routes(core, rateLimiter, metrics, health, debug, proofs == null ? null
         : m -> proofs.apply((org.xmtpj.proto.checkpoint.v1.InclusionProofRequest) m), operator);
     server.createContext("/", exchange -> handle(exchange, routes));
     server.setExecutor(executor);
+  }
+
+  /** Seconds a client has to send a whole request, headers and body (not a stream's response: that is open-ended). */
+  public static final String MAX_REQUEST_SECONDS = "sun.net.httpserver.maxReqTime";
+  /** Connections the HTTP port holds at once, streams included; one more is closed as soon as it is accepted. */
+  public static final String MAX_CONNECTIONS = "jdk.httpserver.maxConnections";
+  static final int DEFAULT_MAX_REQUEST_SECONDS = 30;
+  static final int DEFAULT_MAX_CONNECTIONS = 16_384;
+
+  /**
+   * The JDK server reads its settings once, when its first instance is made, for the whole process; so they are
+   * set here, before, unless the operator set them (XMTPD_JAVA_OPTS="-Dsun.net.httpserver.maxReqTime=60").
+   * Without a request deadline a client that sends half a request holds its connection for ever (3,000 such were
+   * all still open after 60 s); without a cap, connections are bounded only by file descriptors.
+   */
+  private static void applyServerDefaults() {
+    // Nagle's algorithm would hold each small stream line back ~20 ms waiting for an ACK
+    setIfAbsent("sun.net.httpserver.nodelay", "true");
+    setIfAbsent(MAX_REQUEST_SECONDS, Integer.toString(DEFAULT_MAX_REQUEST_SECONDS));
+    setIfAbsent(MAX_CONNECTIONS, Integer.toString(DEFAULT_MAX_CONNECTIONS));
+  }
+
+  private static void setIfAbsent(String property, String value) {
+    if (System.getProperty(property) == null) {
+      System.setProperty(property, value);
+    }
   }
 
   public void start() {
