@@ -68,7 +68,7 @@ public final class XmtpNode implements AutoCloseable {
     this.config = config;
     NodePorts.clear(config.dataDir()); // whoever waits for the ports must not read the previous run's
     this.key = NodeKey.loadOrCreate(config.dataDir());
-    this.store = config.dbUrl() == null ? EventStores.sqlite(config.dataDir()) : EventStores.open(config.dbUrl());
+    this.store = config.dbUrl() == null ? EventStores.sqlite(config.dataDir(), config.onCorruptStore()) : EventStores.open(config.dbUrl());
     this.scrub = new StoreScrub(store, clock::millis);
     NodeMetrics metrics = new NodeMetrics(store::stats);
     long lastSeq = store.writerState(key.publicKey()).lastLocalSeq();
