@@ -60,14 +60,22 @@ final class SqliteRecovery {
     }
     List<String> problems;
     long started = System.nanoTime();
-    try (Connection c = open()) {
+    try (Connection c = open(db)) {
       try {
         problems = quickCheck(c);
       } catch (SQLException checkFailed) {
-        problems = List.of(oneLine(checkFailed.getMessage())); // e.g. a page past the end of a cut file
+        problems = List.of(oneLine(checkFailed.getMessage()));
       }
     } catch (SQLException cannotOpen) {
-      unusable(cannotOpen.getMessage());
+      Path padded = paddedCopy();
+      if (padded == null) {
+        unusable(cannotOpen.getMessage());
+      } else {
+        LOG.warn("store {}: {} pages are missing from its end; rebuilding it from the pages still there", db,
+            missingPages);
+        rebuild(padded);
+        deleteWithSidecars(padded);
+      }
       return;
     }
     long ms = (System.nanoTime() - started) / 1_000_000;
@@ -77,12 +85,12 @@ final class SqliteRecovery {
     }
     LOG.warn("store {}: integrity check found damage in {} ms: {}; rebuilding it from its readable rows", db, ms,
         String.join("; ", problems));
-    rebuild();
+    rebuild(db);
   }
 
   /** Opens the file and reads its header and schema: what fails here leaves nothing to rebuild from. */
-  private Connection open() throws SQLException {
-    Connection c = DriverManager.getConnection(url(db), props);
+  private Connection open(Path file) throws SQLException {
+    Connection c = DriverManager.getConnection(url(file), props);
     try (var st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM sqlite_master")) {
       rs.next();
       return c;
@@ -114,11 +122,50 @@ final class SqliteRecovery {
 
   private record Salvage(int kept, int lost) {}
 
-  private void rebuild() {
+  private long missingPages;
+
+  /**
+   * A cut-off file: its header names more pages than it holds, which SQLite refuses to open. A copy padded with
+   * zero pages to the size the header names opens, and every b-tree branch that was not cut off reads as before
+   * (the zeroed pages read as corrupt, and the rows on them are lost). Null if the file is not that case.
+   */
+  private Path paddedCopy() {
+    try {
+      byte[] head = new byte[100];
+      long size = Files.size(db);
+      try (var in = Files.newInputStream(db)) {
+        if (size < 100 || in.readNBytes(head, 0, 100) < 100) {
+          return null;
+        }
+      }
+      int pageSize = ((head[16] & 0xff) << 8) | (head[17] & 0xff);
+      pageSize = pageSize == 1 ? 65_536 : pageSize;
+      long pages = ((head[28] & 0xffL) << 24) | ((head[29] & 0xff) << 16) | ((head[30] & 0xff) << 8) | (head[31] & 0xff);
+      if (pageSize < 512 || pages * pageSize <= size) {
+        return null;
+      }
+      missingPages = pages - size / pageSize;
+      Path copy = db.resolveSibling(db.getFileName() + ".padded");
+      Files.copy(db, copy, StandardCopyOption.REPLACE_EXISTING);
+      try (var ch = java.nio.channels.FileChannel.open(copy, java.nio.file.StandardOpenOption.WRITE)) {
+        ch.write(java.nio.ByteBuffer.allocate(1), pages * pageSize - 1);
+      }
+      try (Connection c = open(copy)) {
+        return copy;
+      } catch (SQLException stillUnreadable) {
+        deleteWithSidecars(copy);
+        return null;
+      }
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private void rebuild(Path from) {
     Path fresh = db.resolveSibling(db.getFileName() + ".rebuild");
     deleteWithSidecars(fresh);
     Salvage salvage;
-    try (Connection source = open()) {
+    try (Connection source = open(from)) {
       if (!hasEventsTable(source)) {
         unusable("its schema is unreadable");
         return;
@@ -139,8 +186,8 @@ final class SqliteRecovery {
     }
     Path aside = moveAside();
     move(fresh, db);
-    LOG.warn("store {}: rebuilt from its readable rows: {} events kept, {} damaged or unreadable (fetched again from"
-        + " peers); the damaged file is kept as {}", db, salvage.kept(), salvage.lost(), aside);
+    LOG.warn("store {}: rebuilt from its readable rows: {} events kept, {} row positions damaged or unreadable (what"
+        + " they held is fetched again from peers); the damaged file is kept as {}", db, salvage.kept(), salvage.lost(), aside);
   }
 
   /** Every readable, intact row in insertion order, appended in batches; unreadable ranges are probed row by row. */

@@ -62,9 +62,27 @@ class SqliteStartCheckTest {
   }
 
   @Test
+  void shouldRebuildAFileMissingItsLastPagesFromTheRowsStillReadable() throws Exception {
+    List<StoredEvent> stored = fill(400);
+    Path db = dir.resolve("xmtpd.db");
+    byte[] bytes = Files.readAllBytes(db);
+    Files.write(db, java.util.Arrays.copyOf(bytes, bytes.length - 2 * 4096));
+    try (EventStore store = EventStores.sqlite(dir, OnCorrupt.REFUSE)) {
+      assertThat(store.stats().events()).isBetween(1L, (long) stored.size());
+      assertThat(store.query(new EnvelopeQuery(List.of("/xmtp/0/m-start-check/proto"), 0, 0,
+          org.xmtpj.dag.SortDirection.ASCENDING, null, 1_000)).envelopes()).hasSize((int) store.stats().events())
+          .isSubsetOf(stored.stream().map(StoredEvent::envelope).toList());
+    }
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("xmtpd.db.corrupt-"));
+    }
+  }
+
+  @Test
   void shouldRebuildACutOffFileFromItsReadableRowsOrRefuseIt() throws Exception {
     List<StoredEvent> stored = fill(400);
     Path db = dir.resolve("xmtpd.db");
+    assertThat(dir.resolve("xmtpd.db-wal")).as("closed: the WAL is in the file").doesNotExist();
     byte[] bytes = Files.readAllBytes(db);
     Files.write(db, java.util.Arrays.copyOf(bytes, bytes.length / 2));
     try (EventStore store = EventStores.sqlite(dir, OnCorrupt.REFUSE)) {
