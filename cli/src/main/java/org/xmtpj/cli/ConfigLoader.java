@@ -17,6 +17,7 @@ import org.xmtpj.node.ratelimit.RateLimitConfig;
 import org.xmtpj.node.chain.ChainConfig;
 import org.xmtpj.node.replication.PeerInfo;
 import org.xmtpj.node.replication.ReplicationConfig;
+import org.xmtpj.store.EventStores.OnCorrupt;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -76,7 +77,7 @@ final class ConfigLoader {
         i(s, "store.maxBatchEnvelopes", NodeConfig.DEFAULT_MAX_BATCH_ENVELOPES),
         i(s, "store.maxQueuedPublishes", NodeConfig.DEFAULT_MAX_QUEUED_PUBLISHES),
         Duration.ofSeconds(l(s, "shutdownGraceSeconds", NodeConfig.DEFAULT_SHUTDOWN_GRACE.toSeconds())),
-        replication(s), chain(s));
+        replication(s), chain(s), OnCorrupt.parse(s.getOrDefault("store.onCorrupt", "refuse")));
   }
 
   /** Chain membership when {@code chain.rpc} is set (then {@code chain.deployment} is required), else null. */

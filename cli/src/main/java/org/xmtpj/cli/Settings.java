@@ -19,7 +19,7 @@ final class Settings {
       "limits.maxRequestBytes", "limits.maxResponseBytes", "limits.maxStreams", "limits.maxStreamsPerClient",
       "limits.maxSubscribeAllStreams", "limits.maxTopics", "limits.maxTopicsPerClient",
       "auth.maxTokenAgeSeconds", "stream.keepAliveSeconds", "stream.subscriberQueue",
-      "store.maxBatchEnvelopes", "store.maxQueuedPublishes", "shutdownGraceSeconds",
+      "store.maxBatchEnvelopes", "store.maxQueuedPublishes", "store.onCorrupt", "shutdownGraceSeconds",
       "replication.port", "replication.peers", "replication.tls.cert", "replication.tls.key",
       "replication.tls.trust", "replication.antiEntropyInterval", "replication.pushLinger",
       "replication.callTimeout", "replication.retention", "replication.peersFile",

@@ -69,6 +69,10 @@ final class StartCommand implements Callable<Integer> {
   @Option(names = "--anti-entropy-interval", description = "mean time between anti-entropy rounds (default 30s)")
   String antiEntropyInterval;
 
+  @Option(names = "--on-corrupt-store", paramLabel = "refuse|rebootstrap", description = "a store file found"
+      + " unusable at start: refuse to start (default), or move it aside and copy everything again from peers")
+  String onCorruptStore;
+
   @Option(names = "--retention", description = "prune events created longer ago than this, e.g. 30d (default 0:"
       + " keep everything; a network parameter, the same on every node)")
   String retention;
@@ -143,6 +147,7 @@ final class StartCommand implements Callable<Integer> {
     dedicated.put("replication.tls.trust", tlsTrust);
     dedicated.put("replication.antiEntropyInterval", antiEntropyInterval);
     dedicated.put("replication.retention", retention);
+    dedicated.put("store.onCorrupt", onCorruptStore);
     dedicated.put("rateLimit.enabled", noRateLimit ? "false" : null);
     dedicated.put("chain.rpc", chainRpc);
     dedicated.put("chain.deployment", deployment);

@@ -6,6 +6,7 @@ import org.xmtpj.node.chain.ChainConfig;
 import org.xmtpj.node.api.ApiLimits;
 import org.xmtpj.node.ratelimit.RateLimitConfig;
 import org.xmtpj.node.replication.ReplicationConfig;
+import org.xmtpj.store.EventStores.OnCorrupt;
 
 /**
  * Everything a node is started with, validated on construction. The CLI builds it from flags, environment and
@@ -18,11 +19,13 @@ import org.xmtpj.node.replication.ReplicationConfig;
  * @param replication node-to-node replication (port, peers, TLS, intervals, limits)
  * @param chain where membership comes from when it is the chain (registry contracts), or null for the static
  *     peers of {@code replication}
+ * @param onCorruptStore what to do with a SQLite file the start-time check finds unusable (a damaged but
+ *     readable one is always rebuilt from what it still holds)
  */
 public record NodeConfig(Path dataDir, String host, int httpPort, int grpcPort, String dbUrl, ApiLimits limits,
     RateLimitConfig rateLimit, Duration maxTokenAge, Duration keepAliveInterval, int subscriberQueue,
     int maxBatchEnvelopes, int maxQueuedPublishes, Duration shutdownGrace, ReplicationConfig replication,
-    ChainConfig chain) {
+    ChainConfig chain, OnCorrupt onCorruptStore) {
 
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_HTTP_PORT = 5555;
@@ -52,6 +55,9 @@ public record NodeConfig(Path dataDir, String host, int httpPort, int grpcPort, 
     if (maxTokenAge.isNegative() || maxTokenAge.isZero()) {
       throw new IllegalArgumentException("max token age must be positive");
     }
+    if (onCorruptStore == null) {
+      throw new IllegalArgumentException("onCorruptStore is required (OnCorrupt.REFUSE by default)");
+    }
     if (replication == null) {
       throw new IllegalArgumentException("replication config is required (ReplicationConfig.defaults())");
     }
@@ -71,47 +77,53 @@ public record NodeConfig(Path dataDir, String host, int httpPort, int grpcPort, 
     return new NodeConfig(dataDir, DEFAULT_HOST, DEFAULT_HTTP_PORT, DEFAULT_GRPC_PORT, null, ApiLimits.DEFAULTS,
         RateLimitConfig.DEFAULTS, DEFAULT_MAX_TOKEN_AGE, DEFAULT_KEEP_ALIVE, DEFAULT_SUBSCRIBER_QUEUE,
         DEFAULT_MAX_BATCH_ENVELOPES, DEFAULT_MAX_QUEUED_PUBLISHES, DEFAULT_SHUTDOWN_GRACE,
-        ReplicationConfig.defaults(), null);
+        ReplicationConfig.defaults(), null, OnCorrupt.REFUSE);
   }
 
   public NodeConfig withPorts(String host, int http, int grpc) {
     return new NodeConfig(dataDir, host, http, grpc, dbUrl, limits, rateLimit, maxTokenAge, keepAliveInterval,
-        subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, replication, chain);
+        subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, replication, chain, onCorruptStore);
   }
 
   public NodeConfig withRateLimit(RateLimitConfig rl) {
     return new NodeConfig(dataDir, host, httpPort, grpcPort, dbUrl, limits, rl, maxTokenAge, keepAliveInterval,
-        subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, replication, chain);
+        subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, replication, chain, onCorruptStore);
   }
 
   public NodeConfig withLimits(ApiLimits l) {
     return new NodeConfig(dataDir, host, httpPort, grpcPort, dbUrl, l, rateLimit, maxTokenAge, keepAliveInterval,
-        subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, replication, chain);
+        subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, replication, chain, onCorruptStore);
   }
 
   public NodeConfig withSubscriberQueue(int n) {
     return new NodeConfig(dataDir, host, httpPort, grpcPort, dbUrl, limits, rateLimit, maxTokenAge,
-        keepAliveInterval, n, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, replication, chain);
+        keepAliveInterval, n, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, replication, chain, onCorruptStore);
   }
 
   public NodeConfig withKeepAlive(Duration interval) {
     return new NodeConfig(dataDir, host, httpPort, grpcPort, dbUrl, limits, rateLimit, maxTokenAge, interval,
-        subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, replication, chain);
+        subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, replication, chain, onCorruptStore);
   }
 
   public NodeConfig withDbUrl(String url) {
     return new NodeConfig(dataDir, host, httpPort, grpcPort, url, limits, rateLimit, maxTokenAge,
-        keepAliveInterval, subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, replication, chain);
+        keepAliveInterval, subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, replication, chain, onCorruptStore);
   }
 
   public NodeConfig withReplication(ReplicationConfig r) {
     return new NodeConfig(dataDir, host, httpPort, grpcPort, dbUrl, limits, rateLimit, maxTokenAge,
-        keepAliveInterval, subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, r, chain);
+        keepAliveInterval, subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, r, chain, onCorruptStore);
   }
 
   public NodeConfig withChain(ChainConfig c) {
     return new NodeConfig(dataDir, host, httpPort, grpcPort, dbUrl, limits, rateLimit, maxTokenAge,
-        keepAliveInterval, subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, replication, c);
+        keepAliveInterval, subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, replication, c, onCorruptStore);
+  }
+
+  public NodeConfig withOnCorruptStore(OnCorrupt o) {
+    return new NodeConfig(dataDir, host, httpPort, grpcPort, dbUrl, limits, rateLimit, maxTokenAge,
+        keepAliveInterval, subscriberQueue, maxBatchEnvelopes, maxQueuedPublishes, shutdownGrace, replication, chain,
+        o);
   }
 
   /** For logs: never prints a database password. */
@@ -121,7 +133,7 @@ public record NodeConfig(Path dataDir, String host, int httpPort, int grpcPort, 
             : dbUrl.replaceAll("password=[^&]*", "password=***")) + " limits=" + limits + " rateLimit=" + rateLimit
         + " maxTokenAge=" + maxTokenAge + " keepAlive=" + keepAliveInterval + " subscriberQueue=" + subscriberQueue
         + " maxBatchEnvelopes=" + maxBatchEnvelopes + " maxQueuedPublishes=" + maxQueuedPublishes
-        + " shutdownGrace=" + shutdownGrace + " replication=" + describe(replication) + " chain="
+        + " shutdownGrace=" + shutdownGrace + " onCorruptStore=" + onCorruptStore + " replication=" + describe(replication) + " chain="
         + (chain == null ? "off (static peers)" : chain.describe());
   }
 

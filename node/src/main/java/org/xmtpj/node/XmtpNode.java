@@ -18,6 +18,7 @@ import org.xmtpj.node.api.MessageApiCore;
 import org.xmtpj.node.grpc.GrpcApiServer;
 import org.xmtpj.node.http.HttpGateway;
 import org.xmtpj.dag.OriginKey;
+import org.xmtpj.node.integrity.StoreScrub;
 import org.xmtpj.node.ingest.CaughtUpGate;
 import org.xmtpj.node.ingest.Originator;
 import org.xmtpj.node.ingest.Publisher;
@@ -60,13 +61,15 @@ public final class XmtpNode implements AutoCloseable {
   private final ChainFollower chain;
   private final Checkpointer checkpointer;
   private final Replication replication;
+  private final StoreScrub scrub;
   private volatile boolean serving;
 
   public XmtpNode(NodeConfig config, Clock clock) throws IOException {
     this.config = config;
     NodePorts.clear(config.dataDir()); // whoever waits for the ports must not read the previous run's
     this.key = NodeKey.loadOrCreate(config.dataDir());
-    this.store = config.dbUrl() == null ? EventStores.sqlite(config.dataDir()) : EventStores.open(config.dbUrl());
+    this.store = config.dbUrl() == null ? EventStores.sqlite(config.dataDir(), config.onCorruptStore()) : EventStores.open(config.dbUrl());
+    this.scrub = new StoreScrub(store, clock::millis);
     NodeMetrics metrics = new NodeMetrics(store::stats);
     long lastSeq = store.writerState(key.publicKey()).lastLocalSeq();
     this.hub = new SubscriptionHub(store, lastSeq, config.subscriberQueue(), config.keepAliveInterval(),
@@ -206,6 +209,7 @@ public final class XmtpNode implements AutoCloseable {
     grpc.start();
     http.start();
     serving = true;
+    scrub.start(); // after serving starts: reads are checked anyway, the scrub finds what no one reads
     ports().write(config.dataDir());
     LOG.info("xmtpd node {} serving: http={} grpc={} replication={}", nodeId(), http.port(), grpc.port(),
         replication == null ? "off" : replication.server.port());
@@ -281,6 +285,7 @@ public final class XmtpNode implements AutoCloseable {
     }
     originator.close();
     hub.closeAll();
+    scrub.stop();
     store.close();
     LOG.info("xmtpd node {} stopped", nodeId());
   }

@@ -28,21 +28,23 @@ final class BatchAppender {
   private final StoreCounters counters;
   private final VectorTracker vector;
   private final FingerprintTracker fingerprints;
+  private final Quarantine quarantine;
 
   BatchAppender(Connection writer, SqlDialect dialect, Registry registry, StoreCounters counters,
-      VectorTracker vector, FingerprintTracker fingerprints) {
+      VectorTracker vector, FingerprintTracker fingerprints, Quarantine quarantine) {
     this.writer = writer;
     this.dialect = dialect;
     this.registry = registry;
     this.counters = counters;
     this.vector = vector;
     this.fingerprints = fingerprints;
+    this.quarantine = quarantine;
   }
 
   /** What a committed append changes outside the database. */
   private record Outcome(List<StoredEnvelope> visible, List<Evidence> evidence, Map<TopicKey, TopicRow> topics,
       Map<OriginKey, Long> origins, List<Change> changes, Map<OriginKey, OriginProgress> progress,
-      long lastLocalSeq) {}
+      long lastLocalSeq, Set<EventId> healed) {}
 
   AppendResult append(List<StoredEvent> batch) {
     try {
@@ -99,7 +101,8 @@ final class BatchAppender {
     fresh.forEach(f -> seqs.computeIfAbsent(f.origin(), o -> new HashSet<>()).add(f.originSeq()));
     Map<OriginKey, OriginProgress> progress = vector.advance(writer, origins, seqs);
     StoreCounters.add(writer, fresh.size(), payloadBytes(fresh));
-    return new Outcome(visible, evidence, topics, origins, changes, progress, local);
+    Set<EventId> healed = quarantine.healed(writer, fresh.stream().map(FreshEvent::id).toList());
+    return new Outcome(visible, evidence, topics, origins, changes, progress, local, healed);
   }
 
   /** Topic key → the content topic of its first envelope in the batch (null if only merge events). */
@@ -178,6 +181,7 @@ final class BatchAppender {
     registry.remember(o.topics(), o.origins());
     vector.publish(o.progress());
     fingerprints.publish(o.changes());
+    quarantine.publishHealed(o.healed());
   }
 
   private static long payloadBytes(List<FreshEvent> fresh) {

@@ -101,6 +101,24 @@ public interface EventStore extends AutoCloseable {
 
   StoreStats stats();
 
+  /**
+   * Events this replica stored once and no longer serves because their stored bytes were damaged (they failed the
+   * check against their id on a read): quarantined, counted as missing, to be fetched again from peers. At most
+   * {@code limit}, oldest first; storing one again ({@link #append}) ends its quarantine.
+   */
+  default List<EventId> quarantined(int limit) {
+    return List.of();
+  }
+
+  /**
+   * Checks stored events against their ids in insertion order, the ones after row {@code afterRow} (0: from the
+   * first), at most {@code maxRows}, quarantining the damaged ones as a read would. Returns the row to resume
+   * after, or -1 once past the last. A background scrub, so that damage is found before a client asks.
+   */
+  default long verifyStored(long afterRow, int maxRows) {
+    return -1;
+  }
+
   // ---- retention (docs/replication.md §6). Defaults only so that wrappers written before retention (test doubles)
   // still compile; the relational store implements all of them.
 

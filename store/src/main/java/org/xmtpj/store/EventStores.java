@@ -20,9 +20,44 @@ public final class EventStores {
 
   private EventStores() {}
 
-  /** SQLite file {@code xmtpd.db} in {@code dataDir}. */
+  /**
+   * What to do with a SQLite file the start-time check finds unusable (one that is damaged but readable is always
+   * rebuilt from what it still holds): {@code --on-corrupt-store}.
+   */
+  public enum OnCorrupt {
+    /** Refuse to start, with one line naming the cause and the remedy (the default: the operator decides). */
+    REFUSE,
+    /** Move the file aside ({@code xmtpd.db.corrupt-<time>}) and start empty: bootstrap copies it from peers. */
+    REBOOTSTRAP;
+
+    /** {@code refuse} or {@code rebootstrap}, as the flag spells it. */
+    public static OnCorrupt parse(String value) {
+      for (OnCorrupt o : values()) {
+        if (o.name().equalsIgnoreCase(value.trim())) {
+          return o;
+        }
+      }
+      throw new IllegalArgumentException("store.onCorrupt must be refuse or rebootstrap, was '" + value + "'");
+    }
+  }
+
+  /** SQLite file {@code xmtpd.db} in {@code dataDir}; an unusable file refuses to open. */
   public static EventStore sqlite(Path dataDir) {
-    return open(SqlDialect.SQLITE, sqliteUrl(dataDir), sqliteProperties(SQLiteConfig.SynchronousMode.FULL));
+    return sqlite(dataDir, OnCorrupt.REFUSE);
+  }
+
+  /**
+   * SQLite file {@code xmtpd.db} in {@code dataDir}, checked first ({@code PRAGMA quick_check}): a damaged file is
+   * rebuilt from its readable rows, an unusable one handled as {@code onCorrupt} says.
+   *
+   * @throws CorruptStoreException if the file is unusable and {@code onCorrupt} is {@link OnCorrupt#REFUSE}
+   */
+  public static EventStore sqlite(Path dataDir, OnCorrupt onCorrupt) {
+    String url = sqliteUrl(dataDir);
+    Properties props = sqliteProperties(SQLiteConfig.SynchronousMode.FULL);
+    new SqliteRecovery(dataDir.resolve("xmtpd.db"), props, onCorrupt, java.time.Clock.systemUTC(),
+        fresh -> open(SqlDialect.SQLITE, fresh, props)).checkAndRepair();
+    return open(SqlDialect.SQLITE, url, props);
   }
 
   /**

@@ -23,11 +23,13 @@ final class HiddenReleaser {
   private final Connection writer;
   private final DataSource readers;
   private final StoreCounters counters;
+  private final Quarantine quarantine;
 
-  HiddenReleaser(Connection writer, DataSource readers, StoreCounters counters) {
+  HiddenReleaser(Connection writer, DataSource readers, StoreCounters counters, Quarantine quarantine) {
     this.writer = writer;
     this.readers = readers;
     this.counters = counters;
+    this.quarantine = quarantine;
   }
 
   /** A due hidden event; {@code digest} is null for an event without envelope (it only stops being hidden). */
@@ -103,6 +105,12 @@ final class HiddenReleaser {
       ps.setLong(1, nowMs);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
+          IntegrityCheck.Result check = IntegrityCheck.check(rs.getBytes(3), rs.getBytes(5));
+          if (!check.intact()) {
+            // stays hidden until quarantine moves it out (JdbcEventStore flushes after each release)
+            quarantine.report(rs.getLong(1), check.damage());
+            continue;
+          }
           byte[] digest = rs.getBytes(4);
           out.add(new Due(rs.getLong(1), rs.getLong(2), rs.getBytes(3), digest == null ? null : new Digest(digest),
               rs.getBytes(5)));

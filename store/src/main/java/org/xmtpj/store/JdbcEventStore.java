@@ -8,6 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.xmtpj.dag.EventId;
 import org.xmtpj.dag.OriginKey;
@@ -36,21 +39,29 @@ final class JdbcEventStore implements EventStore {
   private final HiddenReleaser releaser;
   private final Pruner pruner;
   private final HorizonWrites horizon;
+  /**
+   * Held by every use of the writer connection: the writer thread's mutations, and a reader that moves damaged
+   * rows into quarantine (readers run on any thread).
+   */
+  private final Lock writeLock = new ReentrantLock();
+  private final Quarantine quarantine;
 
   JdbcEventStore(SqlDialect dialect, Connection writer, DataSource readers, AutoCloseable resources) {
     this.writer = writer;
     this.resources = resources;
     Registry registry = new Registry(readers);
-    this.queryReader = new QueryReader(readers, registry::topicIdsOfNames);
-    this.replicaReader = new ReplicaReader(readers, registry);
-    this.appender = new BatchAppender(writer, dialect, registry, counters, vector, fingerprints);
-    this.releaser = new HiddenReleaser(writer, readers, counters);
-    this.pruner = new Pruner(writer, counters, vector);
+    this.quarantine = new Quarantine(writer, writeLock, counters, vector, System::currentTimeMillis);
+    this.queryReader = new QueryReader(readers, registry::topicIdsOfNames, quarantine);
+    this.replicaReader = new ReplicaReader(readers, registry, quarantine);
+    this.appender = new BatchAppender(writer, dialect, registry, counters, vector, fingerprints, quarantine);
+    this.releaser = new HiddenReleaser(writer, readers, counters, quarantine);
+    this.pruner = new Pruner(writer, counters, vector, quarantine);
     this.horizon = new HorizonWrites(writer, dialect, registry, vector, fingerprints);
     try {
       counters.load(writer);
       vector.load(writer);
       fingerprints.load(writer);
+      quarantine.load(writer);
       Links.backfill(writer);
     } catch (SQLException e) {
       appender.rollbackQuietly(e);
@@ -93,12 +104,14 @@ final class JdbcEventStore implements EventStore {
     if (batch.isEmpty()) {
       return new AppendResult(List.of(), List.of(), List.of());
     }
-    return appender.append(batch);
+    return locked(() -> appender.append(batch));
   }
 
   @Override
   public List<StoredEnvelope> releaseDue(long nowMs) {
-    return releaser.releaseDue(nowMs);
+    List<StoredEnvelope> released = locked(() -> releaser.releaseDue(nowMs));
+    quarantine.flush(); // rows the release found damaged
+    return released;
   }
 
   @Override
@@ -118,12 +131,12 @@ final class JdbcEventStore implements EventStore {
 
   @Override
   public List<byte[]> events(Collection<EventId> ids) {
-    return replicaReader.events(ids);
+    return quarantine.reading(() -> replicaReader.events(ids));
   }
 
   @Override
   public List<byte[]> originRange(OriginKey origin, long fromSeq, int maxEvents, long maxBytes) {
-    return replicaReader.originRange(origin, fromSeq, maxEvents, maxBytes);
+    return quarantine.reading(() -> replicaReader.originRange(origin, fromSeq, maxEvents, maxBytes));
   }
 
   @Override
@@ -133,7 +146,7 @@ final class JdbcEventStore implements EventStore {
 
   @Override
   public List<RowEvent> topicRange(TopicKey topic, long afterRow, int maxEvents, long maxBytes) {
-    return replicaReader.topicRange(topic, afterRow, maxEvents, maxBytes);
+    return quarantine.reading(() -> replicaReader.topicRange(topic, afterRow, maxEvents, maxBytes));
   }
 
   @Override
@@ -148,27 +161,29 @@ final class JdbcEventStore implements EventStore {
 
   @Override
   public EnvelopePage query(EnvelopeQuery query) {
-    return queryReader.query(query);
+    return quarantine.reading(() -> queryReader.query(query));
   }
 
   @Override
   public List<StoredEnvelope> readAfter(long afterLocalSeq, Set<String> topics, int limit, long maxBytes) {
-    return queryReader.readAfter(afterLocalSeq, topics, limit, maxBytes);
+    return quarantine.reading(() -> queryReader.readAfter(afterLocalSeq, topics, limit, maxBytes));
   }
 
   @Override
   public Optional<byte[]> event(EventId id) {
-    return replicaReader.event(id);
+    return quarantine.reading(() -> replicaReader.event(id));
   }
 
   @Override
   public PruneResult prune(long horizonMs, int maxEvents) {
-    return pruner.prune(horizonMs, maxEvents);
+    PruneResult result = locked(() -> pruner.prune(horizonMs, maxEvents));
+    quarantine.flush(); // rows the pass found damaged
+    return result;
   }
 
   @Override
   public OriginProgress raiseFloor(OriginKey origin, long floor) {
-    return horizon.raiseFloor(origin, floor);
+    return locked(() -> horizon.raiseFloor(origin, floor));
   }
 
   @Override
@@ -178,7 +193,28 @@ final class JdbcEventStore implements EventStore {
 
   @Override
   public int retireHeads(TopicKey topic, Collection<EventId> ids) {
-    return horizon.retireHeads(topic, ids);
+    return locked(() -> horizon.retireHeads(topic, ids));
+  }
+
+  @Override
+  public List<EventId> quarantined(int limit) {
+    return quarantine.waiting(limit);
+  }
+
+  @Override
+  public long verifyStored(long afterRow, int maxRows) {
+    long last = replicaReader.verify(afterRow, maxRows);
+    quarantine.flush();
+    return last;
+  }
+
+  private <T> T locked(Supplier<T> write) {
+    writeLock.lock();
+    try {
+      return write.get();
+    } finally {
+      writeLock.unlock();
+    }
   }
 
   @Override
@@ -188,11 +224,14 @@ final class JdbcEventStore implements EventStore {
 
   @Override
   public void close() {
+    writeLock.lock();
     try {
       writer.close();
       resources.close();
     } catch (Exception e) {
       throw new StoreException("closing store", e);
+    } finally {
+      writeLock.unlock();
     }
   }
 }

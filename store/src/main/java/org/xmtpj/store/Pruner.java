@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.xmtpj.dag.Payloads;
-import org.xmtpj.dag.EventCodec;
 import org.xmtpj.dag.OriginKey;
 import org.xmtpj.store.VisibilityPlan.Candidate;
 
@@ -34,12 +32,14 @@ final class Pruner {
   private final Connection writer;
   private final StoreCounters counters;
   private final VectorTracker vector;
+  private final Quarantine quarantine;
   // the scan's resume point; writer thread only, not durable (a restart starts over from the oldest)
   private long afterCreated = Long.MIN_VALUE;
   private long afterRow = Long.MIN_VALUE;
 
-  Pruner(Connection writer, StoreCounters counters, VectorTracker vector) {
+  Pruner(Connection writer, StoreCounters counters, VectorTracker vector, Quarantine quarantine) {
     this.writer = writer;
+    this.quarantine = quarantine;
     this.counters = counters;
     this.vector = vector;
   }
@@ -150,8 +150,13 @@ final class Pruner {
         Sql.bindBytes(ps, 1, chunk.stream().map(Digest::bytes).toList());
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
+            IntegrityCheck.Result check = IntegrityCheck.check(rs.getBytes(3), rs.getBytes(5));
+            if (!check.intact() || check.envelope() == null) {
+              quarantine.report(rs.getLong(1), check.intact() ? "a digest without an envelope" : check.damage());
+              continue; // never promoted; quarantined after this pass
+            }
             plan.offer(new Candidate(rs.getLong(1), rs.getLong(2), rs.getBytes(3), new Digest(rs.getBytes(4)),
-                Payloads.envelope(EventCodec.decode(rs.getBytes(5)).event()), false));
+                check.envelope(), false));
           }
         }
       }

@@ -13,9 +13,7 @@ import java.util.Set;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.xmtpj.dag.ClientEnvelope;
-import org.xmtpj.dag.Payloads;
 import org.xmtpj.dag.EnvelopeCursor;
-import org.xmtpj.dag.EventCodec;
 import org.xmtpj.dag.SortDirection;
 
 /**
@@ -30,10 +28,12 @@ final class QueryReader {
   private final DataSource readers;
   private volatile Boolean postgres; // which database: known from the first connection
   private final Function<Collection<String>, Map<String, Long>> topicIds;
+  private final Quarantine quarantine;
 
-  QueryReader(DataSource readers, Function<Collection<String>, Map<String, Long>> topicIds) {
+  QueryReader(DataSource readers, Function<Collection<String>, Map<String, Long>> topicIds, Quarantine quarantine) {
     this.readers = readers;
     this.topicIds = topicIds;
+    this.quarantine = quarantine;
   }
 
   EnvelopePage query(EnvelopeQuery q) {
@@ -42,7 +42,7 @@ final class QueryReader {
       return new EnvelopePage(List.of(), null, 0);
     }
     boolean asc = q.direction() == SortDirection.ASCENDING;
-    StringBuilder sql = new StringBuilder("SELECT ts, digest, raw FROM events WHERE topic");
+    StringBuilder sql = new StringBuilder("SELECT ts, digest, raw, row_no, id FROM events WHERE topic");
     sql.append(topics.size() == 1 ? " = ?" : " IN (" + placeholders(topics.size()) + ")");
     sql.append(" AND local_seq IS NOT NULL");
     if (q.startTimeNs() != 0) {
@@ -63,7 +63,7 @@ final class QueryReader {
       return streamed(c, isPostgres(c), () -> {
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
           bind(ps, q, topics);
-          return readPage(ps, q.limit(), q.maxBytes());
+          return readPage(ps, q.limit(), q.maxBytes(), quarantine);
         }
       });
     } catch (SQLException e) {
@@ -127,13 +127,18 @@ final class QueryReader {
     return pg;
   }
 
-  /** Rows, one page of them: at most {@code limit}, and no more once {@code maxBytes} is reached (at least one). */
-  private static EnvelopePage readPage(PreparedStatement ps, int limit, long maxBytes) throws SQLException {
+  /**
+   * Rows, one page of them: at most {@code limit}, and no more once {@code maxBytes} is reached (at least one). A
+   * damaged row is reported and left out, but counts toward the page and the cursor, so paging moves on past it.
+   */
+  private static EnvelopePage readPage(PreparedStatement ps, int limit, long maxBytes, Quarantine quarantine)
+      throws SQLException {
     ps.setFetchSize(FETCH_ROWS);
     List<ClientEnvelope> out = new ArrayList<>(Math.min(limit, 128));
     long lastTs = 0;
     byte[] lastDigest = null;
     long bytes = 0;
+    int rows = 0;
     boolean cut = false;
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
@@ -142,14 +147,28 @@ final class QueryReader {
           cut = true; // this row and any after it are the next page's
           break;
         }
+        rows++;
         lastTs = rs.getLong(1);
         lastDigest = rs.getBytes(2);
-        bytes += raw.length;
-        out.add(envelopeOf(raw));
+        ClientEnvelope envelope = checked(rs.getLong(4), rs.getBytes(5), raw, lastTs, quarantine);
+        if (envelope != null) {
+          bytes += raw.length;
+          out.add(envelope);
+        }
       }
     }
-    EnvelopeCursor next = cut || out.size() == limit ? new EnvelopeCursor(lastTs, lastDigest) : null;
+    EnvelopeCursor next = cut || rows == limit ? new EnvelopeCursor(lastTs, lastDigest) : null;
     return new EnvelopePage(out, next, bytes);
+  }
+
+  /** The row's envelope if the row is intact and agrees with its timestamp column; else reported, null. */
+  private static ClientEnvelope checked(long row, byte[] id, byte[] raw, long ts, Quarantine quarantine) {
+    IntegrityCheck.Result r = IntegrityCheck.check(id, raw);
+    if (r.intact() && r.envelope() != null && r.envelope().timestampNs() == ts) {
+      return r.envelope();
+    }
+    quarantine.report(row, r.intact() ? "row's timestamp or payload type disagrees with its bytes" : r.damage());
+    return null;
   }
 
   List<StoredEnvelope> readAfter(long afterLocalSeq, Set<String> topics, int limit, long maxBytes) {
@@ -157,7 +176,7 @@ final class QueryReader {
     if (ids != null && ids.isEmpty()) {
       return List.of();
     }
-    String sql = "SELECT local_seq, raw FROM events WHERE local_seq IS NOT NULL AND local_seq > ?"
+    String sql = "SELECT local_seq, raw, row_no, id, ts FROM events WHERE local_seq IS NOT NULL AND local_seq > ?"
         + (ids == null ? "" : " AND topic IN (" + placeholders(ids.size()) + ")")
         + " ORDER BY local_seq LIMIT ?";
     try (Connection c = readers.getConnection()) {
@@ -180,8 +199,11 @@ final class QueryReader {
               if (!out.isEmpty() && bytes + raw.length > maxBytes) {
                 break; // the next page's
               }
-              bytes += raw.length;
-              out.add(new StoredEnvelope(rs.getLong(1), envelopeOf(raw)));
+              ClientEnvelope envelope = checked(rs.getLong(3), rs.getBytes(4), raw, rs.getLong(5), quarantine);
+              if (envelope != null) {
+                bytes += raw.length;
+                out.add(new StoredEnvelope(rs.getLong(1), envelope));
+              }
             }
           }
           return null;
@@ -211,10 +233,6 @@ final class QueryReader {
     } catch (SQLException e) {
       throw new StoreException("checking digests", e);
     }
-  }
-
-  private static ClientEnvelope envelopeOf(byte[] raw) {
-    return Payloads.envelope(EventCodec.decode(raw).event());
   }
 
   private static String placeholders(int n) {

@@ -24,17 +24,29 @@ final class ReplicaReader {
    * and the outer filter keeps the prefix within the byte bound, or the first event alone if it is larger. So the
    * database never ships more than the answer, and both engines run the same statement.
    */
-  private static final String SIZED_PAGE = "SELECT k1, raw FROM (SELECT k1, k2, raw, length(raw) AS len,"
+  private static final String SIZED_PAGE = "SELECT k1, raw, rn, eid FROM (SELECT k1, k2, rn, eid, raw,"
+      + " length(raw) AS len,"
       + " SUM(length(raw)) OVER (ORDER BY k1, k2 ROWS UNBOUNDED PRECEDING) AS upto FROM (%s) page) sized"
       + " WHERE upto <= ? OR upto = len ORDER BY k1, k2";
   private static final String SUMMARY = "SELECT topic_key, name, event_count, heads_hash FROM topics";
 
   private final DataSource readers;
   private final Registry registry;
+  private final Quarantine quarantine;
 
-  ReplicaReader(DataSource readers, Registry registry) {
+  ReplicaReader(DataSource readers, Registry registry, Quarantine quarantine) {
     this.readers = readers;
     this.registry = registry;
+    this.quarantine = quarantine;
+  }
+
+  /** Whether the row's bytes are what was stored; a damaged row is reported for quarantine and must be skipped. */
+  private boolean intact(long row, byte[] id, byte[] raw) {
+    IntegrityCheck.Result r = IntegrityCheck.check(id, raw);
+    if (!r.intact()) {
+      quarantine.report(row, r.damage());
+    }
+    return r.intact();
   }
 
   List<EventId> headIds(TopicKey topic) {
@@ -70,8 +82,35 @@ final class ReplicaReader {
 
   List<byte[]> events(Collection<EventId> ids) {
     List<byte[]> out = new ArrayList<>();
-    byIds(ids, "SELECT raw FROM events WHERE id IN (%s)", rs -> out.add(rs.getBytes(1)), "reading events");
+    byIds(ids, "SELECT row_no, id, raw FROM events WHERE id IN (%s)", rs -> {
+      if (intact(rs.getLong(1), rs.getBytes(2), rs.getBytes(3))) {
+        out.add(rs.getBytes(3));
+      }
+    }, "reading events");
     return out;
+  }
+
+  /**
+   * Checks the rows after {@code afterRow} (at most {@code maxRows}) against their ids, reporting damaged ones;
+   * returns the last row examined, or -1 if there was none.
+   */
+  long verify(long afterRow, int maxRows) {
+    long last = -1;
+    try (Connection c = readers.getConnection();
+        PreparedStatement ps = c.prepareStatement(
+            "SELECT row_no, id, raw FROM events WHERE row_no > ? ORDER BY row_no LIMIT ?")) {
+      ps.setLong(1, afterRow);
+      ps.setInt(2, maxRows);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          last = rs.getLong(1);
+          intact(last, rs.getBytes(2), rs.getBytes(3));
+        }
+      }
+      return last;
+    } catch (SQLException e) {
+      throw new StoreException("verifying rows after " + afterRow, e);
+    }
   }
 
   Set<EventId> existingIds(Collection<EventId> ids) {
@@ -115,8 +154,8 @@ final class ReplicaReader {
     if (id == null || maxEvents < 1) {
       return List.of();
     }
-    String page = "SELECT origin_seq AS k1, id AS k2, raw FROM events WHERE origin = ? AND origin_seq >= ?"
-        + " ORDER BY origin_seq, id LIMIT ?";
+    String page = "SELECT origin_seq AS k1, id AS k2, row_no AS rn, id AS eid, raw FROM events"
+        + " WHERE origin = ? AND origin_seq >= ? ORDER BY origin_seq, id LIMIT ?";
     List<byte[]> out = new ArrayList<>();
     sizedPage(page, new long[] {id, fromSeq, maxEvents}, maxBytes, rs -> out.add(rs.getBytes(2)), "origin range");
     return out;
@@ -127,8 +166,8 @@ final class ReplicaReader {
     if (id == null || maxEvents < 1) {
       return List.of();
     }
-    String page = "SELECT row_no AS k1, 0 AS k2, raw FROM events WHERE topic = ? AND row_no > ?"
-        + " ORDER BY row_no LIMIT ?";
+    String page = "SELECT row_no AS k1, 0 AS k2, row_no AS rn, id AS eid, raw FROM events"
+        + " WHERE topic = ? AND row_no > ? ORDER BY row_no LIMIT ?";
     List<RowEvent> out = new ArrayList<>();
     sizedPage(page, new long[] {id, afterRow, maxEvents}, maxBytes,
         rs -> out.add(new RowEvent(rs.getLong(1), rs.getBytes(2))), "topic range");
@@ -144,7 +183,9 @@ final class ReplicaReader {
       ps.setLong(params.length + 1, maxBytes);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          sink.accept(rs);
+          if (intact(rs.getLong(3), rs.getBytes(4), rs.getBytes(2))) {
+            sink.accept(rs);
+          }
         }
       }
     } catch (SQLException e) {

@@ -1,7 +1,7 @@
 package org.xmtpj.store;
 
 /** The store could not do what was asked; the cause says why. Nothing was changed. */
-public final class StoreException extends RuntimeException {
+public class StoreException extends RuntimeException {
   public StoreException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -50,7 +50,9 @@ final class TopicWriter {
   private static void updateHeads(Connection w, List<FreshEvent> fresh, Map<TopicKey, TopicRow> topics,
       Set<EventId> linked) throws SQLException {
     try (PreparedStatement del = w.prepareStatement("DELETE FROM heads WHERE topic = ? AND id = ?");
-        PreparedStatement ins = w.prepareStatement("INSERT INTO heads (topic, id) VALUES (?, ?)")) {
+        // a quarantined head keeps its heads row (Quarantine): stored again, it is a head already
+        PreparedStatement ins = w.prepareStatement(
+            "INSERT INTO heads (topic, id) VALUES (?, ?) ON CONFLICT (topic, id) DO NOTHING")) {
       for (FreshEvent f : fresh) {
         long topic = topics.get(f.topic()).id();
         for (EventId parent : f.stored().event().event().parents()) {

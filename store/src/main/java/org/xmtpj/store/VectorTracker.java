@@ -94,6 +94,40 @@ final class VectorTracker {
     return after;
   }
 
+  /**
+   * Inside the writer's transaction: sequence {@code seq} of this origin is no longer stored (quarantined), so the
+   * contiguous prefix, and the floor, which never exceeds it, stop before it. Returns the new progress, or null if
+   * the sequence was above the prefix anyway. The walk moves on again once the sequence is stored.
+   */
+  OriginProgress lower(Connection w, long origin, OriginKey key, long seq) throws SQLException {
+    OriginProgress before = of(key);
+    if (seq > before.contiguous()) {
+      return null;
+    }
+    OriginProgress after = new OriginProgress(seq - 1, before.maxSeen());
+    upsert(w, origin, after);
+    try (PreparedStatement ps = w.prepareStatement(
+        "UPDATE origin_progress SET floor = ? WHERE origin = ? AND floor > ?")) {
+      ps.setLong(1, seq - 1);
+      ps.setLong(2, origin);
+      ps.setLong(3, seq - 1);
+      ps.executeUpdate();
+    }
+    return after;
+  }
+
+  /** After the commit of {@link #lower}: the lowered progress, and floors capped at the new contiguous. */
+  void publishLowered(Map<OriginKey, OriginProgress> lowered) {
+    if (lowered.isEmpty()) {
+      return;
+    }
+    publish(lowered);
+    Map<OriginKey, Long> next = new HashMap<>(floors);
+    lowered.forEach((k, p) -> next.computeIfPresent(k, (key, f) -> Math.min(f, p.contiguous())));
+    next.values().removeIf(f -> f == 0);
+    floors = Map.copyOf(next);
+  }
+
   /** Inside the writer's transaction: raises the floors of these origins (row id → floor) where they are lower. */
   static void recordFloors(Connection w, Map<Long, Long> raised) throws SQLException {
     try (PreparedStatement ps = w.prepareStatement(

@@ -57,6 +57,7 @@ public final class Replicator {
   private final AtomicInteger queuedReceive = new AtomicInteger();
   final AntiEntropy antiEntropy;
   private final AncestorFetcher fetcher = new AncestorFetcher(this);
+  private final Refetcher refetcher = new Refetcher(this);
   private final Pusher pusher = new Pusher(this);
   final Bootstrapper bootstrap;
   final RetentionRules retention = new RetentionRules(this);
@@ -513,6 +514,7 @@ public final class Replicator {
       }
       metrics.pending(pending.size());
       refreshStatus();
+      refetcher.tick();
       long now = clock.millis();
       peers.values().forEach(p -> {
         if (p.needsSync && p.usable(now)) {
