@@ -430,11 +430,13 @@ contract Checkpoints is AccessControl, EIP712 {
         bytes[] calldata signatures,
         uint256 known
     ) private view returns (uint256[] memory fresh) {
-        (uint256[] memory ids,,) = _activeSet(epoch);
+        // A first submission (nothing known) needs no set lookup: every id is new.
+        uint256[] memory ids;
+        if (known != 0) (ids,,) = _activeSet(epoch);
         fresh = new uint256[](nodeIds.length);
         uint256 k = 0;
         for (uint256 i = 0; i < nodeIds.length; i++) {
-            if (known & (1 << _indexOf(ids, nodeIds[i])) != 0) continue; // already recorded: not checked again
+            if (known != 0 && known & (1 << _indexOf(ids, nodeIds[i])) != 0) continue; // recorded: not checked again
             if (!_signedBy(digest, signatures[i], nodeIds[i])) revert BadSignature(nodeIds[i]);
             fresh[k++] = nodeIds[i];
         }
