@@ -9,6 +9,13 @@ import {Token} from "./Token.sol";
 import {NodeRegistry} from "./NodeRegistry.sol";
 import {SortedIds} from "./SortedIds.sol";
 
+/// @notice What Staking needs of the contract that gates its rewards: paying an epoch whose signature window closed.
+interface IRewardSettlement {
+    /// @dev Credits `epoch` to its checkpoint's signers through `rewardSigners` if it can; never reverts for
+    ///      "nothing to do".
+    function settle(uint64 epoch) external returns (bool);
+}
+
 /// @title Staking
 /// @notice Delegated proof of stake for the nodes of NodeRegistry.
 ///
@@ -434,9 +441,11 @@ contract Staking is AccessControl {
 
     /// @notice Credits the rewards of the previous snapshot's period and snapshots the active set of the current
     ///         epoch. Anyone may call it, once per epoch. Gas: O(candidates + previous active set).
-    ///         Gated mode (`checkpoints` bound): credits nothing (`rewardSigners` does), and during the first half
-    ///         of the epoch waits for the previous epoch's checkpoint (`CheckpointPending`), because an epoch can
-    ///         only be rewarded until the next snapshot is taken (see `rewardable`).
+    ///         Gated mode (`checkpoints` bound): credits nothing itself, and during the first half of the epoch
+    ///         waits for the previous epoch's reward (`CheckpointPending`), because an epoch can only be rewarded
+    ///         until the next snapshot is taken (see `rewardable`). The reward is paid when every member signed or,
+    ///         at half the epoch, by this call through `checkpoints.settle(previous epoch)`, to every signature the
+    ///         checkpoint gathered by then.
     function advanceEpoch() external {
         uint64 epoch = currentEpoch();
         uint256 count = _snapshots.length;
@@ -448,6 +457,10 @@ contract Staking is AccessControl {
             } else if (!epochRewarded[epoch - 1] && _snapshots[count - 1].totalStake != 0) {
                 uint256 waitUntil = uint256(genesisTime) + uint256(epoch) * epochLength + epochLength / 2;
                 if (block.timestamp < waitUntil) revert CheckpointPending(epoch - 1, waitUntil);
+                // The checkpoint's signature window closes at waitUntil too: pay everyone who signed the previous
+                // epoch now, since the snapshot below ends that epoch's reward window. A direct call, not
+                // try/catch: a caller must not be able to starve it of gas and still take the snapshot.
+                IRewardSettlement(checkpoints).settle(epoch - 1);
             }
         }
         _takeSnapshot(epoch);

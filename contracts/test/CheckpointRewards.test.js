@@ -3,6 +3,7 @@
 const { expect } = require("chai");
 const { ethers } = require("hardhat");
 const { mine, time } = require("@nomicfoundation/hardhat-network-helpers");
+const { anyValue } = require("@nomicfoundation/hardhat-chai-matchers/withArgs");
 const { deploySystem, PARAMETER, tokens, BPS, fund, registerAndStake, expectedReward, toEpoch, signCheckpoint, minedAt, loadFixture } =
   require("./helpers");
 
@@ -40,6 +41,20 @@ describe("Staking rewards gated by Checkpoints", function () {
     return d.checkpoints.submit(epoch, CUT, ROOT, nodeIds, sigs);
   }
 
+  /**
+   * Submits like `submit`, then lets the signature window close (unless the chain is already past it) and settles:
+   * returns the transaction that paid the epoch (the settle, or the submission itself when it came too late for
+   * more signatures or all members signed).
+   */
+  async function submitAndSettle(d, epoch, nodeIds) {
+    const tx = await submit(d, epoch, nodeIds);
+    await tx.wait();
+    if (await d.staking.epochRewarded(epoch)) return tx;
+    const deadline = await d.checkpoints.signatureDeadline(epoch);
+    if ((await time.latest()) < Number(deadline)) await time.setNextBlockTimestamp(deadline);
+    return d.checkpoints.settle(epoch);
+  }
+
   /** What `_creditNode` credits a node of `stake` out of `total` with 10% commission. */
   function split(reward, stake, total) {
     const nodeReward = (reward * stake) / total;
@@ -52,7 +67,12 @@ describe("Staking rewards gated by Checkpoints", function () {
     const reward = await expectedReward(d, 1);
     const parts = [split(reward, tokens(200), tokens(600)), split(reward, tokens(100), tokens(600)), split(reward, tokens(100), tokens(600))];
     const credited = parts.reduce((a, p) => a + p.commission + p.rest, 0n);
-    const tx = submit(d, 0n, [1n, 2n, 3n]);
+    // paid when the signature window closes (node 4 could still have added its signature until then)
+    await expect(submit(d, 0n, [1n, 2n, 3n])).to.not.emit(d.staking, "SignersRewarded");
+    const tx = (async () => {
+      await time.setNextBlockTimestamp(await d.checkpoints.signatureDeadline(0n));
+      return d.checkpoints.settle(0n);
+    })();
     await expect(tx).to.emit(d.staking, "SignersRewarded").withArgs(0n, 0n, 3n, credited);
     await expect(tx).to.emit(d.staking, "NodeRewarded").withArgs(1n, 0n, parts[0].commission, parts[0].rest);
     const rc = await (await tx).wait();
@@ -72,7 +92,7 @@ describe("Staking rewards gated by Checkpoints", function () {
 
   it("lets a signer's delegator claim that reward; the non-signer's delegator has nothing to claim", async function () {
     const d = await loadFixture(gated);
-    await submit(d, 0n, [1n, 2n, 3n]);
+    await submitAndSettle(d, 0n, [1n, 2n, 3n]);
     const owed = await d.staking.pendingRewards(d.del.address, 1n);
     expect(owed).to.be.greaterThan(0n);
     await expect(d.staking.connect(d.del).claimRewards(1n)).to.emit(d.staking, "RewardsClaimed").withArgs(d.del.address, 1n, owed);
@@ -108,7 +128,7 @@ describe("Staking rewards gated by Checkpoints", function () {
       .to.be.revertedWithCustomError(d.staking, "AccessControlUnauthorizedAccount");
     await expect(d.consensus.rewardSigners(1n, [1n]))
       .to.be.revertedWithCustomError(d.staking, "NotRewardable").withArgs(1n);
-    await submit(d, 0n, [1n, 2n, 3n]);
+    await submitAndSettle(d, 0n, [1n, 2n, 3n]);
     await expect(d.consensus.rewardSigners(0n, [4n]))
       .to.be.revertedWithCustomError(d.staking, "NotRewardable").withArgs(0n);
   });
@@ -125,7 +145,19 @@ describe("Staking rewards gated by Checkpoints", function () {
     const d = await loadFixture(gated);
     const half = (await d.staking.epochStart(1n)) + (await d.staking.epochLength()) / 2n;
     await expect(d.staking.advanceEpoch()).to.be.revertedWithCustomError(d.staking, "CheckpointPending").withArgs(0n, half);
+    // 3 of 4 signed: node 4 may still add its signature, so the wait goes on until half the epoch
     await submit(d, 0n, [1n, 2n, 3n]);
+    await expect(d.staking.advanceEpoch()).to.be.revertedWithCustomError(d.staking, "CheckpointPending").withArgs(0n, half);
+    expect(half).to.equal(await d.checkpoints.signatureDeadline(0n));
+    await time.setNextBlockTimestamp(half);
+    const tx = d.staking.advanceEpoch(); // pays the signers gathered by then, then snapshots
+    await expect(tx).to.emit(d.staking, "SignersRewarded").withArgs(0n, 0n, 3n, anyValue);
+    await expect(tx).to.emit(d.staking, "EpochSnapshotted");
+  });
+
+  it("advanceEpoch goes ahead at once when every member of the set signed (nothing more to gather)", async function () {
+    const d = await loadFixture(gated);
+    await expect(submit(d, 0n, [1n, 2n, 3n, 4n])).to.emit(d.staking, "SignersRewarded").withArgs(0n, 0n, 4n, anyValue);
     await expect(d.staking.advanceEpoch()).to.emit(d.staking, "EpochSnapshotted");
   });
 
@@ -155,23 +187,28 @@ describe("Staking rewards gated by Checkpoints", function () {
     await submit(d, 0n, [1n, 2n, 3n]); // a late checkpoint for epoch 0: still payable (no snapshot since)
     expect(await d.staking.pendingRewards(d.late.address, 1n)).to.equal(0n);
     expect(await d.staking.pendingRewards(d.del.address, 1n)).to.be.greaterThan(0n);
-    await d.staking.advanceEpoch(); // epoch 2 snapshot includes the late stake
+    await toEpoch(d, 2n, (await d.staking.epochLength()) / 2n); // epoch 1's signature window closes
+    await d.staking.advanceEpoch(); // pays epoch 1 (not the late stake), then the snapshot includes the late stake
+    expect(await d.staking.pendingRewards(d.late.address, 1n)).to.equal(0n);
     await toEpoch(d, 3n);
-    await submit(d, 2n, [1n, 2n, 3n]);
+    await submitAndSettle(d, 2n, [1n, 2n, 3n]);
     expect(await d.staking.pendingRewards(d.late.address, 1n)).to.be.greaterThan(0n);
   });
 
   it("pays each finished epoch under one snapshot once, at the supply of the moment", async function () {
     const d = await loadFixture(gated);
-    await toEpoch(d, 3n);
+    // epochs 0 and 1 under the epoch-0 snapshot, finalized in epoch 2 (epoch 0 after its signature window: paid at
+    // once; epoch 1 when its window closes). A later epoch under the same snapshot could not be finalized any more:
+    // the snapshot's stake could have been withdrawn by then (finalizationDeadline).
+    await toEpoch(d, 2n);
     await mine();
     let total = 0n;
-    for (const e of [2n, 0n, 1n]) {
+    for (const e of [0n, 1n]) {
       const reward = await expectedReward(d, 1); // grows with the rewards credited so far
       const big = split(reward, tokens(200), tokens(600)); // nodes 1 and 4
       const small = split(reward, tokens(100), tokens(600)); // node 2
       const credited = 2n * (big.commission + big.rest) + small.commission + small.rest;
-      await expect(submit(d, e, [1n, 2n, 4n])).to.emit(d.staking, "SignersRewarded").withArgs(e, 0n, 3n, credited);
+      await expect(submitAndSettle(d, e, [1n, 2n, 4n])).to.emit(d.staking, "SignersRewarded").withArgs(e, 0n, 3n, credited);
       total += credited;
     }
     expect(await d.staking.rewardsCredited()).to.equal(total);
@@ -197,10 +234,11 @@ describe("Staking rewards gated by Checkpoints", function () {
       .to.be.revertedWithCustomError(d.staking, "CheckpointsAlreadyBound").withArgs(C);
     expect(await d.staking.rewardable(e - 1n)).to.equal(false);
     const credited = await d.staking.rewardsCredited();
-    await expect(submit(d, e - 1n, [1n, 2n, 3n])).to.not.emit(d.staking, "SignersRewarded");
+    // epoch e - 1 ran under the epoch-0 snapshot, days old: it can no longer be finalized, let alone paid
+    await expect(submit(d, e - 1n, [1n, 2n, 3n])).to.be.revertedWithCustomError(d.checkpoints, "FinalizationClosed");
     await toEpoch(d, e + 1n);
     await expect(d.staking.advanceEpoch()).to.be.revertedWithCustomError(d.staking, "CheckpointPending");
-    await expect(submit(d, e, [1n, 2n, 3n])).to.emit(d.staking, "SignersRewarded");
+    await expect(submitAndSettle(d, e, [1n, 2n, 3n])).to.emit(d.staking, "SignersRewarded");
     expect(await d.staking.rewardsCredited()).to.be.greaterThan(credited);
   });
 });

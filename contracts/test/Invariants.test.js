@@ -9,6 +9,10 @@
 // A third run binds Checkpoints (rewards gated): it also submits checkpoints with random signer subsets (below 2/3
 // must be refused; a finalized one may credit at most the signers' part of one epoch's inflation and nothing to
 // non-signers) and double-sign evidence, and advances only after the previous epoch's checkpoint or half an epoch.
+// It also adds signatures after a submission; every payment of an epoch goes, once, to exactly the signers recorded
+// for it (submitted and added), within the signers' part of one epoch's inflation; a finalized checkpoint's signed
+// stake is its recorded signers' snapshotted stake, and it was finalized before its finalization deadline (a
+// submission after it must be refused).
 // Governance: random bounded parameter changes go through propose, the time lock and the setter; random attacks by the
 // admin and other accounts (granting themselves CONSENSUS_ROLE, slashing directly, revoking the consensus, changing a
 // parameter without the time lock) must all revert; the bound consensus never changes, no other account ever holds
@@ -63,8 +67,47 @@ describe("Invariants (seeded random operation sequences)", function () {
       let minted = await d.token.totalMinted();
       let burned = 0n;
       let slashes = 0;
+      const signersRewardedTopic = d.staking.interface.getEvent("SignersRewarded").topicHash;
+      const nodeRewardedTopic = d.staking.interface.getEvent("NodeRewarded").topicHash;
+      const rewardedEpochs = new Set();
+      /**
+       * Gated: a transaction that pays an epoch (a submission or an addition that completes the set, a settle, or
+       * advanceEpoch settling the previous epoch) pays it once, to exactly the signers recorded for its checkpoint
+       * (not only the submitted ones), and at most their part of one epoch's inflation.
+       */
+      const checkRewards = async (rc) => {
+        const paid = [];
+        let rewarded = null;
+        for (const log of rc.logs) {
+          if (log.address.toLowerCase() !== stakingAddr.toLowerCase()) continue;
+          if (log.topics[0] === nodeRewardedTopic) paid.push(d.staking.interface.parseLog(log).args.nodeId);
+          if (log.topics[0] === signersRewardedTopic) rewarded = d.staking.interface.parseLog(log).args;
+        }
+        if (rewarded === null) return;
+        const epoch = rewarded.epoch;
+        expect(rewardedEpochs.has(epoch)).to.equal(false);
+        rewardedEpochs.add(epoch);
+        const recorded = [...(await d.checkpoints.signers(epoch))];
+        expect(recorded.length).to.be.greaterThan(0);
+        if (rewarded.amount > 0n) expect([...paid].sort((a, b) => (a < b ? -1 : 1))).to.deep.equal(recorded);
+        const c = await d.checkpoints.checkpoint(epoch);
+        expect(rewarded.amount).to.be.lte(((await expectedReward(d, 1)) * c.signedStake) / c.totalStake);
+      };
+      /** A finalized checkpoint's signed stake is the snapshotted stake of exactly its recorded signers. */
+      const checkRecord = async (epoch) => {
+        const c = await d.checkpoints.checkpoint(epoch);
+        if (!c.finalized) return;
+        const set = await d.staking.activeSet(epoch);
+        const recorded = [...(await d.checkpoints.signers(epoch))];
+        let sum = 0n;
+        for (const id of recorded) sum += set.stakes[set.nodeIds.findIndex((n) => n === id)];
+        expect(sum).to.equal(c.signedStake);
+        expect(c.signedStake * 3n).to.be.gte(c.totalStake * 2n);
+        expect(await d.checkpoints.finalizedAt(epoch)).to.be.lessThan(await d.checkpoints.finalizationDeadline(epoch));
+      };
       const track = async (txPromise) => {
         const rc = await (await txPromise).wait();
+        if (gated) await checkRewards(rc);
         for (const log of rc.logs) {
           if (log.address.toLowerCase() === stakingAddr.toLowerCase() && log.topics[0] === slashedTopic) {
             // only the bound consensus can slash: the transaction went to it (its forwarder or its evidence path)
@@ -169,7 +212,15 @@ describe("Invariants (seeded random operation sequences)", function () {
         const sigs = [];
         for (const c of chosen) sigs.push(await signCheckpoint(d, opOf(c.id), epoch, ethers.ZeroHash, root));
         const ids = chosen.map((c) => c.id);
+        // pinned, so that the window check below predicts the contract's exactly
+        const at = (await lastBlockTime()) + 1n;
+        await time.setNextBlockTimestamp(at);
         const submit = d.checkpoints.submit(epoch, ethers.ZeroHash, root, ids, sigs);
+        if (at >= (await d.checkpoints.finalizationDeadline(epoch))) {
+          // a stale snapshot (nobody advanced for a while): its stake may have been withdrawn
+          await expect(submit).to.be.revertedWithCustomError(d.checkpoints, "FinalizationClosed");
+          return false;
+        }
         if (signed * 3n < set.totalStake * 2n) {
           await expect(submit).to.be.revertedWithCustomError(d.checkpoints, "QuorumNotReached");
           return false;
@@ -183,6 +234,28 @@ describe("Invariants (seeded random operation sequences)", function () {
         for (let i = 0; i < nodeIds.length; i++) {
           if (!ids.includes(nodeIds[i])) expect((await d.staking.poolOf(nodeIds[i])).commissionOwed).to.equal(owedBefore[i]);
         }
+        await checkRecord(epoch);
+        return true;
+      };
+
+      /** Adds missing signatures to the checkpoint of the epoch that just ended, while its window is open. */
+      const addSignatures = async () => {
+        const epoch = (await d.staking.currentEpoch()) - 1n;
+        if (epoch < 0n || !(await d.checkpoints.checkpoint(epoch)).finalized) return false;
+        const at = (await lastBlockTime()) + 1n;
+        if (at >= (await d.checkpoints.signatureDeadline(epoch))) return false;
+        const set = await d.staking.activeSet(epoch);
+        const recorded = [...(await d.checkpoints.signers(epoch))];
+        const missing = [...set.nodeIds].filter((id) => !recorded.includes(id)).sort((a, b) => (a < b ? -1 : 1));
+        const chosen = missing.filter(() => rnd() < 0.6);
+        if (chosen.length === 0) return false;
+        const root = ethers.id(`root-${epoch}`);
+        const sigs = [];
+        for (const id of chosen) sigs.push(await signCheckpoint(d, opOf(id), epoch, ethers.ZeroHash, root));
+        await time.setNextBlockTimestamp(at);
+        await track(d.checkpoints.addSignatures(epoch, chosen, sigs));
+        expect([...(await d.checkpoints.signers(epoch))].length).to.equal(recorded.length + chosen.length);
+        await checkRecord(epoch);
         return true;
       };
 
@@ -223,10 +296,13 @@ describe("Invariants (seeded random operation sequences)", function () {
           const next = (await d.staking.currentEpoch()) + 1n + (rnd() < 0.2 ? 2n : 0n);
           await toEpoch(d, next, BigInt(Math.floor(rnd() * 50)));
           if (gated) {
-            // usually the previous epoch's checkpoint first (all sign); else wait until half the epoch has passed
+            // usually the previous epoch's checkpoint first (all sign, or a random 2/3 and then maybe the others'
+            // signatures added); unless that paid the epoch, wait until half the epoch has passed (the signature
+            // window closes, and advanceEpoch pays whoever signed)
             await mine(); // at the new epoch's timestamp: the epoch before it is over
-            const signedFirst = rnd() < 0.7 && (await checkpoint(true));
-            if (!signedFirst && (await d.staking.snapshotCount()) > 0n && !(await d.staking.epochRewarded(next - 1n))) {
+            const finalized = rnd() < 0.7 && (await checkpoint(rnd() < 0.5));
+            if (finalized && rnd() < 0.7 && (await addSignatures())) counts.addSignatures = (counts.addSignatures || 0) + 1;
+            if ((await d.staking.snapshotCount()) > 0n && !(await d.staking.epochRewarded(next - 1n))) {
               const half = (await d.staking.epochStart(next)) + 50n;
               if ((await lastBlockTime()) < half) await time.increaseTo(half);
             }
@@ -321,6 +397,7 @@ describe("Invariants (seeded random operation sequences)", function () {
           return true;
         }],
         ["checkpoint", gated ? 2 : 0, async () => checkpoint(false)],
+        ["addSignatures", gated ? 1 : 0, addSignatures],
         ["evidence", gated ? 0.5 : 0, async () => {
           const epoch = await d.staking.currentEpoch();
           let set;

@@ -52,8 +52,14 @@ final class VerifyCommand implements Callable<Integer> {
         throw new UserSession.CliException("the node has no proof for it in epoch " + e + ": " + x.getMessage()
             + (x.getMessage().contains("newer than the cut") ? " (a recent message is in a later checkpoint)" : ""));
       }
-      var verdict = InclusionVerifier.verify(proof, message.topic(), HexFormat.of().parseHex(message.id()), e,
-          finalized == null ? null : finalized.root(), finalized == null ? null : finalized.cutHash());
+      // the finalization window too: a root finalized late could come from stake that had already left
+      InclusionVerifier.FinalizationWindow window = finalized == null ? null
+          : new InclusionVerifier.FinalizationWindow(checkpoints.finalizedAt(e).orElse(0),
+              checkpoints.finalizationDeadline(e));
+      var verdict = finalized == null
+          ? InclusionVerifier.verify(proof, message.topic(), HexFormat.of().parseHex(message.id()), e, null, null)
+          : InclusionVerifier.verify(proof, message.topic(), HexFormat.of().parseHex(message.id()), e,
+              finalized.root(), finalized.cutHash(), window);
       if (!verdict.valid()) {
         root.out().println("NOT verified: " + verdict.reason());
         return 1;

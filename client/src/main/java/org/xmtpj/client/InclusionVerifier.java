@@ -36,6 +36,33 @@ public final class InclusionVerifier {
   }
 
   /**
+   * When and by when the epoch's checkpoint was finalized, as the Checkpoints contract reports them ({@code
+   * finalizedAt(epoch)}, {@code finalizationDeadline(epoch)}; chain seconds).
+   *
+   * @param finalizedAt block time of the finalizing submission; 0 when the contract reports none
+   * @param deadline first second at which the epoch could no longer be finalized
+   */
+  public record FinalizationWindow(long finalizedAt, long deadline) {}
+
+  /**
+   * As {@link #verify(InclusionProof, String, byte[], long, byte[], byte[])}, and the checkpoint must have been
+   * finalized inside its window: a root finalized after the deadline could come from signers whose stake was
+   * already withdrawn (a contract without the window, e.g. an older deployment, reports no finalization time and
+   * fails here).
+   */
+  public static Verdict verify(InclusionProof p, String contentTopic, byte[] messageId, long epoch,
+      byte[] finalizedRoot, byte[] finalizedCutHash, FinalizationWindow window) {
+    if (window == null || window.finalizedAt() <= 0) {
+      return Verdict.no("the chain reports no finalization time for epoch " + epoch);
+    }
+    if (window.finalizedAt() >= window.deadline()) {
+      return Verdict.no("epoch " + epoch + " was finalized at " + window.finalizedAt()
+          + ", after its finalization deadline " + window.deadline());
+    }
+    return verify(p, contentTopic, messageId, epoch, finalizedRoot, finalizedCutHash);
+  }
+
+  /**
    * @param contentTopic the envelope's topic
    * @param messageId sha256(message): the XMTP message id (a {@link DecodedMessage#id()} in bytes)
    * @param epoch the epoch the caller asked about

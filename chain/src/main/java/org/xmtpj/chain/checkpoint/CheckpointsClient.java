@@ -48,4 +48,30 @@ public interface CheckpointsClient {
 
   /** Basis points of a node's stake slashed per double signature. */
   int slashBps();
+
+  /**
+   * Adds signatures of {@code epoch}'s finalized checkpoint (same cut hash and root) by nodes not recorded yet, so
+   * that they are paid too. Sorted by node id before sending; ids the contract already has are skipped by it (but
+   * at least one must be new: {@code NothingToAdd}). Only until {@link #signatureDeadline} ({@code
+   * SignatureWindowClosed}). Returns the node ids this call added.
+   */
+  List<Long> addSignatures(long epoch, List<SignedCheckpoint> signatures);
+
+  /**
+   * Pays {@code epoch}'s recorded signers (rewards gated by checkpoints) once its signature window has closed;
+   * Staking's {@code advanceEpoch} does it too. Returns whether this call paid (false: nothing to do).
+   */
+  boolean settle(long epoch);
+
+  /** First second (chain time) at which {@code epoch}'s checkpoint takes no more signatures and its reward is paid. */
+  long signatureDeadline(long epoch);
+
+  /**
+   * First second (chain time) at which {@code epoch} can no longer be finalized; a checkpoint on chain was always
+   * finalized before it. Fails with {@code NoActiveSet} when no snapshot is in force for the epoch.
+   */
+  long finalizationDeadline(long epoch);
+
+  /** Block time at which {@code epoch} was finalized, or empty when it is not. */
+  OptionalLong finalizedAt(long epoch);
 }

@@ -122,4 +122,55 @@ final class Web3jCheckpointsClient implements CheckpointsClient {
   public int slashBps() {
     return session.query("Checkpoints.slashBps", () -> contract.slashBps().send()).intValueExact();
   }
+
+  @Override
+  public List<Long> addSignatures(long epoch, List<SignedCheckpoint> signatures) {
+    List<SignedCheckpoint> sorted = new ArrayList<>(signatures);
+    sorted.sort(Comparator.comparingLong(SignedCheckpoint::nodeId));
+    Set<Long> seen = new HashSet<>();
+    List<BigInteger> ids = new ArrayList<>(sorted.size());
+    List<byte[]> sigs = new ArrayList<>(sorted.size());
+    for (SignedCheckpoint s : sorted) {
+      if (s.epoch() != epoch) {
+        throw new IllegalArgumentException("node " + s.nodeId() + " signed epoch " + s.epoch() + ", not " + epoch);
+      }
+      if (!seen.add(s.nodeId())) {
+        throw new IllegalArgumentException("two signatures of node " + s.nodeId());
+      }
+      ids.add(BigInteger.valueOf(s.nodeId()));
+      sigs.add(s.signature());
+    }
+    TransactionReceipt r = session.send("Checkpoints.addSignatures", address,
+        contract.addSignatures(BigInteger.valueOf(epoch), ids, sigs));
+    List<Checkpoints.SignaturesAddedEventResponse> events = Checkpoints.getSignaturesAddedEvents(r);
+    if (events.isEmpty()) {
+      throw new ChainException("no SignaturesAdded event in transaction " + r.getTransactionHash());
+    }
+    return events.get(0).nodeIds.stream().map(BigInteger::longValueExact).toList();
+  }
+
+  @Override
+  public boolean settle(long epoch) {
+    TransactionReceipt r = session.send("Checkpoints.settle", address, contract.settle(BigInteger.valueOf(epoch)));
+    return !Staking.getSignersRewardedEvents(r).isEmpty();
+  }
+
+  @Override
+  public long signatureDeadline(long epoch) {
+    return session.query("Checkpoints.signatureDeadline",
+        () -> contract.signatureDeadline(BigInteger.valueOf(epoch)).send()).longValueExact();
+  }
+
+  @Override
+  public long finalizationDeadline(long epoch) {
+    return session.query("Checkpoints.finalizationDeadline",
+        () -> contract.finalizationDeadline(BigInteger.valueOf(epoch)).send()).longValueExact();
+  }
+
+  @Override
+  public OptionalLong finalizedAt(long epoch) {
+    long at = session.query("Checkpoints.finalizedAt",
+        () -> contract.finalizedAt(BigInteger.valueOf(epoch)).send()).longValueExact();
+    return at == 0 ? OptionalLong.empty() : OptionalLong.of(at);
+  }
 }

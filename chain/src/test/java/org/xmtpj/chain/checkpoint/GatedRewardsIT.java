@@ -12,7 +12,10 @@ import org.xmtpj.chain.events.ChainEvents;
 import org.xmtpj.chain.local.LocalChain;
 import org.xmtpj.chain.staking.StakingClient;
 
-/** A deployment with {@code gateRewardsByCheckpoints}: finalizing an epoch pays its signers, and only them. */
+/**
+ * A deployment with {@code gateRewardsByCheckpoints}: a finalized epoch pays its signers, and only them, once its
+ * signature window has closed.
+ */
 class GatedRewardsIT {
 
   @Test
@@ -33,9 +36,17 @@ class GatedRewardsIT {
           typed.sign(chain.accounts().get(3), nodes[2], epoch, cut, root));
       long from = session.blockNumber() + 1;
 
-      CheckpointsClient.connect(session.withSigner(chain.accounts().get(9))).submit(epoch, cut, root, signatures);
-
+      CheckpointsClient submitter = CheckpointsClient.connect(session.withSigner(chain.accounts().get(9)));
+      submitter.submit(epoch, cut, root, signatures);
       assertThat(reader.lastFinalizedEpoch()).hasValue(epoch);
+      // 3 of 4 signed: node 4 could still add its signature, so nobody is paid before the window closes
+      assertThat(staking.pendingRewards(chain.accounts().get(1).address(), nodes[0])).isZero();
+      long wait = reader.signatureDeadline(epoch) - session.latestBlockTimestamp();
+      if (wait > 0) {
+        chain.increaseTime(Duration.ofSeconds(wait));
+      }
+      assertThat(submitter.settle(epoch)).isTrue();
+
       for (int i = 0; i < 3; i++) {
         assertThat(staking.pendingRewards(chain.accounts().get(i + 1).address(), nodes[i])).isPositive();
       }

@@ -137,6 +137,7 @@ final class Consensus {
     for (var epoch : seen.entrySet()) {
       reportDoubleSigners(epoch.getKey(), epoch.getValue());
       submitIfQuorum(epoch.getKey(), epoch.getValue());
+      addMissingSignatures(epoch.getKey(), epoch.getValue());
     }
     watchForStalls();
   }
@@ -233,6 +234,42 @@ final class Consensus {
       } catch (ChainException ex) {
         LOG.info("checkpoint of epoch {} not submitted: {}", epoch, ex.getMessage());
       }
+    }
+  }
+
+  /**
+   * Once the epoch's checkpoint is on chain, adds the valid signatures of its (cut, root) that the submission left
+   * out, before the contract's signature window closes: a submitter may send only the smallest 2/3, and the epoch's
+   * reward (gated mode) goes to the signers recorded by the deadline. Tried again whenever more signers are seen.
+   */
+  private void addMissingSignatures(long epoch, Map<Long, List<SignedCheckpoint>> byNode) {
+    if (!firstQuorumAt.containsKey("submit " + epoch)) {
+      return; // no quorum seen yet: nothing can be on chain that these signatures could join
+    }
+    String key = "add " + epoch + " " + byNode.size();
+    if (done.contains(key) || !myTurn(key, epoch)) {
+      return;
+    }
+    done.add(key);
+    try {
+      Optional<org.xmtpj.chain.checkpoint.FinalizedCheckpoint> onChain = checkpoints.checkpoint(epoch);
+      if (onChain.isEmpty()) {
+        done.remove(key); // not submitted yet: look again at the next tick
+        return;
+      }
+      var c = onChain.get();
+      List<SignedCheckpoint> missing = byNode.entrySet().stream()
+          .filter(e -> !c.signers().contains(e.getKey()))
+          .flatMap(e -> e.getValue().stream())
+          .filter(x -> java.util.Arrays.equals(x.root(), c.root()) && java.util.Arrays.equals(x.cutHash(), c.cutHash()))
+          .toList();
+      if (missing.isEmpty() || clock.millis() / 1000 >= checkpoints.signatureDeadline(epoch)) {
+        return;
+      }
+      List<Long> added = checkpoints.addSignatures(epoch, missing);
+      LOG.info("checkpoint of epoch {}: added the signatures of nodes {} left out of the submission", epoch, added);
+    } catch (ChainException ex) {
+      LOG.info("signatures for epoch {} not added: {}", epoch, ex.getMessage());
     }
   }
 
