@@ -48,7 +48,8 @@ final class ConfigLoader {
     return new StreamLimits(i(s, "limits.maxStreams", d.maxStreams()),
         i(s, "limits.maxStreamsPerClient", d.maxStreamsPerClient()),
         i(s, "limits.maxSubscribeAllStreams", d.maxSubscribeAllStreams()), l(s, "limits.maxTopics", d.maxTopics()),
-        i(s, "limits.maxTopicsPerClient", d.maxTopicsPerClient()));
+        i(s, "limits.maxTopicsPerClient", d.maxTopicsPerClient()),
+        i(s, "limits.maxSubscribeAllPerClient", d.maxSubscribeAllPerClient()));
   }
 
   static NodeConfig build(Map<String, String> s) {

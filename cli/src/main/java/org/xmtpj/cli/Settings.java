@@ -17,7 +17,7 @@ final class Settings {
       "limits.maxTopicChars", "limits.maxMessageBytes", "limits.maxEnvelopesPerPublish", "limits.maxPageSize",
       "limits.maxBatchQueries", "limits.maxTopicsPerQuery", "limits.maxTopicsPerSubscription",
       "limits.maxRequestBytes", "limits.maxResponseBytes", "limits.maxStreams", "limits.maxStreamsPerClient",
-      "limits.maxSubscribeAllStreams", "limits.maxTopics", "limits.maxTopicsPerClient",
+      "limits.maxSubscribeAllStreams", "limits.maxTopics", "limits.maxTopicsPerClient", "limits.maxSubscribeAllPerClient",
       "auth.maxTokenAgeSeconds", "stream.keepAliveSeconds", "stream.subscriberQueue",
       "store.maxBatchEnvelopes", "store.maxQueuedPublishes", "store.onCorrupt", "shutdownGraceSeconds",
       "replication.port", "replication.peers", "replication.tls.cert", "replication.tls.key",

@@ -111,6 +111,24 @@ class StreamLimitsTest {
   }
 
   @Test
+  void shouldKeepOneClientFromTakingEverySubscribeAllPlaceOfTheNode() throws Exception {
+    start(l -> new StreamLimits(l.maxStreams(), l.maxStreamsPerClient(), 16, l.maxTopics(), l.maxTopicsPerClient(),
+        2));
+    for (int i = 0; i < 2; i++) {
+      MessageApiGrpc.newStub(channel).subscribeAll(SubscribeAllRequest.getDefaultInstance(),
+          observer(new CompletableFuture<>()));
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.node.subscriptions().activeSubscriptions() == 2);
+    CompletableFuture<Status> third = new CompletableFuture<>();
+    MessageApiGrpc.newStub(channel).subscribeAll(SubscribeAllRequest.getDefaultInstance(), observer(third));
+    Status s = third.get(10, TimeUnit.SECONDS);
+    assertThat(s.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(s.getDescription()).contains("limits.maxSubscribeAllPerClient");
+    subscribe(List.of("/xmtp/0/m/proto")); // its topic streams are not limited by it
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.node.subscriptions().activeSubscriptions() == 3);
+  }
+
+  @Test
   void shouldCapSubscribeAllStreamsOnTheNode() throws Exception {
     start(l -> new StreamLimits(l.maxStreams(), l.maxStreamsPerClient(), 2, l.maxTopics(), l.maxTopicsPerClient()));
     List<CompletableFuture<Status>> outcomes = new ArrayList<>();

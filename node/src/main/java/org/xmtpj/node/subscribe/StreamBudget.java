@@ -17,6 +17,7 @@ final class StreamBudget {
 
   private static final class Usage {
     int streams;
+    int allTopicStreams;
     long topics;
   }
 
@@ -42,6 +43,10 @@ final class StreamBudget {
       throw new StreamRefused("subscribe_all_limit", "this node serves " + allTopicStreams + " SubscribeAll "
           + "streams, its limit (limits.maxSubscribeAllStreams)");
     }
+    if (topicCount < 0 && u != null && u.allTopicStreams >= limits.maxSubscribeAllPerClient()) {
+      throw new StreamRefused("client_subscribe_all_limit", "this client has " + u.allTopicStreams + " open "
+          + "SubscribeAll streams, the limit (limits.maxSubscribeAllPerClient); close one first");
+    }
     checkTopics(clientTopics, n);
     Usage booked = clients.computeIfAbsent(client, k -> new Usage());
     booked.streams++;
@@ -50,6 +55,7 @@ final class StreamBudget {
     topics += n;
     if (topicCount < 0) {
       allTopicStreams++;
+      booked.allTopicStreams++;
     }
   }
 
@@ -78,6 +84,7 @@ final class StreamBudget {
     topics -= n;
     if (topicCount < 0) {
       allTopicStreams--;
+      u.allTopicStreams--;
     }
     if (u.streams == 0) {
       clients.remove(client);

@@ -10,20 +10,28 @@ package org.xmtpj.node.subscribe;
  * @param maxSubscribeAllStreams open SubscribeAll streams on the node (every envelope goes to each)
  * @param maxTopics topics subscribed over all streams of the node (a stream of n topics counts n)
  * @param maxTopicsPerClient topics subscribed over all streams of one client
+ * @param maxSubscribeAllPerClient open SubscribeAll streams of one client, so that one client cannot take every
+ *     SubscribeAll place of the node
  */
 public record StreamLimits(int maxStreams, int maxStreamsPerClient, int maxSubscribeAllStreams, long maxTopics,
-    int maxTopicsPerClient) {
+    int maxTopicsPerClient, int maxSubscribeAllPerClient) {
 
   /**
    * Room for 10,000 streams, 100 a client; 200,000 subscribed topics, 20,000 a client (about 80 MB of topic sets
-   * at the longest topics); 16 SubscribeAll streams, which xmtp-js never opens.
+   * at the longest topics); 16 SubscribeAll streams, which xmtp-js never opens, 2 a client.
    */
-  public static final StreamLimits DEFAULTS = new StreamLimits(10_000, 100, 16, 200_000, 20_000);
+  public static final StreamLimits DEFAULTS = new StreamLimits(10_000, 100, 16, 200_000, 20_000, 2);
+
+  /** Limits as before, with {@link #maxSubscribeAllPerClient} at its default. */
+  public StreamLimits(int maxStreams, int maxStreamsPerClient, int maxSubscribeAllStreams, long maxTopics,
+      int maxTopicsPerClient) {
+    this(maxStreams, maxStreamsPerClient, maxSubscribeAllStreams, maxTopics, maxTopicsPerClient, 2);
+  }
 
   public StreamLimits {
     if (maxStreams < 1 || maxStreamsPerClient < 1 || maxSubscribeAllStreams < 0 || maxTopics < 1
-        || maxTopicsPerClient < 1) {
-      throw new IllegalArgumentException("stream limits must be positive (maxSubscribeAllStreams may be 0)");
+        || maxTopicsPerClient < 1 || maxSubscribeAllPerClient < 0) {
+      throw new IllegalArgumentException("stream limits must be positive (the SubscribeAll ones may be 0)");
     }
   }
 }
