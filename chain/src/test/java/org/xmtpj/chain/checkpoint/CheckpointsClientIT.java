@@ -38,7 +38,9 @@ class CheckpointsClientIT {
 
   @BeforeAll
   static void start() {
-    chain = LocalChain.start();
+    // every test finalizes an epoch of its own under the first snapshot: a day of unbonding keeps them all within
+    // the finalization window (snapshot start + unbonding; the devnet default of 120 s closes it after two epochs)
+    chain = LocalChain.builder().deployParameter("unbondingPeriod", 86_400).start();
     session = chain.connect();
     nodes = startFourNodes(chain, session);
     typed = CheckpointTypedData.of(chain.deployment());
