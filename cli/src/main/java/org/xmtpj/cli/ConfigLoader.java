@@ -61,7 +61,7 @@ final class ConfigLoader {
         i(s, "limits.maxBatchQueries", d.maxBatchQueries()), i(s, "limits.maxTopicsPerQuery", d.maxTopicsPerQuery()),
         i(s, "limits.maxTopicsPerSubscription", d.maxTopicsPerSubscription()),
         i(s, "limits.maxRequestBytes", d.maxRequestBytes()), i(s, "limits.maxResponseBytes", d.maxResponseBytes()),
-        streamLimits(s, d.streams()));
+        streamLimits(s, d.streams()), l(s, "limits.maxInFlightBytes", d.maxInFlightBytes()));
     RateLimitConfig r = RateLimitConfig.DEFAULTS;
     RateLimitConfig rate = new RateLimitConfig(b(s, "rateLimit.enabled", r.enabled()),
         l(s, "rateLimit.publishPerMinute", r.publishPerMinute()), l(s, "rateLimit.publishBurst", r.publishBurst()),
@@ -131,7 +131,9 @@ final class ConfigLoader {
         positive("replication.antiEntropyInterval", duration(s, "replication.antiEntropyInterval",
             d.antiEntropyInterval())),
         duration(s, "replication.pushLinger", d.pushLinger()),
-        positive("replication.callTimeout", duration(s, "replication.callTimeout", d.callTimeout())), d.limits(),
+        positive("replication.callTimeout", duration(s, "replication.callTimeout", d.callTimeout())),
+        d.limits().withServing(i(s, "replication.maxServingCallsPerPeer", d.limits().maxServingCallsPerPeer()),
+            l(s, "replication.maxServingBytes", d.limits().maxServingBytes())),
         duration(s, "replication.retention", d.retention()), file(s, "replication.peersFile"));
   }
 

@@ -16,13 +16,15 @@ final class Settings {
       "rateLimit.requestBurst", "rateLimit.walletBytesPerDay", "rateLimit.trustedProxies",
       "limits.maxTopicChars", "limits.maxMessageBytes", "limits.maxEnvelopesPerPublish", "limits.maxPageSize",
       "limits.maxBatchQueries", "limits.maxTopicsPerQuery", "limits.maxTopicsPerSubscription",
-      "limits.maxRequestBytes", "limits.maxResponseBytes", "limits.maxStreams", "limits.maxStreamsPerClient",
+      "limits.maxRequestBytes", "limits.maxResponseBytes", "limits.maxInFlightBytes", "limits.maxStreams",
+      "limits.maxStreamsPerClient",
       "limits.maxSubscribeAllStreams", "limits.maxTopics", "limits.maxTopicsPerClient", "limits.maxSubscribeAllPerClient",
       "auth.maxTokenAgeSeconds", "stream.keepAliveSeconds", "stream.subscriberQueue",
       "store.maxBatchEnvelopes", "store.maxQueuedPublishes", "store.onCorrupt", "shutdownGraceSeconds",
       "replication.port", "replication.peers", "replication.tls.cert", "replication.tls.key",
       "replication.tls.trust", "replication.antiEntropyInterval", "replication.pushLinger",
       "replication.callTimeout", "replication.retention", "replication.peersFile",
+      "replication.maxServingCallsPerPeer", "replication.maxServingBytes",
       "chain.rpc", "chain.deployment", "chain.pollInterval", "chain.confirmations", "chain.staleAfter",
       "chain.operatorKeyFile", "chain.faultEquivocate");
 

@@ -58,10 +58,12 @@ public final class NodeProcess implements AutoCloseable {
   private final Path dataDir;
   private final Path logFile;
   private final List<String> extraArgs;
+  private final List<String> jvmArgs;
   private NodePorts ports; // null until the first start has bound them
   private Process process;
 
-  private NodeProcess(Path dataDir, List<String> extraArgs) {
+  private NodeProcess(Path dataDir, List<String> jvmArgs, List<String> extraArgs) {
+    this.jvmArgs = List.copyOf(jvmArgs);
     this.dataDir = dataDir.toAbsolutePath();
     this.logFile = this.dataDir.resolveSibling(this.dataDir.getFileName() + ".log");
     this.extraArgs = List.copyOf(extraArgs);
@@ -77,7 +79,15 @@ public final class NodeProcess implements AutoCloseable {
    * @throws IllegalStateException with the log tail if the node does not become healthy
    */
   public static NodeProcess start(Path dataDir, List<String> extraArgs) {
-    NodeProcess node = new NodeProcess(dataDir, extraArgs);
+    return start(dataDir, List.of(), extraArgs);
+  }
+
+  /**
+   * As {@link #start(Path, List)}, with options for the node's JVM, e.g. {@code -Xmx384m} for a test that the node
+   * stays within a heap.
+   */
+  public static NodeProcess start(Path dataDir, List<String> jvmArgs, List<String> extraArgs) {
+    NodeProcess node = new NodeProcess(dataDir, jvmArgs, extraArgs);
     long logOffset = node.logSize();
     node.launch(List.of("--http-port", "0", "--grpc-port", "0"));
     String failure = node.awaitReady();
@@ -234,8 +244,9 @@ public final class NodeProcess implements AutoCloseable {
   private void launch(List<String> portArgs) {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--enable-native-access=ALL-UNNAMED",
-        "-cp", System.getProperty("java.class.path"),
+        "--enable-native-access=ALL-UNNAMED"));
+    command.addAll(jvmArgs);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"),
         "org.xmtpj.cli.Main", "start",
         "--data-dir", dataDir.toString(),
         "--host", HOST));
@@ -250,9 +261,9 @@ public final class NodeProcess implements AutoCloseable {
       Files.createDirectories(dataDir);
       // a ports.json left by an earlier process would name ports that are not this one's
       Files.deleteIfExists(dataDir.resolve(NodePorts.FILE));
-      Files.writeString(logFile, "=== " + Instant.now() + " " + String.join(" ", command.subList(4,
-          command.size())) + System.lineSeparator(), StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Files.writeString(logFile, "=== " + Instant.now() + " " + String.join(" ", jvmArgs) + " "
+          + String.join(" ", command.subList(command.indexOf("org.xmtpj.cli.Main"), command.size()))
+          + System.lineSeparator(), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       process = new ProcessBuilder(command)
           .redirectErrorStream(true)
           .redirectOutput(Redirect.appendTo(logFile.toFile()))

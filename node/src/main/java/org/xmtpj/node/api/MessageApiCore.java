@@ -20,6 +20,7 @@ import org.xmtpj.crypto.auth.AuthException;
 import org.xmtpj.crypto.auth.AuthTokenValidator;
 import org.xmtpj.crypto.auth.AuthenticatedWallet;
 import org.xmtpj.dag.ClientEnvelope;
+import org.xmtpj.node.budget.MemoryBudget;
 import org.xmtpj.node.ingest.Publisher;
 import org.xmtpj.node.ratelimit.RateLimiter;
 import org.xmtpj.node.subscribe.EnvelopeSink;
@@ -36,6 +37,16 @@ import org.xmtpj.store.StoredEnvelope;
  * that both transports behave identically. Transports only decode, call, and encode.
  */
 public final class MessageApiCore {
+  /**
+   * Heap an answer holds per stored byte at its peak, while it is built and sent: the page, its protobuf, and for
+   * HTTP the JSON text (base64 messages: 4/3 per byte) in a growing builder, then as a string and as bytes.
+   */
+  static final int HEAP_PER_STORED_BYTE = 6;
+  /** Heap per envelope beyond its message: objects, topic and cursor. */
+  static final int HEAP_PER_ENVELOPE = 512;
+  /** How long a request waits for room in the in-flight budget before it is refused as busy. */
+  public static final java.time.Duration BUSY_WAIT = java.time.Duration.ofSeconds(2);
+
   private final AuthTokenValidator auth;
   private final Publisher publisher;
   private final EventStore store;
@@ -43,6 +54,7 @@ public final class MessageApiCore {
   private final RequestValidator validator;
   private final ApiLimits limits;
   private final RateLimiter rateLimiter;
+  private final MemoryBudget inFlight;
 
   public MessageApiCore(AuthTokenValidator auth, Publisher publisher, EventStore store, SubscriptionHub hub,
       ApiLimits limits, RateLimiter rateLimiter) {
@@ -53,10 +65,29 @@ public final class MessageApiCore {
     this.hub = hub;
     this.limits = limits;
     this.validator = new RequestValidator(limits);
+    this.inFlight = new MemoryBudget("limits.maxInFlightBytes", limits.maxInFlightBytes());
   }
 
   public ApiLimits limits() {
     return limits;
+  }
+
+  /** The node-wide budget of heap held by client requests in progress (bodies being read, answers being sent). */
+  public MemoryBudget inFlight() {
+    return inFlight;
+  }
+
+  /**
+   * What one request holds of {@link #inFlight}; the transport closes it once the answer has left (an answer still
+   * being written to a slow reader keeps its bytes).
+   */
+  public MemoryBudget.Lease lease() {
+    return inFlight.lease();
+  }
+
+  /** The refusal of a request that found no room in the in-flight budget: RESOURCE_EXHAUSTED / 429. */
+  public static ApiException busy(MemoryBudget.BudgetExhausted e) {
+    return new ApiException(ErrorCode.RESOURCE_EXHAUSTED, "node_busy", e.getMessage());
   }
 
   /**
@@ -106,10 +137,36 @@ public final class MessageApiCore {
     }
   }
 
-  /** One page; it ends early, with a cursor, where the response budget ({@link ApiLimits#maxResponseBytes}) does. */
-  public QueryResponse query(QueryRequest request) {
+  /**
+   * One page; it ends early, with a cursor, where the response budget ({@link ApiLimits#maxResponseBytes}) does.
+   * The page's heap is booked on {@code lease}, which the caller closes once the answer has been sent.
+   */
+  public QueryResponse query(QueryRequest request, MemoryBudget.Lease lease) {
     EnvelopeQuery query = validator.query(request);
-    return response(query, store.query(query));
+    return response(query, read(query, lease));
+  }
+
+  /**
+   * Waits for room for the largest page the query could return before reading it (waiting costs no memory; the
+   * store's reader pool bounds the pages being read), then books what the page holds: a page that finds no room is
+   * dropped at once rather than held while waiting, so unbooked pages never pile up.
+   */
+  private EnvelopePage read(EnvelopeQuery q, MemoryBudget.Lease lease) {
+    long largest = Math.min(q.maxBytes() + limits.maxMessageBytes(),
+        (long) q.limit() * (limits.maxMessageBytes() + limits.maxTopicChars()));
+    if (!inFlight.awaitRoom(heap(largest, q.limit()), BUSY_WAIT)) {
+      throw busy(new MemoryBudget.BudgetExhausted(inFlight, heap(largest, q.limit()), BUSY_WAIT));
+    }
+    EnvelopePage page = store.query(q);
+    long held = heap(page.bytes(), page.envelopes().size());
+    if (!lease.tryAdd(held)) {
+      throw busy(new MemoryBudget.BudgetExhausted(inFlight, held, java.time.Duration.ZERO));
+    }
+    return page;
+  }
+
+  private static long heap(long storedBytes, int envelopes) {
+    return storedBytes * HEAP_PER_STORED_BYTE + (long) envelopes * HEAP_PER_ENVELOPE;
   }
 
   private static QueryResponse response(EnvelopeQuery query, EnvelopePage page) {
@@ -135,7 +192,7 @@ public final class MessageApiCore {
    * (RESOURCE_EXHAUSTED, {@code response_too_large}) as soon as the budget is passed, having read at most one
    * envelope beyond it; its queries can be paged one by one with /message/v1/query.
    */
-  public BatchQueryResponse batchQuery(BatchQueryRequest request) {
+  public BatchQueryResponse batchQuery(BatchQueryRequest request, MemoryBudget.Lease lease) {
     if (request.getRequestsCount() > limits.maxBatchQueries()) {
       throw ApiException.invalid("batch_too_large", "batch carries " + request.getRequestsCount()
           + " queries; at most " + limits.maxBatchQueries() + " are allowed");
@@ -152,7 +209,7 @@ public final class MessageApiCore {
     long left = limits.maxResponseBytes();
     for (int i = 0; i < queries.size(); i++) {
       EnvelopeQuery q = queries.get(i);
-      EnvelopePage page = left > 0 ? store.query(q.withMaxBytes(left)) : null;
+      EnvelopePage page = left > 0 ? read(q.withMaxBytes(left), lease) : null;
       boolean cut = page == null || page.bytes() > left
           || (page.next() != null && page.envelopes().size() < q.limit());
       if (cut) {

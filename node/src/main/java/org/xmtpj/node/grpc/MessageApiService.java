@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.xmtp.proto.message.api.v1.BatchQueryRequest;
 import org.xmtp.proto.message.api.v1.BatchQueryResponse;
@@ -18,6 +19,7 @@ import org.xmtp.proto.message.api.v1.SubscribeRequest;
 import org.xmtpj.node.api.ApiException;
 import org.xmtpj.node.api.ErrorCode;
 import org.xmtpj.node.api.MessageApiCore;
+import org.xmtpj.node.budget.MemoryBudget;
 import org.xmtpj.node.metrics.NodeMetrics;
 import org.xmtpj.node.ratelimit.RateLimiter;
 import org.xmtpj.node.subscribe.Subscription;
@@ -63,7 +65,7 @@ final class MessageApiService extends MessageApiGrpc.MessageApiImplBase {
     long start = System.nanoTime();
     try {
       rateLimiter.checkRequest(CallContext.client(), 1);
-      out.onNext(core.query(request));
+      out.onNext(core.query(request, leaseUntilClosed(out)));
       out.onCompleted();
       metrics.request("query", TRANSPORT, System.nanoTime() - start);
     } catch (RuntimeException e) {
@@ -76,7 +78,7 @@ final class MessageApiService extends MessageApiGrpc.MessageApiImplBase {
     long start = System.nanoTime();
     try {
       rateLimiter.checkRequest(CallContext.client(), Math.max(1, request.getRequestsCount()));
-      out.onNext(core.batchQuery(request));
+      out.onNext(core.batchQuery(request, leaseUntilClosed(out)));
       out.onCompleted();
       metrics.request("batch_query", TRANSPORT, System.nanoTime() - start);
     } catch (RuntimeException e) {
@@ -111,7 +113,11 @@ final class MessageApiService extends MessageApiGrpc.MessageApiImplBase {
     }
   }
 
-  /** Each request replaces the topic set; the first one opens the subscription. */
+  /**
+   * Each request replaces the topic set; the first one opens the subscription. Once the node has ended the stream
+   * (a refused request), later requests are ignored: gRPC may still deliver them, and a subscription opened for
+   * one would sit on a closed call that no cancel will ever close, holding its places for good.
+   */
   @Override
   public StreamObserver<SubscribeRequest> subscribe2(StreamObserver<Envelope> out) {
     ServerCallStreamObserver<Envelope> call = (ServerCallStreamObserver<Envelope>) out;
@@ -119,48 +125,60 @@ final class MessageApiService extends MessageApiGrpc.MessageApiImplBase {
     // gRPC only accepts ready/cancel handlers during this first call, so the sink must exist now
     GrpcStreamSink sink = new GrpcStreamSink(call);
     AtomicReference<Subscription> current = new AtomicReference<>();
-    call.setOnCancelHandler(() -> {
+    AtomicBoolean ended = new AtomicBoolean();
+    Runnable end = () -> {
+      ended.set(true);
       Subscription s = current.get();
       if (s != null) {
         s.close();
       }
-    });
+    };
+    call.setOnCancelHandler(end);
     return new StreamObserver<>() {
       @Override
-      public void onNext(SubscribeRequest request) {
+      public synchronized void onNext(SubscribeRequest request) {
+        if (ended.get()) {
+          return;
+        }
         try {
           rateLimiter.checkRequest(client, 1);
           Subscription s = current.get();
           if (s == null) {
             current.set(core.subscribe(client, request.getContentTopicsList(), sink, TRANSPORT));
+            if (ended.get()) { // cancelled while it opened: the cancel handler may have missed it
+              current.get().close();
+            }
           } else {
             core.changeTopics(s, request.getContentTopicsList());
           }
         } catch (RuntimeException e) {
-          Subscription s = current.get();
-          if (s != null) {
-            s.close();
-          }
+          end.run();
           out.onError(toStatus("subscribe2", e));
         }
       }
 
       @Override
       public void onError(Throwable t) {
-        Subscription s = current.get();
-        if (s != null) {
-          s.close();
-        }
+        end.run();
       }
 
       @Override
       public void onCompleted() {
-        Subscription s = current.get();
-        if (s != null) {
-          s.close();
-        }
+        end.run();
       }
     };
+  }
+
+  /**
+   * A lease on the node's in-flight budget that lasts until the call has ended: an answer queued for a client that
+   * reads slowly still holds its heap, so its bytes stay booked until gRPC has sent them or the call is cancelled.
+   */
+  private MemoryBudget.Lease leaseUntilClosed(StreamObserver<?> out) {
+    MemoryBudget.Lease lease = core.lease();
+    ServerCallStreamObserver<?> call = (ServerCallStreamObserver<?>) out;
+    call.setOnCloseHandler(lease::close);
+    call.setOnCancelHandler(lease::close);
+    return lease;
   }
 
   private StatusRuntimeException toStatus(String method, Throwable t) {

@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletionException;
 import org.xmtp.proto.message.api.v1.BatchQueryRequest;
@@ -14,6 +13,7 @@ import org.xmtp.proto.message.api.v1.SubscribeRequest;
 import org.xmtpj.node.api.ApiException;
 import org.xmtpj.node.api.ErrorCode;
 import org.xmtpj.node.api.MessageApiCore;
+import org.xmtpj.node.budget.MemoryBudget;
 import org.xmtpj.node.subscribe.SubscriptionHub;
 import org.xmtpj.node.metrics.NodeMetrics;
 import org.xmtpj.node.ratelimit.RateLimiter;
@@ -49,7 +49,17 @@ final class Routes {
     this.health = health;
   }
 
+  /**
+   * Serves one exchange; what its body and answer hold of the node's in-flight budget is given back once the
+   * answer has been written (a stream's, once it is open: its envelopes are bounded by the subscriber queue).
+   */
   void dispatch(HttpExchange ex) throws IOException {
+    try (MemoryBudget.Lease lease = core.lease()) {
+      dispatch(ex, lease);
+    }
+  }
+
+  private void dispatch(HttpExchange ex, MemoryBudget.Lease lease) throws IOException {
     String path = normalize(ex.getRequestURI().toString());
     if (Cors.isPreflight(ex)) {
       Cors.answerPreflight(ex);
@@ -61,12 +71,12 @@ final class Routes {
         operator.check(ex);
         metrics(ex);
       }
-      case "/message/v1/publish" -> timed(ex, "publish", () -> publish(ex));
-      case "/message/v1/query" -> timed(ex, "query", () -> query(ex));
-      case "/message/v1/batch-query" -> timed(ex, "batch_query", () -> batchQuery(ex));
-      case "/message/v1/subscribe" -> timed(ex, "subscribe", () -> subscribe(ex, false));
-      case "/message/v1/subscribe-all" -> timed(ex, "subscribe_all", () -> subscribe(ex, true));
-      case "/checkpoint/v1/inclusion-proof" -> timed(ex, "inclusion_proof", () -> inclusionProof(ex));
+      case "/message/v1/publish" -> timed(ex, "publish", () -> publish(ex, lease));
+      case "/message/v1/query" -> timed(ex, "query", () -> query(ex, lease));
+      case "/message/v1/batch-query" -> timed(ex, "batch_query", () -> batchQuery(ex, lease));
+      case "/message/v1/subscribe" -> timed(ex, "subscribe", () -> subscribe(ex, false, lease));
+      case "/message/v1/subscribe-all" -> timed(ex, "subscribe_all", () -> subscribe(ex, true, lease));
+      case "/checkpoint/v1/inclusion-proof" -> timed(ex, "inclusion_proof", () -> inclusionProof(ex, lease));
       default -> {
         var doc = debug.get(path);
         if (doc == null) {
@@ -105,8 +115,8 @@ final class Routes {
     }
   }
 
-  private void publish(HttpExchange ex) {
-    PublishRequest request = JsonWire.parse(body(ex), contentType(ex), PublishRequest.newBuilder()).build();
+  private void publish(HttpExchange ex, MemoryBudget.Lease lease) {
+    PublishRequest request = JsonWire.parse(body(ex, lease), contentType(ex), PublishRequest.newBuilder()).build();
     rateLimiter.checkPublish(client(ex), Math.max(1, request.getEnvelopesCount()));
     try {
       core.publish(ex.getRequestHeaders().getFirst("Authorization"), request).join();
@@ -118,32 +128,37 @@ final class Routes {
     HttpGateway.respond(ex, 200, EMPTY_OBJECT);
   }
 
-  private void inclusionProof(HttpExchange ex) {
+  private void inclusionProof(HttpExchange ex, MemoryBudget.Lease lease) {
     rateLimiter.checkRequest(client(ex), org.xmtpj.node.checkpoint.InclusionProofs.REQUEST_COST);
     if (proofs == null) {
       throw new ApiException(ErrorCode.UNIMPLEMENTED, "no_checkpoints",
           "this node computes no checkpoints (it runs without a chain)");
     }
-    var request = JsonWire.parse(body(ex), contentType(ex),
+    var request = JsonWire.parse(body(ex, lease), contentType(ex),
         org.xmtpj.proto.checkpoint.v1.InclusionProofRequest.newBuilder()).build();
     HttpGateway.respond(ex, 200, JsonWire.print(proofs.apply(request)));
   }
 
-  private void query(HttpExchange ex) {
+  private void query(HttpExchange ex, MemoryBudget.Lease lease) {
     rateLimiter.checkRequest(client(ex), 1);
-    QueryRequest request = JsonWire.parse(body(ex), contentType(ex), QueryRequest.newBuilder()).build();
-    HttpGateway.respond(ex, 200, JsonWire.print(core.query(request)));
+    QueryRequest request = JsonWire.parse(body(ex, lease), contentType(ex), QueryRequest.newBuilder()).build();
+    HttpGateway.respond(ex, 200, JsonWire.print(core.query(request, lease)));
   }
 
-  private void batchQuery(HttpExchange ex) {
-    BatchQueryRequest request = JsonWire.parse(body(ex), contentType(ex), BatchQueryRequest.newBuilder()).build();
+  private void batchQuery(HttpExchange ex, MemoryBudget.Lease lease) {
+    BatchQueryRequest request = JsonWire.parse(body(ex, lease), contentType(ex), BatchQueryRequest.newBuilder())
+        .build();
     rateLimiter.checkRequest(client(ex), Math.max(1, request.getRequestsCount()));
-    HttpGateway.respond(ex, 200, JsonWire.print(core.batchQuery(request)));
+    HttpGateway.respond(ex, 200, JsonWire.print(core.batchQuery(request, lease)));
   }
 
-  private void subscribe(HttpExchange ex, boolean all) throws IOException {
+  private byte[] body(HttpExchange ex, MemoryBudget.Lease lease) {
+    return RequestBodies.read(ex, core.limits().maxRequestBytes(), lease);
+  }
+
+  private void subscribe(HttpExchange ex, boolean all, MemoryBudget.Lease lease) throws IOException {
     rateLimiter.checkRequest(client(ex), 1);
-    byte[] body = body(ex);
+    byte[] body = body(ex, lease);
     var topics = all ? null : JsonWire.parse(body, contentType(ex), SubscribeRequest.newBuilder())
         .getContentTopicsList();
     // room booked before the 200 leaves: a refused stream gets its 429 instead of a stream that ends at once
@@ -177,37 +192,6 @@ final class Routes {
       ex.sendResponseHeaders(200, bytes.length);
       ex.getResponseBody().write(bytes);
     }
-  }
-
-  private byte[] body(HttpExchange ex) {
-    int max = core.limits().maxRequestBytes();
-    String declared = ex.getRequestHeaders().getFirst("Content-Length");
-    if (declared != null && parseLength(declared) > max) {
-      throw tooLarge(max);
-    }
-    try (InputStream in = ex.getRequestBody()) {
-      byte[] bytes = in.readNBytes(max + 1);
-      if (bytes.length > max) {
-        throw tooLarge(max);
-      }
-      return bytes;
-    } catch (IOException e) {
-      throw new ApiException(ErrorCode.INVALID_ARGUMENT, "unreadable_body", "cannot read request body: "
-          + e.getMessage());
-    }
-  }
-
-  private static long parseLength(String value) {
-    try {
-      return Long.parseLong(value.trim());
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
-
-  private static ApiException tooLarge(int max) {
-    return new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "body_too_large",
-        "request body exceeds the limit of " + max + " bytes");
   }
 
   private static String contentType(HttpExchange ex) {

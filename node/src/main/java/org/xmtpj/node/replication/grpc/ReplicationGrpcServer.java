@@ -44,7 +44,7 @@ public final class ReplicationGrpcServer implements AutoCloseable {
         Sessions.DEFAULT_MAX_SESSIONS, Sessions.DEFAULT_MAX_PER_PEER, random);
     PeerAuth auth = new PeerAuth(nodeKey, clock, random);
     ReplicationService service = new ReplicationService(handler, new RequestChecks(config.limits()), auth,
-        membership, sessions);
+        membership, sessions, config.limits());
     NettyServerBuilder b = NettyServerBuilder.forAddress(address)
         .executor(executor)
         .maxInboundMessageSize(config.limits().maxFrameBytes())

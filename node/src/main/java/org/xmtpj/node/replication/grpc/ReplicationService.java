@@ -2,6 +2,8 @@ package org.xmtpj.node.replication.grpc;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import com.google.protobuf.MessageLite;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -10,6 +12,7 @@ import org.xmtpj.dag.OriginKey;
 import org.xmtpj.node.replication.Membership;
 import org.xmtpj.node.replication.PeerException;
 import org.xmtpj.node.replication.ReplicationHandler;
+import org.xmtpj.node.replication.ReplicationLimits;
 import org.xmtpj.proto.replication.v1.EventsResponse;
 import org.xmtpj.proto.replication.v1.GetAncestorsRequest;
 import org.xmtpj.proto.replication.v1.GetBucketRequest;
@@ -43,9 +46,13 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
   private final PeerAuth auth;
   private final Membership membership;
   private final Sessions sessions;
+  private final ServingBudget budget;
+  private final long largestReply;
 
   ReplicationService(ReplicationHandler handler, RequestChecks checks, PeerAuth auth, Membership membership,
-      Sessions sessions) {
+      Sessions sessions, ReplicationLimits limits) {
+    this.budget = new ServingBudget(limits);
+    this.largestReply = limits.maxReplyBytes();
     this.handler = handler;
     this.checks = checks;
     this.auth = auth;
@@ -69,7 +76,7 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
 
   @Override
   public void push(PushRequest r, StreamObserver<PushResponse> out) {
-    serve("Push", out, () -> {
+    served("Push", out, () -> {
       checks.push(r);
       handler.push(peer(), ProtoCodec.raw(r.getEventsList()));
       return PushResponse.getDefaultInstance();
@@ -78,12 +85,12 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
 
   @Override
   public void getVector(GetVectorRequest r, StreamObserver<GetVectorResponse> out) {
-    serve("GetVector", out, () -> ProtoCodec.vector(handler.vector(peer())));
+    served("GetVector", out, () -> ProtoCodec.vector(handler.vector(peer())));
   }
 
   @Override
   public void getOriginRange(GetOriginRangeRequest r, StreamObserver<EventsResponse> out) {
-    serve("GetOriginRange", out, () -> {
+    served("GetOriginRange", out, () -> {
       checks.originRange(r);
       return ProtoCodec.events(handler.originRange(peer(), ProtoCodec.origin(r.getOrigin()), r.getFromSeq(),
           r.getMaxEvents(), r.getMaxBytes()));
@@ -92,7 +99,7 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
 
   @Override
   public void getAncestors(GetAncestorsRequest r, StreamObserver<EventsResponse> out) {
-    serve("GetAncestors", out, () -> {
+    served("GetAncestors", out, () -> {
       checks.ancestors(r);
       return ProtoCodec.events(handler.ancestors(peer(), ProtoCodec.ancestors(r)));
     });
@@ -100,7 +107,7 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
 
   @Override
   public void getEvents(GetEventsRequest r, StreamObserver<EventsResponse> out) {
-    serve("GetEvents", out, () -> {
+    served("GetEvents", out, () -> {
       checks.events(r);
       return ProtoCodec.events(handler.events(peer(), ProtoCodec.ids(r.getIdsList())));
     });
@@ -108,7 +115,7 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
 
   @Override
   public void listTopics(ListTopicsRequest r, StreamObserver<TopicsResponse> out) {
-    serve("ListTopics", out, () -> {
+    served("ListTopics", out, () -> {
       checks.topics(r);
       var after = r.getAfter().isEmpty() ? null : ProtoCodec.topic(r.getAfter());
       return ProtoCodec.topics(handler.topics(peer(), after, r.getLimit()));
@@ -117,7 +124,7 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
 
   @Override
   public void getTopicRange(GetTopicRangeRequest r, StreamObserver<EventsResponse> out) {
-    serve("GetTopicRange", out, () -> {
+    served("GetTopicRange", out, () -> {
       checks.topicRange(r);
       return ProtoCodec.events(handler.topicRange(peer(), ProtoCodec.topic(r.getTopic()), r.getAfterRow(),
           r.getMaxEvents(), r.getMaxBytes()));
@@ -126,12 +133,12 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
 
   @Override
   public void getBuckets(GetBucketsRequest r, StreamObserver<GetBucketsResponse> out) {
-    serve("GetBuckets", out, () -> ProtoCodec.buckets(handler.buckets(peer())));
+    served("GetBuckets", out, () -> ProtoCodec.buckets(handler.buckets(peer())));
   }
 
   @Override
   public void getBucket(GetBucketRequest r, StreamObserver<TopicsResponse> out) {
-    serve("GetBucket", out, () -> {
+    served("GetBucket", out, () -> {
       checks.bucket(r);
       return ProtoCodec.topics(handler.bucket(peer(), r.getBucket()));
     });
@@ -139,7 +146,7 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
 
   @Override
   public void getHeads(GetHeadsRequest r, StreamObserver<GetHeadsResponse> out) {
-    serve("GetHeads", out, () -> {
+    served("GetHeads", out, () -> {
       checks.heads(r);
       return ProtoCodec.heads(handler.heads(peer(), r.getTopicsList().stream().map(ProtoCodec::topic).toList()));
     });
@@ -151,6 +158,34 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
       throw Status.UNAUTHENTICATED.withDescription("no session").asRuntimeException();
     }
     return peer;
+  }
+
+  /**
+   * Serves a peer's call within its {@link ServingBudget}: the call takes one of the peer's places and waits for
+   * room for the largest reply before the handler reads anything, books the reply it built, and keeps both until
+   * gRPC has finished sending it (or the call is cancelled).
+   */
+  private <T extends MessageLite> void served(String rpc, StreamObserver<T> out, Supplier<T> body) {
+    ServingBudget.Call call;
+    try {
+      call = budget.enter(peer(), largestReply);
+    } catch (StatusRuntimeException e) {
+      out.onError(e);
+      return;
+    }
+    ServerCallStreamObserver<T> server = (ServerCallStreamObserver<T>) out;
+    server.setOnCloseHandler(call::close);
+    server.setOnCancelHandler(call::close);
+    serve(rpc, out, () -> {
+      T answer = body.get();
+      call.book(answer.getSerializedSize());
+      return answer;
+    });
+  }
+
+  /** The serving budget (for tests). */
+  ServingBudget budget() {
+    return budget;
   }
 
   private static <T> void serve(String rpc, StreamObserver<T> out, Supplier<T> body) {
