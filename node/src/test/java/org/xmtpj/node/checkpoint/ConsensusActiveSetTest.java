@@ -21,7 +21,7 @@ class ConsensusActiveSetTest {
   @TempDir
   Path dir;
 
-  /** Nodes 1–3 with 10 each from epoch 0; node 4 joins with 60 at epoch 6's snapshot (total 90). */
+  /** Nodes 1–3 with 10 each from epoch 0; node 4 joins with 50 at epoch 6's snapshot (total 80). */
   private ConsensusHarness chainWhereNode4JoinsAtEpoch6() {
     ConsensusHarness h = new ConsensusHarness(dir, 4, 1);
     h.at(0, 1);
@@ -31,7 +31,7 @@ class ConsensusActiveSetTest {
 
   private static void snapshotWithNode4(ConsensusHarness h) {
     h.at(6, 1);
-    h.staking.snapshot(node(1, 10), node(2, 10), node(3, 10), node(4, 60));
+    h.staking.snapshot(node(1, 10), node(2, 10), node(3, 10), node(4, 50));
   }
 
   private static List<Long> signers(List<SignedCheckpoint> submission) {
@@ -70,13 +70,13 @@ class ConsensusActiveSetTest {
     ConsensusHarness h = chainWhereNode4JoinsAtEpoch6();
     h.at(5, 10);
     h.sign(1, 6, ROOT);
-    h.sign(2, 6, ROOT); // 20 of 30 in epoch 0's set, but 20 of 90 in epoch 6's
+    h.sign(2, 6, ROOT); // 20 of 30 in epoch 0's set, but 20 of 80 in epoch 6's
     h.settle();
     snapshotWithNode4(h);
     h.at(7, 20);
     h.settle();
 
-    assertThat(h.checkpoints.submissions).as("20 of 90 is no quorum").isEmpty();
+    assertThat(h.checkpoints.submissions).as("20 of 80 is no quorum").isEmpty();
 
     h.sign(4, 6, ROOT);
     h.settle();
@@ -102,6 +102,23 @@ class ConsensusActiveSetTest {
 
     assertThat(h.checkpoints.submissions).hasSize(1);
     assertThat(signers(h.checkpoints.submissions.getFirst())).containsExactly(2L, 4L);
+  }
+
+  @Test
+  void shouldWaitForTheEpochToEndWhenEarlySignaturesReachAQuorumOfAFinalSet() {
+    ConsensusHarness h = chainWhereNode4JoinsAtEpoch6();
+    h.at(6, 1);
+    h.staking.snapshot(node(1, 10), node(2, 10), node(3, 10), node(4, 60)); // final during epoch 6 already
+    h.sign(4, 6, ROOT); // 60 of 90: a quorum, but epoch 6 is not over
+    h.settle();
+
+    assertThat(h.checkpoints.submissions).isEmpty();
+
+    h.at(7, 1);
+    h.settle();
+
+    assertThat(h.checkpoints.submissions).hasSize(1);
+    assertQuorumOfRealSet(h, 6, h.checkpoints.submissions.getFirst());
   }
 
   @Test
@@ -149,9 +166,9 @@ class ConsensusActiveSetTest {
 
     h.settle();
 
-    assertThat(h.metric("xmtpd_checkpoint_signatures_held")).isLessThanOrEqualTo(256);
+    assertThat(h.metric("xmtpd_checkpoint_signatures_held")).isLessThanOrEqualTo(HeldSignatures.PER_EPOCH);
     assertThat(h.metric("xmtpd_checkpoint_signatures_dropped")).isGreaterThanOrEqualTo(5_050
-        - 256);
+        - HeldSignatures.PER_EPOCH);
     assertThat(h.staking.activeSetCalls).as("one look at epoch 6 per tick, not one per record").hasSizeLessThan(5);
     assertThat(h.registry.nodeCalls).as("nothing held is checked before its set is final").isEmpty();
 
