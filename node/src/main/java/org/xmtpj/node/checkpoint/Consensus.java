@@ -33,7 +33,10 @@ import org.xmtpj.store.StoredEnvelope;
  *       {@link SignedLog} survives restarts), and publishes the signature on {@link SignatureRecord#TOPIC}, so that
  *       replication carries it to every node;
  *   <li>collects the valid signatures it stores (signer = the node's registered operator, node in the epoch's
- *       active set) and submits a checkpoint once one (cut, root) carries ≥ 2/3 of the epoch's stake;
+ *       active set) and submits a checkpoint once one (cut, root) carries ≥ 2/3 of the epoch's stake. A signature
+ *       is checked only against a <em>final</em> active set ({@link ActiveSets}); one that names an epoch whose set
+ *       can still change is held ({@link HeldSignatures}) and checked later, one that names an epoch older than the
+ *       kept ones or beyond the next is dropped without asking the chain;
  *   <li>submits evidence when one node signed two roots for one epoch.
  * </ul>
  * Members take turns submitting by rank (3 s apart) so that one transaction usually suffices.
@@ -43,7 +46,6 @@ final class Consensus {
   private static final long TURN_MS = 3_000;
 
   private final CheckpointsClient checkpoints;
-  private final StakingClient staking;
   private final NodeRegistryClient registry;
   private final CheckpointTypedData typed;
   private final Signer operator;
@@ -57,9 +59,12 @@ final class Consensus {
   private final ConsensusMetrics metrics;
   private final Set<Long> warnedNoQuorum = new HashSet<>();
   private long newestComputed = -1;
-  private final Map<Long, ActiveSet> sets = new HashMap<>();
+  private final ActiveSets sets;
+  private final HeldSignatures held = new HeldSignatures();
   private final Map<Long, String> operators = new HashMap<>();
   private final Map<Long, Map<Long, List<SignedCheckpoint>>> seen = new TreeMap<>(); // epoch → node → distinct
+  /** Distinct messages kept per node and epoch: two prove a double signature, more only cost memory. */
+  static final int MESSAGES_PER_NODE = 2;
   private final Map<String, Long> firstQuorumAt = new HashMap<>();
   private final Set<String> done = new HashSet<>();
   private long cursor;
@@ -70,7 +75,6 @@ final class Consensus {
       SignedLog log, Clock clock, boolean equivocate, java.util.function.BooleanSupplier caughtUp,
       ConsensusMetrics metrics) {
     this.checkpoints = checkpoints;
-    this.staking = staking;
     this.registry = registry;
     this.typed = typed;
     this.operator = operator;
@@ -82,6 +86,7 @@ final class Consensus {
     this.equivocate = equivocate;
     this.caughtUp = caughtUp;
     this.metrics = metrics;
+    this.sets = new ActiveSets(staking, clock);
   }
 
   /** Signs a freshly computed checkpoint if this node is a signer of its epoch. */
@@ -93,7 +98,9 @@ final class Consensus {
       return;
     }
     Optional<Long> me = selfId();
-    ActiveSet set = set(c.epoch());
+    // the provisional set will do if the chain has not fixed the set yet (a node signs after its epoch ended, so
+    // rarely): signing is harmless to a non-member, and the others check the signature against the final set
+    ActiveSet set = sets.lookup(c.epoch()).set();
     if (me.isEmpty() || set == null || !set.contains(me.get())) {
       return;
     }
@@ -124,16 +131,21 @@ final class Consensus {
 
   /** Reads new signatures, then submits what has a quorum and reports double signers. */
   void tick() {
-    long horizon = newestComputed - Checkpointer.KEPT;
+    // the kept epochs: Checkpointer keeps KEPT; the local clock bounds them before the first computation too
+    long horizon = Math.max(newestComputed, sets.localEpoch() - 1) - Checkpointer.KEPT;
     seen.keySet().removeIf(e -> e < horizon);
-    sets.keySet().removeIf(e -> e < horizon);
+    sets.prune(horizon);
+    metrics.dropped(held.prune(horizon));
     for (List<StoredEnvelope> page = store.readAfter(cursor, Set.of(SignatureRecord.TOPIC), 500);
         !page.isEmpty(); page = store.readAfter(cursor, Set.of(SignatureRecord.TOPIC), 500)) {
       for (StoredEnvelope e : page) {
+        // the cursor moves only once a record is handled: a chain error here re-reads it at the next tick
+        SignatureRecord.decode(e.envelope().message()).ifPresent(s -> admit(s, horizon));
         cursor = e.localSeq();
-        SignatureRecord.decode(e.envelope().message()).filter(this::valid).ifPresent(this::remember);
       }
     }
+    checkHeld();
+    metrics.held(held.size());
     for (var epoch : seen.entrySet()) {
       reportDoubleSigners(epoch.getKey(), epoch.getValue());
       submitIfQuorum(epoch.getKey(), epoch.getValue());
@@ -156,7 +168,7 @@ final class Consensus {
     if (checkpoints.checkpoint(epoch).isPresent()) {
       return;
     }
-    ActiveSet set = set(epoch);
+    ActiveSet set = sets.finalSet(epoch);
     BigInteger best = BigInteger.ZERO;
     Map<String, BigInteger> byMessage = new HashMap<>();
     for (List<SignedCheckpoint> list : seen.getOrDefault(epoch, Map.of()).values()) {
@@ -170,8 +182,38 @@ final class Consensus {
         + " of the stake agree or can reach each other", epoch, best, set == null ? "?" : set.totalStake());
   }
 
-  private boolean valid(SignedCheckpoint s) {
-    ActiveSet set = set(s.epoch());
+  /**
+   * Checks a record against its epoch's final set, or holds it until that set is final. Epochs outside [horizon,
+   * newest plausible] are dropped before the chain is asked anything: their records can only cost memory and calls.
+   */
+  private void admit(SignedCheckpoint s, long horizon) {
+    if (s.epoch() < horizon || s.epoch() > sets.newestPlausible()) {
+      metrics.dropped(1);
+      return;
+    }
+    ActiveSets.Answer a = sets.lookup(s.epoch());
+    if (!a.isFinal()) {
+      if (!held.add(s)) {
+        metrics.dropped(1);
+      }
+      return;
+    }
+    if (valid(a.set(), s)) {
+      remember(s);
+    }
+  }
+
+  /** Checks the held records of each epoch whose set became final (the chain is asked at most once a second). */
+  private void checkHeld() {
+    for (long epoch : held.epochs()) {
+      ActiveSets.Answer a = sets.lookup(epoch);
+      if (a.isFinal()) {
+        held.take(epoch).stream().filter(s -> valid(a.set(), s)).forEach(this::remember);
+      }
+    }
+  }
+
+  private boolean valid(ActiveSet set, SignedCheckpoint s) {
     if (set == null || !set.contains(s.nodeId())) {
       return false;
     }
@@ -182,7 +224,7 @@ final class Consensus {
   private void remember(SignedCheckpoint s) {
     List<SignedCheckpoint> mine = seen.computeIfAbsent(s.epoch(), e -> new TreeMap<>())
         .computeIfAbsent(s.nodeId(), n -> new ArrayList<>());
-    if (mine.stream().noneMatch(x -> x.sameMessage(s))) {
+    if (mine.size() < MESSAGES_PER_NODE && mine.stream().noneMatch(x -> x.sameMessage(s))) {
       mine.add(s);
     }
   }
@@ -210,7 +252,10 @@ final class Consensus {
   }
 
   private void submitIfQuorum(long epoch, Map<Long, List<SignedCheckpoint>> byNode) {
-    ActiveSet set = set(epoch);
+    ActiveSet set = sets.finalSet(epoch); // final: seen holds only signatures checked against a final set
+    if (set == null || sets.localEpoch() <= epoch) {
+      return; // the contract refuses an epoch that is not over (EpochNotOver), and a refusal would spend our turn
+    }
     Map<String, List<SignedCheckpoint>> byMessage = new HashMap<>();
     byNode.values().forEach(list -> list.forEach(s -> byMessage.computeIfAbsent(
         HexFormat.of().formatHex(s.cutHash()) + HexFormat.of().formatHex(s.root()), k -> new ArrayList<>()).add(s)));
@@ -279,7 +324,7 @@ final class Consensus {
       return false;
     }
     long first = firstQuorumAt.computeIfAbsent(occasion, k -> clock.millis());
-    ActiveSet set = set(epoch);
+    ActiveSet set = sets.finalSet(epoch);
     int rank = selfId().map(id -> set.nodeIds().indexOf(id)).filter(i -> i >= 0).orElse(set.nodes().size());
     return clock.millis() >= first + rank * TURN_MS;
   }
@@ -287,17 +332,6 @@ final class Consensus {
   private static BigInteger stakeOf(ActiveSet set, long nodeId) {
     return set.nodes().stream().filter(n -> n.nodeId() == nodeId).map(n -> n.stake()).findFirst()
         .orElse(BigInteger.ZERO);
-  }
-
-  private ActiveSet set(long epoch) {
-    ActiveSet s = sets.get(epoch);
-    if (s == null) {
-      s = staking.activeSet(epoch).orElse(null);
-      if (s != null) {
-        sets.put(epoch, s);
-      }
-    }
-    return s;
   }
 
   private Optional<Long> selfId() {

@@ -4,11 +4,16 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
-/** What checkpoint consensus exports: the newest signed and finalized epochs, and epochs that got no quorum. */
+/**
+ * What checkpoint consensus exports: the newest signed and finalized epochs, epochs that got no quorum, and the
+ * signature records held until their epoch's active set is final or dropped unchecked.
+ */
 final class ConsensusMetrics {
   private final Gauge signed;
   private final Gauge finalized;
   private final Counter stalled;
+  private final Gauge held;
+  private final Counter dropped;
 
   ConsensusMetrics(PrometheusRegistry registry) {
     signed = Gauge.builder().name("xmtpd_checkpoint_last_signed_epoch")
@@ -17,6 +22,11 @@ final class ConsensusMetrics {
         .help("newest epoch with a checkpoint finalized on chain, as this node last saw it").register(registry);
     stalled = Counter.builder().name("xmtpd_checkpoint_stalled_epochs")
         .help("epochs without a checkpoint two epochs later (no 2/3 of the stake agreed)").register(registry);
+    held = Gauge.builder().name("xmtpd_checkpoint_signatures_held")
+        .help("signature records kept unchecked until their epoch's active set is final").register(registry);
+    dropped = Counter.builder().name("xmtpd_checkpoint_signatures_dropped")
+        .help("signature records dropped unchecked: epoch too old or not begun, or the held budget was spent")
+        .register(registry);
   }
 
   void signed(long epoch) {
@@ -29,5 +39,15 @@ final class ConsensusMetrics {
 
   void stalled() {
     stalled.inc();
+  }
+
+  void held(int records) {
+    held.set(records);
+  }
+
+  void dropped(int records) {
+    if (records > 0) {
+      dropped.inc(records);
+    }
   }
 }
