@@ -103,7 +103,8 @@ final class ChainMembership implements Membership {
 
   /** Keys come from the registry and are always pinned, so a handshake never teaches one. */
   @Override
-  public void learned(PeerInfo peer, OriginKey key) {
+  public boolean learned(PeerInfo peer, OriginKey key) {
     LOG.debug("ignoring key {} learned from {}: chain membership pins every key", key.hex(), peer.address());
+    return false;
   }
 }

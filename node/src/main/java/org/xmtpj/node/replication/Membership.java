@@ -22,6 +22,10 @@ public interface Membership {
   /** Called with the new peer list whenever it changes. */
   void onChange(Consumer<List<PeerInfo>> listener);
 
-  /** Records a key learned from a handshake with a configured, unpinned peer. */
-  void learned(PeerInfo peer, OriginKey key);
+  /**
+   * Records a key learned from a handshake with a configured, unpinned peer.
+   *
+   * @return whether the key is taken; false refuses the handshake (not such a peer, or too many keys from it)
+   */
+  boolean learned(PeerInfo peer, OriginKey key);
 }

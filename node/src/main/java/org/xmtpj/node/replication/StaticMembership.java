@@ -23,12 +23,19 @@ import org.xmtpj.dag.OriginKey;
  */
 public final class StaticMembership implements Membership {
   private static final Logger LOG = LoggerFactory.getLogger(StaticMembership.class);
+  /**
+   * Keys one unpinned peer may introduce over the node's life. Each stays an authorized origin (its events stay
+   * valid), so without a bound whoever answers at the address could mint origins at every handshake. A wiped or
+   * replaced node needs one new key; beyond this the key is refused and the operator told to pin it.
+   */
+  public static final int MAX_KEYS_PER_UNPINNED_PEER = 8;
 
   private final OriginKey self;
   private final List<PeerInfo> configured;
   private volatile List<PeerInfo> peers;
   private volatile Set<OriginKey> pinned;
   private final Map<PeerInfo, OriginKey> learned = new ConcurrentHashMap<>();
+  private final Map<PeerInfo, Set<OriginKey>> introduced = new ConcurrentHashMap<>();
   private final Set<OriginKey> everAllowed = ConcurrentHashMap.newKeySet();
   private final List<Consumer<List<PeerInfo>>> listeners = new CopyOnWriteArrayList<>();
 
@@ -88,13 +95,24 @@ public final class StaticMembership implements Membership {
     listeners.add(Objects.requireNonNull(listener));
   }
 
-  /** Only an unpinned, configured peer can introduce a key; anything else is ignored (and logged). */
+  /**
+   * Only an unpinned, configured peer can introduce a key, and at most {@link #MAX_KEYS_PER_UNPINNED_PEER} of them;
+   * anything else is refused (and logged).
+   */
   @Override
-  public void learned(PeerInfo peer, OriginKey key) {
+  public synchronized boolean learned(PeerInfo peer, OriginKey key) {
     if (peer.key() != null || !peers.contains(peer) || key.equals(self)) {
       LOG.warn("ignoring key {} learned from {}: not a configured unpinned peer", key.hex(), peer.address());
-      return;
+      return false;
     }
+    Set<OriginKey> keys = introduced.computeIfAbsent(peer, p -> new java.util.LinkedHashSet<>());
+    if (!keys.contains(key) && keys.size() >= MAX_KEYS_PER_UNPINNED_PEER) {
+      LOG.warn("refusing key {} from peer {}: it has presented {} different keys since this node started (a peer"
+          + " that keeps changing its key, or something else answering at that address); pin the right one with"
+          + " --peer KEY@{}", key.hex(), peer.address(), keys.size(), peer.address());
+      return false;
+    }
+    keys.add(key);
     everAllowed.add(key);
     OriginKey previous = learned.put(peer, key);
     if (previous == null) {
@@ -104,5 +122,12 @@ public final class StaticMembership implements Membership {
           + " at that address; pin the key with --peer KEY@HOST:PORT to refuse this)", peer.address(), previous.hex(),
           key.hex());
     }
+    return true;
+  }
+
+  /** Different keys {@code peer} has introduced since start (for tests and the status page). */
+  public int learnedKeys(PeerInfo peer) {
+    Set<OriginKey> keys = introduced.get(peer);
+    return keys == null ? 0 : keys.size();
   }
 }

@@ -51,4 +51,25 @@ class StaticMembershipTest {
     assertThat(m.isAllowedPeer(key(6))).isTrue();
     assertThat(m.isAuthorizedOrigin(key(3))).as("its events stay valid").isTrue();
   }
+
+  /**
+   * Whoever answers at an unpinned peer's address can present a fresh key at every handshake (issue 13, finding
+   * 11: unpinned peers re-learned keys on every handshake), and each key became an authorized origin for good: one
+   * address could mint origins without end and grow every vector past its bound, as the Sybil keys of finding 7.
+   */
+  @Test
+  void shouldStopLearningKeysFromAnUnpinnedPeerThatKeepsChangingIt() {
+    StaticMembership m = new StaticMembership(self, List.of(pinned, unpinned));
+    int max = StaticMembership.MAX_KEYS_PER_UNPINNED_PEER;
+    for (int i = 0; i < max + 20; i++) {
+      m.learned(unpinned, key(100 + i));
+    }
+    for (int i = 0; i < max; i++) {
+      assertThat(m.isAuthorizedOrigin(key(100 + i))).as("key %d of %d: its events stay valid", i + 1, max).isTrue();
+    }
+    assertThat(m.isAuthorizedOrigin(key(100 + max))).as("a key beyond the first %d", max).isFalse();
+    assertThat(m.isAllowedPeer(key(100 + max - 1))).as("the last key it was allowed to take").isTrue();
+    assertThat(m.isAllowedPeer(key(100 + max + 19))).isFalse();
+    assertThat(m.learnedKeys(unpinned)).isEqualTo(max);
+  }
 }

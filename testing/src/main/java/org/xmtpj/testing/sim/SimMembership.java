@@ -38,5 +38,7 @@ final class SimMembership implements Membership {
   public void onChange(Consumer<List<PeerInfo>> listener) {}
 
   @Override
-  public void learned(PeerInfo peer, OriginKey key) {}
+  public boolean learned(PeerInfo peer, OriginKey key) {
+    return false;
+  }
 }

@@ -244,8 +244,9 @@ final class GrpcPeerClient implements PeerClient, AutoCloseable {
         throw CallErrors.map(peer, "Handshake", error, false);
       }
       OriginKey key = auth.verifyWelcome(hello, welcome, peer.key());
-      if (peer.key() == null) {
-        membership.learned(peer, key);
+      if (peer.key() == null && !membership.learned(peer, key)) {
+        throw new PeerException(PeerException.Kind.REFUSED, "peer " + peer.address() + " presented node key "
+            + key.hex() + ", which this node refuses to learn (see its log); pin the peer's key");
       }
       verifiedKey = key;
       Metadata headers = new Metadata();
