@@ -184,7 +184,7 @@ final class AntiEntropy {
       List<EventId> unknown = new ArrayList<>(ids);
       unknown.removeAll(r.store.existingIds(ids));
       if (unknown.isEmpty()) {
-        r.retention.retireSuperseded(topic, ids); // [retention] our extra heads may have lost pruned children
+        r.retention.retireSuperseded(Replicator.safeKey(p), topic, ids); // [retention] our extra heads may have lost pruned children
       }
       for (int i = 0; i < unknown.size(); i += r.config.limits().maxWant()) {
         List<EventId> want = unknown.subList(i, Math.min(unknown.size(), i + r.config.limits().maxWant()));

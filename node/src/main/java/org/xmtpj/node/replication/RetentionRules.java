@@ -21,6 +21,7 @@ import org.xmtpj.store.OriginProgress;
 final class RetentionRules {
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
   private final Replicator r;
+  private final RetireVotes retireVotes = new RetireVotes();
 
   RetentionRules(Replicator r) {
     this.r = r;
@@ -82,10 +83,10 @@ final class RetentionRules {
    * heads: an extra head of ours that is old and within its origin's contiguous prefix (which the peer shares, so
    * the peer has or pruned it, and it is not a head there) lost its children to pruning before we saw them. It
    * stops being a head here too, and the fingerprints converge. A head above a gap may simply be missing at the
-   * peer: it stays.
+   * peer: it stays. Two peers must say so ({@link RetireVotes}), so that one liar cannot retire honest heads.
    */
-  void retireSuperseded(TopicKey topic, List<EventId> theirHeads) {
-    if (!enabled() || theirHeads.isEmpty()) {
+  void retireSuperseded(OriginKey from, TopicKey topic, List<EventId> theirHeads) {
+    if (!enabled() || from == null || theirHeads.isEmpty()) {
       return;
     }
     Set<EventId> theirs = new HashSet<>(theirHeads);
@@ -94,9 +95,16 @@ final class RetentionRules {
     }
     List<EventId> old = r.store.heads(topic).stream().map(Head::id).filter(id -> !theirs.contains(id))
         .filter(id -> r.store.event(id).map(raw -> superseded(EventCodec.decode(raw))).orElse(false)).toList();
-    if (!old.isEmpty()) {
-      r.log.retireHeads(topic, old);
+    // one peer's word retires nothing while there is a second peer to ask (RetireVotes)
+    List<EventId> agreed = old.isEmpty() ? old : retireVotes.vote(from, old, r.peers.size());
+    if (!agreed.isEmpty()) {
+      r.log.retireHeads(topic, agreed);
     }
+  }
+
+  /** Old heads that one peer, but not yet a second, reported superseded (for tests). */
+  int headsAwaitingASecondVote() {
+    return retireVotes.pending();
   }
 
   private boolean superseded(SignedEvent head) {
