@@ -4,8 +4,9 @@ pragma solidity ^0.8.28;
 /// @title Ed25519
 /// @notice Ed25519 signature verification (RFC 8032 §5.1.7, pure Ed25519: no context, no pre-hash), written for
 ///         NodeRegistry's proof of possession of a node key. Registration is rare, so this favours plain, checkable
-///         code over the last bit of gas: one SHA-512, two point decodings are not needed (R is compared by its
-///         encoding), one joint double-scalar multiplication, three calls to the modexp precompile.
+///         code over the last bit of gas. A verification is one SHA-512 of R ‖ A ‖ M, one point decoding (A only: R
+///         is compared by its encoding, never decoded), one joint double-scalar multiplication and two calls to the
+///         modexp precompile (a square root, an inversion).
 ///
 ///         The check is the cofactorless one, with strict encodings:
 ///         - A (the public key) must decode: y < p, x recoverable, and not "x = 0 with the sign bit set";
