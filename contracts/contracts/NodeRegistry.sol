@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {Ed25519} from "./lib/Ed25519.sol";
+
 /// @title NodeRegistry
 /// @notice Permissionless registry of messaging nodes. A node is identified by a sequential id (1, 2, 3, ...) and
 ///         has an operator (the registering address, which also signs checkpoints with its secp256k1 key), an
@@ -9,6 +11,11 @@ pragma solidity ^0.8.28;
 ///
 ///         Rules:
 ///         - one registered node per operator address at a time;
+///         - registering a node key takes a proof of possession: an Ed25519 signature by that key over
+///           `registrationMessage(operator, nodeKey)`, which names the chain, this registry and the operator. A node
+///           key is public (it is in every replication handshake), so without the proof anyone could register an
+///           honest operator's key first and be attributed its signatures; with it, a key is bound only to an
+///           operator its holder chose, and a proof cannot be replayed for another operator, chain or registry;
 ///         - node keys are unique forever: a key that was ever registered can never be registered again, even
 ///           after its node deregistered, so a signature made with it can only ever be attributed to one node id;
 ///         - commission decreases take effect immediately; an increase is scheduled and takes effect
@@ -22,6 +29,9 @@ contract NodeRegistry {
     uint16 public constant BPS = 10_000;
     /// @notice Maximum length of an endpoint, in bytes.
     uint256 public constant MAX_ENDPOINT_LENGTH = 256;
+    /// @notice First bytes of the message a node key signs to register (see registrationMessage): a signature for
+    ///         this purpose can never be mistaken for one the key makes for events or handshakes.
+    string public constant REGISTRATION_DOMAIN = "xmtpj-node-registration-v1";
 
     struct Node {
         address operator; // 20 bytes
@@ -60,6 +70,7 @@ contract NodeRegistry {
     error InvalidMaxCommission(uint16 maxCommissionBps);
     error ZeroNodeKey();
     error NodeKeyTaken(bytes32 nodeKey);
+    error InvalidNodeKeySignature(bytes32 nodeKey);
     error OperatorHasNode(address operator, uint256 nodeId);
     error InvalidEndpoint();
     error CommissionTooHigh(uint16 commissionBps, uint16 maxCommissionBps);
@@ -77,8 +88,11 @@ contract NodeRegistry {
     // ---------------------------------------------------------------- writes
 
     /// @notice Registers a node operated by msg.sender.
+    /// @param nodeKeySignature the node key's Ed25519 signature (R ‖ S, 64 bytes) of
+    ///        `registrationMessage(msg.sender, nodeKey)`: proof that whoever holds the node's private key chose
+    ///        msg.sender as its operator
     /// @return nodeId the new node's id (ids start at 1 and increase by 1)
-    function register(bytes32 nodeKey, string calldata endpoint, uint16 commissionBps)
+    function register(bytes32 nodeKey, string calldata endpoint, uint16 commissionBps, bytes calldata nodeKeySignature)
         external
         returns (uint256 nodeId)
     {
@@ -88,6 +102,10 @@ contract NodeRegistry {
         if (existing != 0) revert OperatorHasNode(msg.sender, existing);
         _checkEndpoint(endpoint);
         if (commissionBps > maxCommissionBps) revert CommissionTooHigh(commissionBps, maxCommissionBps);
+        // last: the cheap checks above answer a doomed call without the ~0.5 M gas of a verification
+        if (!Ed25519.verify(nodeKey, nodeKeySignature, registrationMessage(msg.sender, nodeKey))) {
+            revert InvalidNodeKeySignature(nodeKey);
+        }
 
         nodeId = ++_nodeCount;
         Node storage n = _nodes[nodeId];
@@ -145,6 +163,16 @@ contract NodeRegistry {
     }
 
     // ---------------------------------------------------------------- reads
+
+    /// @notice The message `nodeKey` signs so that `operator` can register it here, 130 bytes:
+    ///         REGISTRATION_DOMAIN (26 bytes, ASCII) ‖ block.chainid (32 bytes, big-endian) ‖ address(this)
+    ///         (20 bytes) ‖ operator (20 bytes) ‖ nodeKey (32 bytes). The chain id and the registry's address keep
+    ///         a proof from being replayed on another chain or another deployment; the operator, from being used
+    ///         by anyone else (a front-runner copying it from the mempool included); the key, from standing for
+    ///         another key.
+    function registrationMessage(address operator, bytes32 nodeKey) public view returns (bytes memory) {
+        return abi.encodePacked(REGISTRATION_DOMAIN, block.chainid, address(this), operator, nodeKey);
+    }
 
     /// @notice Number of node ids ever assigned; ids are 1..nodeCount().
     function nodeCount() external view returns (uint256) {

@@ -2,7 +2,8 @@
 const { expect } = require("chai");
 const { ethers } = require("hardhat");
 const { time } = require("@nomicfoundation/hardhat-network-helpers");
-const { nodeKey, minedAt, loadFixture } = require("./helpers");
+const { nodeKey, registerNode, registrationSignature, minedAt, loadFixture } = require("./helpers");
+const { nodeKeyPair, registrationMessage } = require("../scripts/lib/node-keys");
 
 describe("NodeRegistry", function () {
   const MAX = 5_000;
@@ -12,7 +13,7 @@ describe("NodeRegistry", function () {
     const signers = await ethers.getSigners();
     const registry = await (await ethers.getContractFactory("NodeRegistry")).deploy(MAX, DELAY);
     const [, op1, op2, stranger] = signers;
-    const registeredAt = await minedAt(registry.connect(op1).register(nodeKey(1), "https://n1.example", 1_000));
+    const registeredAt = await minedAt(registerNode(registry, op1, 1, "https://n1.example", 1_000));
     return { registry, op1, op2, stranger, registeredAt };
   }
 
@@ -28,7 +29,7 @@ describe("NodeRegistry", function () {
   describe("register", function () {
     it("assigns sequential ids, stores the node and emits NodeRegistered", async function () {
       const { registry, op1, op2, registeredAt } = await loadFixture(fixture);
-      await expect(registry.connect(op2).register(nodeKey(2), "grpc://10.0.0.2:5556", 0))
+      await expect(registerNode(registry, op2, 2, "grpc://10.0.0.2:5556", 0))
         .to.emit(registry, "NodeRegistered")
         .withArgs(2, op2.address, nodeKey(2), "grpc://10.0.0.2:5556", 0);
       expect(await registry.nodeCount()).to.equal(2n);
@@ -48,42 +49,64 @@ describe("NodeRegistry", function () {
 
     it("accepts the maximum endpoint length and commission", async function () {
       const { registry, op2 } = await loadFixture(fixture);
-      await registry.connect(op2).register(nodeKey(2), "x".repeat(256), MAX);
+      await registerNode(registry, op2, 2, "x".repeat(256), MAX);
       expect(await registry.commissionOf(2)).to.equal(BigInt(MAX));
     });
 
     it("reverts on a zero key", async function () {
       const { registry, op2 } = await loadFixture(fixture);
-      await expect(registry.connect(op2).register(ethers.ZeroHash, "e", 0)).to.be.revertedWithCustomError(registry, "ZeroNodeKey");
+      await expect(registry.connect(op2).register(ethers.ZeroHash, "e", 0, "0x")).to.be.revertedWithCustomError(registry, "ZeroNodeKey");
     });
 
     it("reverts on a key in use, and on a key of a deregistered node", async function () {
       const { registry, op1, op2 } = await loadFixture(fixture);
-      await expect(registry.connect(op2).register(nodeKey(1), "e", 0))
+      await expect(registerNode(registry, op2, 1, "e", 0))
         .to.be.revertedWithCustomError(registry, "NodeKeyTaken")
         .withArgs(nodeKey(1));
       await registry.connect(op1).deregister(1);
-      await expect(registry.connect(op2).register(nodeKey(1), "e", 0)).to.be.revertedWithCustomError(registry, "NodeKeyTaken");
+      await expect(registerNode(registry, op2, 1, "e", 0)).to.be.revertedWithCustomError(registry, "NodeKeyTaken");
     });
 
     it("reverts when the operator already runs a node, but allows a new node after deregistering", async function () {
       const { registry, op1 } = await loadFixture(fixture);
-      await expect(registry.connect(op1).register(nodeKey(9), "e", 0))
+      await expect(registerNode(registry, op1, 9, "e", 0))
         .to.be.revertedWithCustomError(registry, "OperatorHasNode")
         .withArgs(op1.address, 1);
       await registry.connect(op1).deregister(1);
-      await expect(registry.connect(op1).register(nodeKey(9), "e", 0)).to.emit(registry, "NodeRegistered").withArgs(2, op1.address, nodeKey(9), "e", 0);
+      await expect(registerNode(registry, op1, 9, "e", 0)).to.emit(registry, "NodeRegistered").withArgs(2, op1.address, nodeKey(9), "e", 0);
     });
 
     it("reverts on an empty or too long endpoint", async function () {
       const { registry, op2 } = await loadFixture(fixture);
-      await expect(registry.connect(op2).register(nodeKey(2), "", 0)).to.be.revertedWithCustomError(registry, "InvalidEndpoint");
-      await expect(registry.connect(op2).register(nodeKey(2), "x".repeat(257), 0)).to.be.revertedWithCustomError(registry, "InvalidEndpoint");
+      await expect(registerNode(registry, op2, 2, "", 0)).to.be.revertedWithCustomError(registry, "InvalidEndpoint");
+      await expect(registerNode(registry, op2, 2, "x".repeat(257), 0)).to.be.revertedWithCustomError(registry, "InvalidEndpoint");
+    });
+
+    it("registrationMessage is domain ‖ chain id ‖ registry ‖ operator ‖ key, 130 bytes", async function () {
+      const { registry, op2 } = await loadFixture(fixture);
+      const { chainId } = await ethers.provider.getNetwork();
+      const message = await registry.registrationMessage(op2.address, nodeKey(2));
+      expect(await registry.REGISTRATION_DOMAIN()).to.equal("xmtpj-node-registration-v1");
+      expect(ethers.dataLength(message)).to.equal(130);
+      expect(message).to.equal(registrationMessage(chainId, await registry.getAddress(), op2.address, nodeKey(2)));
+    });
+
+    it("reverts with InvalidNodeKeySignature on a signature by another key, for another operator, or not 64 bytes", async function () {
+      const { registry, op1, op2 } = await loadFixture(fixture);
+      const forOp2By3 = nodeKeyPair(3).sign(await registry.registrationMessage(op2.address, nodeKey(2)));
+      const forOp1 = await registrationSignature(registry, op1, 2);
+      const ok = await registrationSignature(registry, op2, 2);
+      for (const sig of [forOp2By3, forOp1, ethers.dataSlice(ok, 0, 63), ethers.concat([ok, "0x00"])]) {
+        await expect(registry.connect(op2).register(nodeKey(2), "e", 0, sig))
+          .to.be.revertedWithCustomError(registry, "InvalidNodeKeySignature")
+          .withArgs(nodeKey(2));
+      }
+      await registry.connect(op2).register(nodeKey(2), "e", 0, ok);
     });
 
     it("reverts on a commission above the maximum", async function () {
       const { registry, op2 } = await loadFixture(fixture);
-      await expect(registry.connect(op2).register(nodeKey(2), "e", MAX + 1))
+      await expect(registerNode(registry, op2, 2, "e", MAX + 1))
         .to.be.revertedWithCustomError(registry, "CommissionTooHigh")
         .withArgs(MAX + 1, MAX);
     });

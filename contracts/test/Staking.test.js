@@ -2,7 +2,7 @@
 const { expect } = require("chai");
 const { ethers } = require("hardhat");
 const { time } = require("@nomicfoundation/hardhat-network-helpers");
-const { deploySystem, PARAMETER, governed, tokens, TEST_PARAMS, BPS, fund, registerAndStake, expectedReward, toEpoch, nodeKey, minedAt, lastBlockTime, loadFixture } =
+const { deploySystem, PARAMETER, governed, tokens, TEST_PARAMS, BPS, fund, registerAndStake, expectedReward, toEpoch, nodeKey, registerNode, minedAt, lastBlockTime, loadFixture } =
   require("./helpers");
 
 /** What a position of `shares` earns when `rest` is spread over `rewardShares`, rounded like the contract. */
@@ -124,7 +124,7 @@ describe("Staking", function () {
     it("self-stake: moves tokens, mints shares 1:1, makes the node a candidate", async function () {
       const d = await loadFixture(base);
       const op = d.ops[0];
-      await d.registry.connect(op).register(nodeKey(1), "e", 0);
+      await registerNode(d.registry, op, 1, "e", 0);
       await fund(d, op, tokens(150));
       const tx = d.staking.connect(op).delegate(1, tokens(150));
       await expect(tx).to.emit(d.staking, "Delegated").withArgs(op.address, 1, tokens(150), tokens(150));
@@ -159,7 +159,7 @@ describe("Staking", function () {
 
     it("does not add a fifth candidate to a full list (claimCandidacy does)", async function () {
       const d = await loadFixture(withNodes);
-      await d.registry.connect(d.ops[4]).register(nodeKey(5), "e", 0);
+      await registerNode(d.registry, d.ops[4], 5, "e", 0);
       await fund(d, d.ops[4], tokens(100));
       await expect(d.staking.connect(d.ops[4]).delegate(5, tokens(100))).to.not.emit(d.staking, "CandidateAdded");
       expect(await d.staking.isCandidate(5)).to.equal(false);

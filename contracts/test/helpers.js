@@ -2,6 +2,7 @@
 const { ethers } = require("hardhat");
 const networkHelpers = require("@nomicfoundation/hardhat-network-helpers");
 const { deployAll, withDefaults } = require("../scripts/lib/deploy-all");
+const { nodeKeyPair, registrationMessage } = require("../scripts/lib/node-keys");
 
 const E18 = 10n ** 18n;
 const tokens = (n) => BigInt(n) * E18;
@@ -82,8 +83,24 @@ async function governed(d, parameter, value, fn) {
   return (await d.staking[fn](value)).wait();
 }
 
-/** Distinct, deterministic Ed25519-sized node keys. */
-const nodeKey = (i) => ethers.keccak256(ethers.toUtf8Bytes(`node-key-${i}`));
+/** Distinct, deterministic Ed25519 node keys (public keys of nodeKeyPair(i), so registrations can be signed). */
+const nodeKey = (i) => nodeKeyPair(i).publicKey;
+
+/**
+ * The proof of possession NodeRegistry.register takes: node key pair `i` (or a key pair object) signs the
+ * registration message for `operator` (a signer or an address) at `registry` on the current chain.
+ */
+async function registrationSignature(registry, operator, i) {
+  const pair = typeof i === "object" ? i : nodeKeyPair(i);
+  const { chainId } = await ethers.provider.getNetwork();
+  const address = typeof operator === "string" ? operator : operator.address;
+  return pair.sign(registrationMessage(chainId, await registry.getAddress(), address, pair.publicKey));
+}
+
+/** registry.connect(op).register with node key pair `i`, signed for `op`: the transaction (not awaited). */
+async function registerNode(registry, op, i, endpoint = `https://node${i}.example:5556`, commissionBps = 1_000) {
+  return registry.connect(op).register(nodeKey(i), endpoint, commissionBps, await registrationSignature(registry, op, i));
+}
 
 /** Gives `who` `amount` tokens from the genesis holder and approves Staking for them. */
 async function fund(d, who, amount) {
@@ -93,7 +110,7 @@ async function fund(d, who, amount) {
 
 /** Registers `op` as a node and self-stakes `stake`; returns the node id. */
 async function registerAndStake(d, op, i, stake, commissionBps = 1_000) {
-  await (await d.registry.connect(op).register(nodeKey(i), `https://node${i}.example:5556`, commissionBps)).wait();
+  await (await registerNode(d.registry, op, i, `https://node${i}.example:5556`, commissionBps)).wait();
   const id = await d.registry.nodeIdOfOperator(op.address);
   if (stake > 0n) {
     await fund(d, op, stake);
@@ -183,6 +200,8 @@ module.exports = {
   nodeKey,
   fund,
   registerAndStake,
+  registerNode,
+  registrationSignature,
   expectedReward,
   minedAt,
   lastBlockTime,

@@ -2,6 +2,8 @@
 // scripts/gas-report.js. Keys, roots and stakes are fixed, so the figures are the same on every run.
 "use strict";
 
+const { keyPairFromLabel, signRegistration } = require("./node-keys");
+
 const CUT = "0x" + "c1".repeat(32);
 const ROOT = "0x" + "a1".repeat(32);
 const TYPES = {
@@ -36,7 +38,8 @@ async function network(hre, deployAll, deployer, n, gated) {
     await hre.network.provider.send("hardhat_setBalance", [w.address, "0x56BC75E2D63100000"]);
     await (await d.token.connect(deployer).transfer(w.address, 100n * E18)).wait();
     await (await d.token.connect(w).approve(S, ethers.MaxUint256)).wait();
-    await (await d.registry.connect(w).register(ethers.id(`gas-checkpoint-node-${n}-${i}`), `https://c${i}.example.org:5556`, 1000)).wait();
+    const reg = await signRegistration(d.registry, w.address, keyPairFromLabel(`gas-checkpoint-node-${n}-${i}`));
+    await (await d.registry.connect(w).register(reg.nodeKey, `https://c${i}.example.org:5556`, 1000, reg.signature)).wait();
     await (await d.staking.connect(w).delegate(i + 1, 100n * E18)).wait();
     ops.push(w);
   }

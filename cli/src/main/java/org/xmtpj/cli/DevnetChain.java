@@ -13,6 +13,7 @@ import org.xmtpj.chain.node.NodeRegistryClient;
 import org.xmtpj.chain.staking.ActiveSet;
 import org.xmtpj.chain.staking.StakingClient;
 import org.xmtpj.chain.token.TokenClient;
+import org.xmtpj.crypto.Ed25519KeyPair;
 
 /**
  * The chain side of a devnet: a local Hardhat chain with the contracts deployed, and every devnet node funded,
@@ -40,7 +41,7 @@ final class DevnetChain {
   }
 
   /** Funds, registers and stakes one node, and writes its operator key file; returns the node id. */
-  static long provision(LocalChain chain, int index, byte[] nodeKey, String endpoint, Path operatorKeyFile)
+  static long provision(LocalChain chain, int index, Ed25519KeyPair nodeKey, String endpoint, Path operatorKeyFile)
       throws IOException {
     Signer operator = operator(chain, index);
     writeKeyFile(operatorKeyFile, operator);

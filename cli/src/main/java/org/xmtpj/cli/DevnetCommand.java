@@ -121,7 +121,8 @@ final class DevnetCommand implements Callable<Integer> {
     chain = LocalChain.builder().port(chainPort).workDir(chainDir).deployParameter("gateRewardsByCheckpoints", true)
         .start();
     for (DevnetPlan.Node node : plan.nodes()) {
-      byte[] nodeKey = java.util.HexFormat.of().parseHex(node.key());
+      // the node key signs its own registration (NodeRegistry's proof of possession): the pair, not the public key
+      var nodeKey = org.xmtpj.node.NodeKey.loadOrCreate(node.dataDir());
       long id = DevnetChain.provision(chain, node.index(), nodeKey, node.endpoint(), node.operatorKeyFile());
       nodeIds.put(node.index(), id);
       System.out.println("node " + node.index() + ": registered as node id " + id + ", self-staked "

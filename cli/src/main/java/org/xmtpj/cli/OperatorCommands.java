@@ -12,6 +12,7 @@ import org.xmtpj.chain.staking.ActiveSet;
 import org.xmtpj.chain.staking.StakingClient;
 import org.xmtpj.chain.staking.StakingSchedule;
 import org.xmtpj.chain.staking.Unbonding;
+import org.xmtpj.crypto.Ed25519KeyPair;
 import org.xmtpj.node.NodeKey;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -100,9 +101,11 @@ final class OperatorCommands {
       if (commissionPercent < 0 || commissionPercent > 100) {
         throw new IllegalArgumentException("--commission must be 0..100 percent, was " + commissionPercent);
       }
-      byte[] key = NodeKey.loadOrCreate(dataDir).publicKey();
+      Ed25519KeyPair nodeKey = NodeKey.loadOrCreate(dataDir);
+      byte[] key = nodeKey.publicKey();
       int bps = (int) Math.round(commissionPercent * 100);
-      long id = NodeRegistryClient.connect(session).register(key, endpoint, bps);
+      // the node key signs the registration for this operator (NodeRegistry's proof of possession)
+      long id = NodeRegistryClient.connect(session).register(nodeKey, endpoint, bps);
       BigInteger min = session.deployment().numericParameter("minSelfStake").orElse(BigInteger.ZERO);
       out().printf("registered node %d: key %s, endpoint %s, commission %.2f %%, operator %s%n", id,
           java.util.HexFormat.of().formatHex(key), endpoint, bps / 100.0, session.senderAddress());

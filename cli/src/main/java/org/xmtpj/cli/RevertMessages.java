@@ -16,6 +16,8 @@ final class RevertMessages {
       case "NotUnbondingOwner" -> "unbonding #" + a.get(0) + " belongs to another account";
       case "OperatorHasNode" -> a.get(0) + " already operates node " + a.get(1) + " (one node per operator)";
       case "NodeKeyTaken" -> "this node key is already registered (a key can be registered only once, ever)";
+      case "InvalidNodeKeySignature" -> "the node key did not sign this registration for this operator, chain and"
+          + " registry (register from where the node's key is)";
       case "InvalidEndpoint" -> "the endpoint must be 1..256 bytes";
       case "CommissionTooHigh" -> "the commission is above the network's maximum of "
           + num(a.get(1)).intValue() / 100.0 + " %";

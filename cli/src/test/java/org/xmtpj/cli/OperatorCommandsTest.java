@@ -47,12 +47,16 @@ class OperatorCommandsTest {
         java.util.List.of(BigInteger.ONE, BigInteger.valueOf(1_795_674_634L)), null);
     var taken = new org.xmtpj.chain.ContractRevertException("NodeRegistry.register", "OperatorHasNode",
         java.util.List.of("0xabc", BigInteger.TWO), null);
+    var unproven = new org.xmtpj.chain.ContractRevertException("NodeRegistry.register", "InvalidNodeKeySignature",
+        java.util.List.of(new byte[32]), null);
     var unknown = new org.xmtpj.chain.ContractRevertException("Staking.delegate", "SomethingNew", java.util.List.of(),
         null);
 
     assertThat(RevertMessages.explain(notMatured))
         .startsWith("unbonding #1 can be withdrawn from 2026-11-26T06:30:34Z").contains("UnbondingNotMatured");
     assertThat(RevertMessages.explain(taken)).startsWith("0xabc already operates node 2 (one node per operator)");
+    assertThat(RevertMessages.explain(unproven)).startsWith("the node key did not sign this registration")
+        .contains("InvalidNodeKeySignature");
     assertThat(RevertMessages.explain(unknown)).isEqualTo(unknown.getMessage());
   }
 

@@ -5,11 +5,12 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.xmtpj.chain.ChainSession;
 import org.xmtpj.chain.TxReceipt;
+import org.xmtpj.crypto.Ed25519KeyPair;
 
 /**
  * NodeRegistry: node registration by operators. Writes are sent from the session's signer (the operator) and
  * fail with {@link org.xmtpj.chain.ContractRevertException} naming the contract's error (e.g. {@code NodeKeyTaken},
- * {@code OperatorHasNode}, {@code NotOperator}, {@code CommissionTooHigh}).
+ * {@code InvalidNodeKeySignature}, {@code OperatorHasNode}, {@code NotOperator}, {@code CommissionTooHigh}).
  */
 public interface NodeRegistryClient {
 
@@ -17,8 +18,18 @@ public interface NodeRegistryClient {
     return new Web3jNodeRegistryClient(session);
   }
 
-  /** Registers a node operated by the signer and returns its id. */
-  long register(byte[] nodeKey, String endpoint, int commissionBps);
+  /**
+   * Registers the node holding {@code nodeKey}, operated by the signer, and returns its id. The node key signs the
+   * registration for the signer ({@link NodeRegistration}): the contract binds a key only to an operator that
+   * proved possession of it.
+   */
+  long register(Ed25519KeyPair nodeKey, String endpoint, int commissionBps);
+
+  /**
+   * {@link #register(Ed25519KeyPair, String, int)} with a proof made elsewhere (e.g. where the node's private key
+   * lives): {@code nodeKeySignature} is {@link NodeRegistration#sign} for this chain, registry and signer.
+   */
+  long register(byte[] nodeKey, String endpoint, int commissionBps, byte[] nodeKeySignature);
 
   TxReceipt updateEndpoint(long nodeId, String endpoint);
 

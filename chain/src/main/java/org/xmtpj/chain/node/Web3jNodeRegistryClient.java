@@ -12,6 +12,7 @@ import org.xmtpj.chain.ChainSession;
 import org.xmtpj.chain.ContractRevertException;
 import org.xmtpj.chain.TxReceipt;
 import org.xmtpj.chain.contracts.NodeRegistry;
+import org.xmtpj.crypto.Ed25519KeyPair;
 import org.xmtpj.crypto.Ethereum;
 
 /** {@link NodeRegistryClient} over the generated web3j wrapper. */
@@ -27,12 +28,18 @@ final class Web3jNodeRegistryClient implements NodeRegistryClient {
   }
 
   @Override
-  public long register(byte[] nodeKey, String endpoint, int commissionBps) {
+  public long register(Ed25519KeyPair nodeKey, String endpoint, int commissionBps) {
+    byte[] proof = NodeRegistration.sign(nodeKey, session.deployment().chainId(), address, session.senderAddress());
+    return register(nodeKey.publicKey(), endpoint, commissionBps, proof);
+  }
+
+  @Override
+  public long register(byte[] nodeKey, String endpoint, int commissionBps, byte[] nodeKeySignature) {
     if (nodeKey.length != RegisteredNode.NODE_KEY_LENGTH) {
       throw new IllegalArgumentException("node key must be 32 bytes, got " + nodeKey.length);
     }
     TransactionReceipt receipt = session.send("NodeRegistry.register", address,
-        contract.register(nodeKey, endpoint, BigInteger.valueOf(commissionBps)));
+        contract.register(nodeKey, endpoint, BigInteger.valueOf(commissionBps), nodeKeySignature));
     List<NodeRegistry.NodeRegisteredEventResponse> events = NodeRegistry.getNodeRegisteredEvents(receipt);
     if (events.isEmpty()) {
       throw new ChainException("NodeRegistry.register: no NodeRegistered event in " + receipt.getTransactionHash());

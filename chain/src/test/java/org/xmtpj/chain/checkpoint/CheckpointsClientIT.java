@@ -24,6 +24,7 @@ import org.xmtpj.chain.local.LocalChain;
 import org.xmtpj.chain.node.NodeRegistryClient;
 import org.xmtpj.chain.staking.StakingClient;
 import org.xmtpj.chain.token.TokenClient;
+import org.xmtpj.crypto.Ed25519KeyPair;
 
 /**
  * Checkpoints through the adapter on a real chain: four nodes of 10,000 tokens each (operators: accounts 1..4)
@@ -58,8 +59,7 @@ class CheckpointsClientIT {
     for (int i = 0; i < 4; i++) {
       Signer operator = chain.accounts().get(i + 1);
       TokenClient.connect(session.withSigner(chain.deployer())).transfer(operator.address(), tokens(10_000));
-      byte[] key = new byte[32];
-      RANDOM.nextBytes(key);
+      Ed25519KeyPair key = Ed25519KeyPair.generate(RANDOM);
       ids[i] = NodeRegistryClient.connect(session.withSigner(operator)).register(key, "127.0.0.1:" + (7000 + i), 1000);
       StakingClient.connect(session.withSigner(operator)).delegate(ids[i], tokens(10_000));
     }

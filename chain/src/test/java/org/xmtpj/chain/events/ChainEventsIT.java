@@ -31,6 +31,7 @@ import org.xmtpj.chain.node.NodeRegistryClient;
 import org.xmtpj.chain.staking.ActiveNode;
 import org.xmtpj.chain.staking.StakingClient;
 import org.xmtpj.chain.token.TokenClient;
+import org.xmtpj.crypto.Ed25519KeyPair;
 import org.xmtpj.crypto.Secp256k1;
 
 /**
@@ -43,13 +44,13 @@ class ChainEventsIT {
   static long firstBlock;
   static long lastBlock;
   static long nodeId;
-  static byte[] nodeKey = new byte[32];
+  static Ed25519KeyPair nodeKey;
 
   @BeforeAll
   static void runScenario() {
     chain = LocalChain.start();
     session = chain.connect();
-    new SecureRandom().nextBytes(nodeKey);
+    nodeKey = Ed25519KeyPair.generate(new SecureRandom());
     firstBlock = session.blockNumber() + 1;
     Signer operator = chain.accounts().get(1);
     Signer delegator = chain.accounts().get(2);
@@ -105,7 +106,7 @@ class ChainEventsIT {
     NodeRegistered registered = (NodeRegistered) events.get(0);
     assertThat(registered.nodeId()).isEqualTo(nodeId);
     assertThat(registered.operator()).isEqualTo(operator);
-    assertThat(registered.nodeKey()).isEqualTo(nodeKey);
+    assertThat(registered.nodeKey()).isEqualTo(nodeKey.publicKey());
     assertThat(registered.endpoint()).isEqualTo("https://a.example");
     assertThat(registered.commissionBps()).isEqualTo(100);
     assertThat(registered.source().contract()).isEqualTo(chain.deployment().nodeRegistryAddress());

@@ -9,7 +9,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.xmtpj.chain.ChainSession;
 import org.xmtpj.chain.ContractRevertException;
+import org.xmtpj.chain.contracts.NodeRegistry;
 import org.xmtpj.chain.local.LocalChain;
+import org.xmtpj.crypto.Ed25519KeyPair;
 
 /** NodeRegistry through the adapter, against the real contract on a local Hardhat node. */
 class NodeRegistryClientIT {
@@ -36,7 +38,7 @@ class NodeRegistryClientIT {
 
   @Test
   void registersANodeAndReadsItBack() {
-    byte[] key = randomKey();
+    Ed25519KeyPair key = randomKey();
     String operator = chain.accounts().get(1).address();
 
     long id = operator(1).register(key, "https://node-1.example:5556", 500);
@@ -44,27 +46,27 @@ class NodeRegistryClientIT {
     RegisteredNode node = NodeRegistryClient.connect(session).node(id).orElseThrow();
     assertThat(node.id()).isEqualTo(id);
     assertThat(node.operator()).isEqualTo(operator);
-    assertThat(node.nodeKey()).isEqualTo(key);
+    assertThat(node.nodeKey()).isEqualTo(key.publicKey());
     assertThat(node.endpoint()).isEqualTo("https://node-1.example:5556");
     assertThat(node.commissionBps()).isEqualTo(500);
     assertThat(node.registered()).isTrue();
     assertThat(node.registeredAt()).isPositive();
     NodeRegistryClient reader = NodeRegistryClient.connect(session);
-    assertThat(reader.nodeIdByKey(key)).hasValue(id);
+    assertThat(reader.nodeIdByKey(key.publicKey())).hasValue(id);
     assertThat(reader.nodeIdOfOperator(operator)).hasValue(id);
     assertThat(reader.nodes()).contains(node);
   }
 
   @Test
   void aKeyThatIsAlreadyRegisteredIsRejectedWithNodeKeyTaken() {
-    byte[] key = randomKey();
+    Ed25519KeyPair key = randomKey();
     operator(2).register(key, "https://node-2.example", 0);
 
     assertThatThrownBy(() -> operator(3).register(key, "https://node-3.example", 0))
         .isInstanceOfSatisfying(ContractRevertException.class, e -> {
           assertThat(e.operation()).isEqualTo("NodeRegistry.register");
           assertThat(e.errorName()).isEqualTo("NodeKeyTaken");
-          assertThat((byte[]) e.arguments().get(0)).isEqualTo(key);
+          assertThat((byte[]) e.arguments().get(0)).isEqualTo(key.publicKey());
         });
   }
 
@@ -121,7 +123,7 @@ class NodeRegistryClientIT {
     NodeRegistryClient reader = NodeRegistryClient.connect(session);
 
     assertThat(reader.node(reader.nodeCount() + 1)).isEmpty();
-    assertThat(reader.nodeIdByKey(randomKey())).isEmpty();
+    assertThat(reader.nodeIdByKey(randomKey().publicKey())).isEmpty();
   }
 
   @Test
@@ -130,9 +132,42 @@ class NodeRegistryClientIT {
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("read-only");
   }
 
-  static byte[] randomKey() {
-    byte[] key = new byte[32];
-    RANDOM.nextBytes(key);
-    return key;
+  @Test
+  void aStrangerCannotRegisterAnotherOperatorsNodeKey() {
+    Ed25519KeyPair honestKey = randomKey();
+    String honest = chain.accounts().get(10).address();
+    String stranger = chain.accounts().get(9).address();
+    long chainId = chain.deployment().chainId();
+    String registry = chain.deployment().nodeRegistryAddress();
+    byte[] frontRun = NodeRegistration.sign(honestKey, chainId, registry, honest); // copied from the mempool
+    byte[] otherChain = NodeRegistration.sign(honestKey, chainId + 1, registry, stranger); // a proof replayed
+
+    for (byte[] proof : new byte[][] {frontRun, otherChain, new byte[64]}) {
+      assertThatThrownBy(() -> operator(9).register(honestKey.publicKey(), "https://squat.example", 0, proof))
+          .isInstanceOfSatisfying(ContractRevertException.class, e -> {
+            assertThat(e.errorName()).isEqualTo("InvalidNodeKeySignature");
+            assertThat((byte[]) e.arguments().get(0)).isEqualTo(honestKey.publicKey());
+          });
+    }
+
+    long id = operator(10).register(honestKey, "https://honest.example", 0);
+    assertThat(NodeRegistryClient.connect(session).node(id).orElseThrow().operator()).isEqualTo(honest);
+    assertThat(NodeRegistryClient.connect(session).nodeIdOfOperator(stranger)).isEmpty();
+  }
+
+  @Test
+  void theRegistrationMessageIsTheContractsOwn() throws Exception {
+    Ed25519KeyPair key = randomKey();
+    String operator = chain.accounts().get(11).address();
+    NodeRegistry contract = session.contract(chain.deployment().nodeRegistryAddress(), NodeRegistry::load);
+
+    byte[] onChain = contract.registrationMessage(operator, key.publicKey()).send();
+
+    assertThat(NodeRegistration.message(chain.deployment().chainId(), chain.deployment().nodeRegistryAddress(),
+        operator, key.publicKey())).isEqualTo(onChain).hasSize(NodeRegistration.MESSAGE_LENGTH);
+  }
+
+  static Ed25519KeyPair randomKey() {
+    return Ed25519KeyPair.generate(RANDOM);
   }
 }

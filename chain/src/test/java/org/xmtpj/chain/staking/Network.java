@@ -8,6 +8,7 @@ import org.xmtpj.chain.ChainSession;
 import org.xmtpj.chain.local.LocalChain;
 import org.xmtpj.chain.node.NodeRegistryClient;
 import org.xmtpj.chain.token.TokenClient;
+import org.xmtpj.crypto.Ed25519KeyPair;
 
 /** A local chain plus the steps staking tests repeat: fund an account, start a staked node, move to the next epoch. */
 final class Network implements AutoCloseable {
@@ -45,8 +46,7 @@ final class Network implements AutoCloseable {
   /** Registers a node operated by {@code account} and self-stakes {@code selfStake} tokens; returns its id. */
   long startNode(int account, long selfStake, int commissionBps) {
     fund(account, selfStake);
-    byte[] key = new byte[32];
-    RANDOM.nextBytes(key);
+    Ed25519KeyPair key = Ed25519KeyPair.generate(RANDOM);
     long id = NodeRegistryClient.connect(as(account)).register(key, "https://node-" + account + ".example",
         commissionBps);
     staking(account).delegate(id, tokens(selfStake));

@@ -17,6 +17,7 @@ import org.xmtpj.chain.local.LocalChain;
 import org.xmtpj.chain.node.NodeRegistryClient;
 import org.xmtpj.chain.staking.StakingClient;
 import org.xmtpj.chain.token.TokenClient;
+import org.xmtpj.crypto.Ed25519KeyPair;
 import org.xmtpj.dag.OriginKey;
 import org.xmtpj.node.replication.PeerInfo;
 
@@ -49,7 +50,7 @@ class ChainFollowerIT {
   }
 
   /** Funds account {@code a}, registers a node for it at {@code endpoint} and self-stakes the minimum. */
-  private static long registerAndStake(int a, byte[] key, String endpoint) {
+  private static long registerAndStake(int a, Ed25519KeyPair key, String endpoint) {
     try (ChainSession deployer = chain.connect().withSigner(chain.deployer());
         ChainSession op = chain.connect().withSigner(chain.accounts().get(a))) {
       TokenClient.connect(deployer).transfer(chain.accounts().get(a).address(), TokenClient.tokens(10_000));
@@ -71,20 +72,23 @@ class ChainFollowerIT {
     OriginKey self = new OriginKey(randomKey());
     try (ChainFollower follower = ChainFollower.start(config(), self, Clock.systemUTC(), new PrometheusRegistry(),
         WAIT)) {
-      byte[] peerKey = randomKey();
-      registerAndStake(1, peerKey, "127.0.0.1:7001");
+      Ed25519KeyPair peer = Ed25519KeyPair.generate(RANDOM);
+      byte[] peerKey = peer.publicKey();
+      registerAndStake(1, peer, "127.0.0.1:7001");
       snapshotEpoch();
       await().atMost(WAIT).until(() -> follower.membership().peers()
           .contains(new PeerInfo(new OriginKey(peerKey), "127.0.0.1", 7001)));
 
       String beforeFork = chain.snapshot();
-      byte[] orphanKey = randomKey();
-      registerAndStake(2, orphanKey, "127.0.0.1:7002");
+      Ed25519KeyPair orphan = Ed25519KeyPair.generate(RANDOM);
+      byte[] orphanKey = orphan.publicKey();
+      registerAndStake(2, orphan, "127.0.0.1:7002");
       await().atMost(WAIT).until(() -> follower.state().idOf(new OriginKey(orphanKey)).isPresent());
 
       chain.revert(beforeFork);
-      byte[] replacementKey = randomKey();
-      registerAndStake(3, replacementKey, "127.0.0.1:7003");
+      Ed25519KeyPair replacement = Ed25519KeyPair.generate(RANDOM);
+      byte[] replacementKey = replacement.publicKey();
+      registerAndStake(3, replacement, "127.0.0.1:7003");
 
       await().atMost(WAIT).until(() -> follower.state().idOf(new OriginKey(replacementKey)).isPresent());
       assertThat(follower.state().idOf(new OriginKey(orphanKey))).as("the reorg removed it").isEmpty();

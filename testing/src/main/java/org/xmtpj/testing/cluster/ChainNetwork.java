@@ -18,6 +18,7 @@ import org.xmtpj.chain.local.LocalChain;
 import org.xmtpj.chain.node.NodeRegistryClient;
 import org.xmtpj.chain.staking.StakingClient;
 import org.xmtpj.chain.token.TokenClient;
+import org.xmtpj.crypto.Ed25519KeyPair;
 import org.xmtpj.node.NodeKey;
 import org.xmtpj.testing.FaultProxy;
 import org.xmtpj.testing.NodeProcess;
@@ -109,7 +110,7 @@ public final class ChainNetwork implements AutoCloseable {
   /** {@link #provision(int, long)} with another registered endpoint, which nothing here updates later. */
   public long provision(int n, long selfStake, String registeredEndpoint) {
     fund(n, selfStake);
-    byte[] key = NodeKey.loadOrCreate(slot(n).dataDir()).publicKey();
+    Ed25519KeyPair key = NodeKey.loadOrCreate(slot(n).dataDir()); // it signs its registration for signer(n)
     try (ChainSession s = chain.connect().withSigner(signer(n))) {
       long id = NodeRegistryClient.connect(s).register(key, registeredEndpoint, 1_000);
       StakingClient.connect(s).delegate(id, TokenClient.tokens(selfStake));
