@@ -307,7 +307,12 @@ final class ConsensusHarness {
     }
 
     @Override
-    public long register(byte[] nodeKey, String endpoint, int commissionBps) {
+    public long register(org.xmtpj.crypto.Ed25519KeyPair nodeKey, String endpoint, int commissionBps) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public long register(byte[] nodeKey, String endpoint, int commissionBps, byte[] nodeKeySignature) {
       throw new UnsupportedOperationException();
     }
 
