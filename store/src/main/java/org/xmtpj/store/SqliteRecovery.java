@@ -72,7 +72,11 @@ final class SqliteRecovery {
       }
     } catch (SQLException cannotOpen) {
       Path padded = paddedCopy();
-      if (padded == null) {
+      if (padded == null && readableDespiteSchema(db)) {
+        LOG.warn("store {}: its schema is damaged ({}); rebuilding it from the tables still readable", db,
+            oneLine(cannotOpen.getMessage()));
+        rebuild(db);
+      } else if (padded == null) {
         unusable(cannotOpen.getMessage());
       } else {
         LOG.warn("store {}: {} pages are missing from its end; rebuilding it from the pages still there", db,
@@ -101,6 +105,40 @@ final class SqliteRecovery {
     } catch (SQLException e) {
       c.close();
       throw e;
+    }
+  }
+
+  /**
+   * A flipped bit in the text of one schema entry (an index's CREATE statement, say) makes SQLite refuse every
+   * statement, although the tables' pages are intact. With {@code writable_schema} on, SQLite loads the entries it
+   * can parse and skips the rest, so the rows stay readable for a rebuild (which writes a fresh schema). Nothing
+   * is ever written through this connection.
+   */
+  private Connection openDespiteSchema(Path file) throws SQLException {
+    // no pragmas on open: each would meet the damaged schema before writable_schema is on
+    Connection c = DriverManager.getConnection(url(file), new Properties());
+    try (var st = c.createStatement()) {
+      st.execute("PRAGMA writable_schema = ON");
+      try {
+        st.executeQuery("SELECT COUNT(*) FROM sqlite_master").close();
+      } catch (SQLException firstStatementAfterASchemaError) {
+        // expected: the statement that meets the damaged entry fails, the next ones see the loaded subset
+      }
+      try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM sqlite_master")) {
+        rs.next();
+      }
+      return c;
+    } catch (SQLException e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  private boolean readableDespiteSchema(Path file) {
+    try (Connection c = openDespiteSchema(file)) {
+      return hasEventsTable(c);
+    } catch (SQLException e) {
+      return false;
     }
   }
 
@@ -187,7 +225,7 @@ final class SqliteRecovery {
     Path fresh = db.resolveSibling(db.getFileName() + ".rebuild");
     deleteWithSidecars(fresh);
     Salvage salvage;
-    try (Connection source = open(from)) {
+    try (Connection source = openForSalvage(from)) {
       if (!hasEventsTable(source)) {
         unusable("its schema is unreadable");
         return;
@@ -210,6 +248,14 @@ final class SqliteRecovery {
     move(fresh, db);
     LOG.warn("store {}: rebuilt from its readable rows: {} events kept, {} row positions damaged or unreadable (what"
         + " they held is fetched again from peers); the damaged file is kept as {}", db, salvage.kept(), salvage.lost(), aside);
+  }
+
+  private Connection openForSalvage(Path file) throws SQLException {
+    try {
+      return open(file);
+    } catch (SQLException schemaUnreadable) {
+      return openDespiteSchema(file);
+    }
   }
 
   /** Every readable, intact row in insertion order, appended in batches; unreadable ranges are probed row by row. */

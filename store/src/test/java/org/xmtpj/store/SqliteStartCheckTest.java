@@ -95,4 +95,39 @@ class SqliteStartCheckTest {
       assertThat(refused.getMessage()).doesNotContain("\n").contains("--on-corrupt-store=rebootstrap");
     }
   }
+
+  /** One flipped bit in an index's CREATE text ("UNIQUE" becomes "UJIQUE"): SQLite refuses every statement. */
+  @Test
+  void shouldRebuildEveryEventWhenOneFlippedBitBreaksAnIndexDefinitionInTheSchema() throws Exception {
+    List<StoredEvent> stored = fill(300);
+    Path db = dir.resolve("xmtpd.db");
+    byte[] bytes = Files.readAllBytes(db);
+    int at = indexOf(bytes, "CREATE UNIQUE INDEX topics_key");
+    assertThat(at).as("the index's schema entry is in the file").isPositive();
+    bytes[at + "CREATE U".length()] ^= 0x04;
+    Files.write(db, bytes);
+    try (EventStore store = EventStores.sqlite(dir, OnCorrupt.REFUSE)) {
+      assertThat(store.stats().events()).isEqualTo(stored.size());
+      assertThat(store.query(new EnvelopeQuery(List.of("/xmtp/0/m-start-check/proto"), 0, 0,
+          org.xmtpj.dag.SortDirection.ASCENDING, null, 1_000)).envelopes())
+          .isEqualTo(stored.stream().map(StoredEvent::envelope).toList());
+    }
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("xmtpd.db.corrupt-"));
+    }
+  }
+
+  private static int indexOf(byte[] haystack, String needle) {
+    byte[] n = needle.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    outer:
+    for (int i = 0; i + n.length <= haystack.length; i++) {
+      for (int j = 0; j < n.length; j++) {
+        if (haystack[i + j] != n[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
 }
