@@ -18,6 +18,7 @@ import org.xmtpj.node.api.MessageApiCore;
 import org.xmtpj.node.grpc.GrpcApiServer;
 import org.xmtpj.node.http.HttpGateway;
 import org.xmtpj.dag.OriginKey;
+import org.xmtpj.node.integrity.StoreHealth;
 import org.xmtpj.node.integrity.StoreScrub;
 import org.xmtpj.node.ingest.CaughtUpGate;
 import org.xmtpj.node.ingest.Originator;
@@ -62,15 +63,20 @@ public final class XmtpNode implements AutoCloseable {
   private final Checkpointer checkpointer;
   private final Replication replication;
   private final StoreScrub scrub;
+  private final StoreHealth storeHealth;
   private volatile boolean serving;
 
   public XmtpNode(NodeConfig config, Clock clock) throws IOException {
     this.config = config;
     NodePorts.clear(config.dataDir()); // whoever waits for the ports must not read the previous run's
     this.key = NodeKey.loadOrCreate(config.dataDir());
-    this.store = config.dbUrl() == null ? EventStores.sqlite(config.dataDir(), config.onCorruptStore()) : EventStores.open(config.dbUrl());
+    EventStore opened = config.dbUrl() == null ? EventStores.sqlite(config.dataDir(), config.onCorruptStore())
+        : EventStores.open(config.dbUrl());
+    java.util.function.Supplier<org.xmtpj.store.StoreStats> stats = opened::stats;
+    NodeMetrics metrics = new NodeMetrics(stats);
+    this.storeHealth = new StoreHealth(config.dataDir(), metrics.registry(), this::storeDamaged);
+    this.store = storeHealth.watch(opened);
     this.scrub = new StoreScrub(store, clock::millis);
-    NodeMetrics metrics = new NodeMetrics(store::stats);
     long lastSeq = store.writerState(key.publicKey()).lastLocalSeq();
     this.hub = new SubscriptionHub(store, lastSeq, config.subscriberQueue(), config.keepAliveInterval(),
         config.limits().streams(), metrics);
@@ -100,7 +106,7 @@ public final class XmtpNode implements AutoCloseable {
     MessageApiCore core = new MessageApiCore(new AuthTokenValidator(clock, config.maxTokenAge()), publisher, store,
         hub, config.limits(), rateLimiter);
     this.http = new HttpGateway(new InetSocketAddress(config.host(), config.httpPort()), core, rateLimiter,
-        metrics, () -> serving, java.util.Map.of(
+        metrics, () -> serving && !storeHealth.damaged(), java.util.Map.of(
             "/debug/replication", () -> StatusDocuments.replication(self, store, replicator[0]),
             "/debug/evidence", () -> StatusDocuments.evidence(store),
             "/debug/chain", () -> chain == null ? "{\"chain\":\"off\"}" : chain.status(self),
@@ -207,6 +213,9 @@ public final class XmtpNode implements AutoCloseable {
       checkpointer.start();
     }
     grpc.start();
+    if (storeHealth.damaged()) {
+      grpc.notServing();
+    }
     http.start();
     serving = true;
     scrub.start(); // after serving starts: reads are checked anyway, the scrub finds what no one reads
@@ -214,6 +223,14 @@ public final class XmtpNode implements AutoCloseable {
     LOG.info("xmtpd node {} serving: http={} grpc={} replication={}", nodeId(), http.port(), grpc.port(),
         replication == null ? "off" : replication.server.port());
     return this;
+  }
+
+  /** The first damage the store reported while serving: health checks say NOT_SERVING from now on. */
+  private void storeDamaged() {
+    GrpcApiServer api = this.grpc;
+    if (api != null) {
+      api.notServing();
+    }
   }
 
   /** The ports this node bound (the ones asked for, or the ephemeral ones it got for port 0). */

@@ -72,7 +72,7 @@ class BadInputTest {
     HttpResponse<String> r = f.post(path, body);
     assertThat(r.statusCode()).isEqualTo(status);
     assertThat(r.body()).startsWith("{\"code\":" + code + ",\"message\":\"").contains(message)
-        .endsWith("\"details\":[]}");
+        .contains("\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\",\"reason\":\"");
     assertThat(f.query(T, 0, null, null).statusCode()).isEqualTo(200);
     assertThat(f.node.config()).isNotNull();
     assertThat(HttpGatewayTest.parseQuery(f.query(T, 0, null, null).body()).getEnvelopesCount()).isZero();

@@ -69,7 +69,7 @@ final class BatchAppender {
       return new AppendResult(inserted, o.visible(), o.evidence());
     } catch (SQLException | RuntimeException e) {
       rollbackQuietly(e);
-      throw new StoreException("appending " + batch.size() + " events (nothing stored)", e);
+      throw StoreException.of("appending " + batch.size() + " events (nothing stored)", e);
     }
   }
 

@@ -41,6 +41,32 @@ public final class EventStores {
     }
   }
 
+  /** The file that says the store reported damage while serving; the next start checks it in full. */
+  public static Path damageMarker(Path dataDir) {
+    return dataDir.resolve("xmtpd.db.damaged");
+  }
+
+  /**
+   * Records, durably, that the store in {@code dataDir} reported damage while serving (a
+   * {@link StoreDamagedException}), so that the next start runs the full check and rebuilds what it finds damaged,
+   * however large the file. Idempotent: the first cause is kept.
+   */
+  public static void markDamaged(Path dataDir, String cause) {
+    Path marker = damageMarker(dataDir);
+    try {
+      if (!Files.exists(marker)) {
+        Path tmp = marker.resolveSibling(marker.getFileName() + ".tmp");
+        Files.writeString(tmp, java.time.Instant.now() + " " + cause.replaceAll("\\s+", " ") + "\n");
+        try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+          ch.force(true);
+        }
+        Files.move(tmp, marker, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      }
+    } catch (java.io.IOException e) {
+      throw new StoreException("marking the store in " + dataDir + " as damaged", e);
+    }
+  }
+
   /** SQLite file {@code xmtpd.db} in {@code dataDir}; an unusable file refuses to open. */
   public static EventStore sqlite(Path dataDir) {
     return sqlite(dataDir, OnCorrupt.REFUSE);

@@ -69,7 +69,7 @@ final class HiddenReleaser {
       } catch (SQLException r) {
         e.addSuppressed(r);
       }
-      throw new StoreException("releasing hidden events due at " + nowMs + " (nothing changed)", e);
+      throw StoreException.of("releasing hidden events due at " + nowMs + " (nothing changed)", e);
     }
   }
 
@@ -94,7 +94,7 @@ final class HiddenReleaser {
       long v = rs.getLong(1);
       return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(v);
     } catch (SQLException e) {
-      throw new StoreException("reading the next hidden-until time", e);
+      throw StoreException.of("reading the next hidden-until time", e);
     }
   }
 

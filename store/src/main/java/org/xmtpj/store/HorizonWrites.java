@@ -49,7 +49,7 @@ final class HorizonWrites {
       return after;
     } catch (SQLException | RuntimeException e) {
       rollbackQuietly(e);
-      throw new StoreException("raising the floor of " + origin + " to " + floor + " (nothing changed)", e);
+      throw StoreException.of("raising the floor of " + origin + " to " + floor + " (nothing changed)", e);
     }
   }
 
@@ -92,7 +92,7 @@ final class HorizonWrites {
       return before.size() - after.size();
     } catch (SQLException | RuntimeException e) {
       rollbackQuietly(e);
-      throw new StoreException("retiring heads of " + topic + " (nothing changed)", e);
+      throw StoreException.of("retiring heads of " + topic + " (nothing changed)", e);
     }
   }
 

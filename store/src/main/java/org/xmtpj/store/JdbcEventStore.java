@@ -65,7 +65,7 @@ final class JdbcEventStore implements EventStore {
       Links.backfill(writer);
     } catch (SQLException e) {
       appender.rollbackQuietly(e);
-      throw new StoreException("loading the store's state", e);
+      throw StoreException.of("loading the store's state", e);
     }
   }
 
@@ -229,7 +229,7 @@ final class JdbcEventStore implements EventStore {
       writer.close();
       resources.close();
     } catch (Exception e) {
-      throw new StoreException("closing store", e);
+      throw StoreException.of("closing store", e);
     } finally {
       writeLock.unlock();
     }

@@ -82,7 +82,7 @@ final class Pruner {
       return new PruneResult(doomed.size(), more, visible);
     } catch (SQLException | RuntimeException e) {
       rollbackQuietly(e);
-      throw new StoreException("pruning below " + horizonMs + " (nothing changed)", e);
+      throw StoreException.of("pruning below " + horizonMs + " (nothing changed)", e);
     }
   }
 

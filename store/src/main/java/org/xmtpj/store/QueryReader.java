@@ -67,7 +67,7 @@ final class QueryReader {
         }
       });
     } catch (SQLException e) {
-      throw new StoreException("querying envelopes", e);
+      throw StoreException.of("querying envelopes", e);
     }
   }
 
@@ -211,7 +211,7 @@ final class QueryReader {
       });
       return out;
     } catch (SQLException e) {
-      throw new StoreException("reading after " + afterLocalSeq, e);
+      throw StoreException.of("reading after " + afterLocalSeq, e);
     }
   }
 
@@ -231,7 +231,7 @@ final class QueryReader {
       }
       return found;
     } catch (SQLException e) {
-      throw new StoreException("checking digests", e);
+      throw StoreException.of("checking digests", e);
     }
   }
 

@@ -69,7 +69,7 @@ final class Registry {
         return rs.getLong(1);
       }
     } catch (SQLException e) {
-      throw new StoreException("resolving a key", e);
+      throw StoreException.of("resolving a key", e);
     }
   }
 

@@ -71,7 +71,7 @@ final class ReplicaReader {
       out.sort((a, b) -> a.id().compareTo(b.id()));
       return out;
     } catch (SQLException e) {
-      throw new StoreException("reading heads", e);
+      throw StoreException.of("reading heads", e);
     }
   }
 
@@ -109,7 +109,7 @@ final class ReplicaReader {
       }
       return last;
     } catch (SQLException e) {
-      throw new StoreException("verifying rows after " + afterRow, e);
+      throw StoreException.of("verifying rows after " + afterRow, e);
     }
   }
 
@@ -145,7 +145,7 @@ final class ReplicaReader {
         }
       }
     } catch (SQLException e) {
-      throw new StoreException(what, e);
+      throw StoreException.of(what, e);
     }
   }
 
@@ -189,7 +189,7 @@ final class ReplicaReader {
         }
       }
     } catch (SQLException e) {
-      throw new StoreException("reading " + what, e);
+      throw StoreException.of("reading " + what, e);
     }
   }
 
@@ -231,7 +231,7 @@ final class ReplicaReader {
       }
       return out;
     } catch (SQLException e) {
-      throw new StoreException("listing topics", e);
+      throw StoreException.of("listing topics", e);
     }
   }
 
@@ -248,7 +248,7 @@ final class ReplicaReader {
       }
       return out;
     } catch (SQLException e) {
-      throw new StoreException("reading evidence", e);
+      throw StoreException.of("reading evidence", e);
     }
   }
 }

@@ -56,14 +56,31 @@ final class SqliteRecovery {
     this.openFresh = openFresh;
   }
 
-  /** Leaves an intact file alone, rebuilds a damaged one, and refuses or moves aside an unusable one. */
+  /**
+   * Leaves an intact file alone, rebuilds a damaged one, and refuses or moves aside an unusable one. A file that
+   * reported damage while serving ({@link EventStores#markDamaged}) gets the full check whatever its size; the mark
+   * goes once the file is checked clean or rebuilt.
+   */
   void checkAndRepair() {
-    if (!Files.exists(db)) {
-      return; // a new node
+    Path marker = EventStores.damageMarker(db.getParent());
+    if (Files.exists(db)) {
+      checkAndRepair(Files.exists(marker));
     }
+    try {
+      Files.deleteIfExists(marker);
+    } catch (IOException e) {
+      throw new StoreException("removing " + marker + " after the check", e);
+    }
+  }
+
+  private void checkAndRepair(boolean markedDamaged) {
     List<String> problems;
     long started = System.nanoTime();
-    String pragma = pragmaFor(sizeOf(db));
+    String pragma = markedDamaged ? "integrity_check" : pragmaFor(sizeOf(db));
+    if (markedDamaged) {
+      LOG.warn("store {}: it reported damage while serving (see {}); running the full integrity check", db,
+          EventStores.damageMarker(db.getParent()).getFileName());
+    }
     try (Connection c = open(db)) {
       try {
         problems = check(c, pragma);
@@ -157,7 +174,12 @@ final class SqliteRecovery {
   }
 
   static String pragmaFor(long fileBytes) {
-    return fileBytes <= FULL_CHECK_MAX_BYTES ? "integrity_check" : "quick_check";
+    return fileBytes <= fullCheckMaxBytes() ? "integrity_check" : "quick_check";
+  }
+
+  /** {@link #FULL_CHECK_MAX_BYTES}, or the JVM property {@code xmtpj.store.fullCheckMaxBytes} where set. */
+  private static long fullCheckMaxBytes() {
+    return Long.getLong("xmtpj.store.fullCheckMaxBytes", FULL_CHECK_MAX_BYTES);
   }
 
   private static List<String> check(Connection c, String pragma) throws SQLException {

@@ -14,6 +14,13 @@ public final class ApiException extends RuntimeException {
     this.reason = reason;
   }
 
+  /** The answer to a request that met damage in the store: 503 / UNAVAILABLE, try another node. */
+  public static ApiException storeDamaged(org.xmtpj.store.StoreDamagedException e) {
+    return new ApiException(ErrorCode.UNAVAILABLE, "store_damaged", "this node's store is damaged where this request"
+        + " reads or writes (" + e.getMessage() + "); it repairs the store at its next start; retry on another"
+        + " node");
+  }
+
   public static ApiException invalid(String reason, String message) {
     return new ApiException(ErrorCode.INVALID_ARGUMENT, reason, message);
   }

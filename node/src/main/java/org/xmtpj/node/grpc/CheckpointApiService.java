@@ -37,7 +37,7 @@ final class CheckpointApiService extends CheckpointApiGrpc.CheckpointApiImplBase
       out.onNext(proofs.apply(request));
       out.onCompleted();
     } catch (ApiException e) {
-      out.onError(Status.fromCodeValue(e.code().grpcCode()).withDescription(e.getMessage()).asRuntimeException());
+      out.onError(GrpcErrors.toStatus(e));
     } catch (RuntimeException e) {
       LOG.error("GetInclusionProof failed", e);
       out.onError(Status.INTERNAL.withDescription("internal error").asRuntimeException());

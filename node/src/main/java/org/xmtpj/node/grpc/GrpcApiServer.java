@@ -63,6 +63,12 @@ public final class GrpcApiServer implements AutoCloseable {
     return server.getPort();
   }
 
+  /** Reports NOT_SERVING on the health service and keeps serving calls (the store reported damage). */
+  public void notServing() {
+    health.setStatus("", ServingStatus.NOT_SERVING);
+    health.setStatus("xmtp.message_api.v1.MessageApi", ServingStatus.NOT_SERVING);
+  }
+
   /** Reports NOT_SERVING, refuses new calls, and waits up to {@code grace} for running ones. */
   public void stop(Duration grace) {
     health.enterTerminalState();

@@ -182,9 +182,12 @@ final class MessageApiService extends MessageApiGrpc.MessageApiImplBase {
   }
 
   private StatusRuntimeException toStatus(String method, Throwable t) {
+    if (t instanceof org.xmtpj.store.StoreDamagedException d) {
+      t = ApiException.storeDamaged(d);
+    }
     if (t instanceof ApiException e) {
       metrics.rejected(method, e.reason());
-      return Status.fromCodeValue(e.code().grpcCode()).withDescription(e.getMessage()).asRuntimeException();
+      return GrpcErrors.toStatus(e);
     }
     metrics.rejected(method, "internal");
     LOG.error("{} failed", method, t);

@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmtpj.node.api.ApiException;
 import org.xmtpj.node.api.ErrorCode;
+import org.xmtpj.store.StoreDamagedException;
 import org.xmtpj.node.api.MessageApiCore;
 import org.xmtpj.node.metrics.NodeMetrics;
 import org.xmtpj.node.ratelimit.RateLimiter;
@@ -87,18 +88,20 @@ public final class HttpGateway implements AutoCloseable {
       Cors.apply(exchange);
       routes.dispatch(exchange);
     } catch (ApiException e) {
-      respondError(exchange, e.code(), e.getMessage());
+      respondError(exchange, e);
+    } catch (StoreDamagedException e) {
+      respondError(exchange, ApiException.storeDamaged(e));
     } catch (RuntimeException e) {
       LOG.error("unexpected failure serving {}", exchange.getRequestURI(), e);
-      respondError(exchange, ErrorCode.INTERNAL, "internal error");
+      respondError(exchange, new ApiException(ErrorCode.INTERNAL, "internal", "internal error"));
     } catch (IOException e) {
       LOG.debug("client went away: {}", e.toString());
       exchange.close();
     }
   }
 
-  static void respondError(HttpExchange exchange, ErrorCode code, String message) {
-    respond(exchange, code.httpStatus(), JsonWire.error(code, message));
+  static void respondError(HttpExchange exchange, ApiException e) {
+    respond(exchange, e.code().httpStatus(), JsonWire.error(e.code(), e.reason(), e.getMessage()));
   }
 
   static void respond(HttpExchange exchange, int status, byte[] body) {

@@ -13,6 +13,8 @@ import org.xmtpj.node.api.ErrorCode;
  * it).
  */
 final class JsonWire {
+  /** The domain of our ErrorInfo reasons (google.rpc.ErrorInfo: "the logical grouping to which the reason belongs"). */
+  static final String ERROR_DOMAIN = "xmtpj.node";
   private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
   private static final JsonFormat.Printer PRINTER =
       JsonFormat.printer().omittingInsignificantWhitespace().alwaysPrintFieldsWithNoPresence();
@@ -57,9 +59,21 @@ final class JsonWire {
     }
   }
 
-  static byte[] error(ErrorCode code, String message) {
+  /**
+   * grpc-gateway's error body; the machine-readable reason goes in a {@code google.rpc.ErrorInfo} detail, as
+   * grpc-gateway renders one ({@code {"@type": …, "reason": …, "domain": …}}).
+   */
+  static byte[] error(ErrorCode code, String reason, String message) {
     StringBuilder sb = new StringBuilder("{\"code\":").append(code.grpcCode()).append(",\"message\":\"");
-    for (char c : message.toCharArray()) {
+    appendEscaped(sb, message);
+    sb.append("\",\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\",\"reason\":\"");
+    appendEscaped(sb, reason);
+    return sb.append("\",\"domain\":\"").append(ERROR_DOMAIN).append("\"}]}").toString()
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void appendEscaped(StringBuilder sb, String text) {
+    for (char c : text.toCharArray()) {
       switch (c) {
         case '"' -> sb.append("\\\"");
         case '\\' -> sb.append("\\\\");
@@ -75,6 +89,5 @@ final class JsonWire {
         }
       }
     }
-    return sb.append("\",\"details\":[]}").toString().getBytes(StandardCharsets.UTF_8);
   }
 }

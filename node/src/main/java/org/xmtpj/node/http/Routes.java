@@ -112,6 +112,10 @@ final class Routes {
     } catch (ApiException e) {
       metrics.rejected(method, e.reason());
       throw e;
+    } catch (org.xmtpj.store.StoreDamagedException e) {
+      ApiException api = ApiException.storeDamaged(e);
+      metrics.rejected(method, api.reason());
+      throw api;
     }
   }
 

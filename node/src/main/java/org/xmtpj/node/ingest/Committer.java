@@ -190,8 +190,8 @@ final class Committer {
   }
 
   static void fail(List<WriteRequest> requests, Exception cause) {
-    ApiException failure = new ApiException(ErrorCode.INTERNAL, "store_error", "storing failed: "
-        + cause.getMessage());
+    ApiException failure = cause instanceof org.xmtpj.store.StoreDamagedException d ? ApiException.storeDamaged(d)
+        : new ApiException(ErrorCode.INTERNAL, "store_error", "storing failed: " + cause.getMessage());
     requests.forEach(r -> ((CompletableFuture<?>) r.done()).completeExceptionally(failure));
   }
 }

@@ -77,6 +77,60 @@ class BitRotTest {
     }
   }
 
+  /**
+   * Damage the start check misses: files above 256 MiB get only {@code quick_check}, which does not read index
+   * entries against their rows, so a flipped bit there surfaces as SQLITE_CORRUPT while serving. The test lowers
+   * that size to 0 (the JVM property the node reads) and picks, on a copy, a flip in an index page that passes
+   * {@code quick_check} and fails a topic query; the node must answer 503 {@code store_damaged} (never 500, never
+   * damaged bytes), report NOT_SERVING, and mark its store, so that the next start runs the full check whatever
+   * the size and rebuilds: then it serves every envelope intact.
+   */
+  @Test
+  void shouldAnswerStoreDamagedThenRepairAtRestartWhenDamageSurfacesWhileServing() throws Exception {
+    try (LocalCluster cluster = cluster()) {
+      Map<String, List<Envelope>> truth = publishAll(cluster);
+      cluster.node(2).stop();
+      Path db = cluster.node(2).dataDir().resolve("xmtpd.db");
+      System.setProperty(QUICK_CHECK_ABOVE, "0");
+      try {
+        byte[] bytes = Files.readAllBytes(db);
+        Files.write(db, RuntimeDamage.find(bytes, dir.resolve("probe"), truth.keySet()));
+        cluster.node(2).start();
+      } finally {
+        System.clearProperty(QUICK_CHECK_ABOVE);
+      }
+      String url = cluster.node(2).httpUrl();
+      Set<ByteString> published = new HashSet<>();
+      truth.values().forEach(list -> list.forEach(e -> published.add(e.toByteString())));
+      int damagedAnswers = 0;
+      for (String topic : truth.keySet()) {
+        HttpResult r = RuntimeDamage.query(url, topic);
+        if (r.status() == 200) {
+          RuntimeDamage.envelopes(r.body()).forEach(e -> assertThat(published).as("served intact").contains(
+              e.toByteString()));
+        } else {
+          assertThat(r.status()).as(r.body()).isEqualTo(503);
+          assertThat(r.body()).contains("\"reason\":\"store_damaged\"").contains("retry on another node");
+          damagedAnswers++;
+        }
+      }
+      assertThat(damagedAnswers).as("the damage the probe found surfaces as store_damaged").isPositive();
+      assertThat(RuntimeDamage.get(url + "/healthz").status()).isEqualTo(503);
+      assertThat(db.resolveSibling("xmtpd.db.damaged")).as("marked for the full check").exists();
+      cluster.node(2).stop();
+      cluster.node(2).start();
+      awaitIntact(cluster, truth);
+      assertThat(db.resolveSibling("xmtpd.db.damaged")).as("the mark goes once rebuilt").doesNotExist();
+      assertThat(RuntimeDamage.get(url(cluster) + "/healthz").status()).isEqualTo(200);
+    }
+  }
+
+  private static final String QUICK_CHECK_ABOVE = "xmtpj.store.fullCheckMaxBytes";
+
+  private static String url(LocalCluster cluster) {
+    return cluster.node(2).httpUrl();
+  }
+
   private interface Damage {
     void apply(Path file, byte[] bytes);
   }
