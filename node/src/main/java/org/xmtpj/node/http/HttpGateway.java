@@ -104,6 +104,33 @@ public final class HttpGateway implements AutoCloseable {
     respond(exchange, e.code().httpStatus(), JsonWire.error(e.code(), e.reason(), e.getMessage()));
   }
 
+  /**
+   * A 200 JSON answer. A large one is printed straight onto the connection (chunked) instead of into one string
+   * and then one byte array: for a 4 MiB page those two copies and the string's growth were about 20 MiB of heap
+   * beside the page itself, more than the in-flight budget books per stored byte (InFlightBudgetIT ran a 384 MiB
+   * node out of heap with them).
+   */
+  static void respondJson(HttpExchange exchange, com.google.protobuf.Message answer) {
+    if (answer.getSerializedSize() < STREAM_ABOVE_BYTES) {
+      respond(exchange, 200, JsonWire.print(answer));
+      return;
+    }
+    try (exchange) {
+      drain(exchange);
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, 0);
+      java.io.Writer out = new java.io.BufferedWriter(new java.io.OutputStreamWriter(exchange.getResponseBody(),
+          java.nio.charset.StandardCharsets.UTF_8), STREAM_ABOVE_BYTES);
+      JsonWire.printTo(answer, out);
+      out.flush();
+    } catch (IOException e) {
+      LOG.debug("client went away during the response: {}", e.toString());
+    }
+  }
+
+  /** Answers up to this size are sent whole, with a Content-Length; larger ones are printed as they are sent. */
+  static final int STREAM_ABOVE_BYTES = 64 * 1024;
+
   static void respond(HttpExchange exchange, int status, byte[] body) {
     try (exchange) {
       drain(exchange);

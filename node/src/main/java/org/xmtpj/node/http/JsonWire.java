@@ -50,6 +50,11 @@ final class JsonWire {
     }
   }
 
+  /** Prints {@code m} onto {@code out} as {@link #print} would, without building the whole text first. */
+  static void printTo(Message m, Appendable out) throws java.io.IOException {
+    PRINTER.appendTo(m, out);
+  }
+
   /** A stream line: {@code {"result":<envelope>}\n}. */
   static byte[] streamLine(Message envelope) {
     try {

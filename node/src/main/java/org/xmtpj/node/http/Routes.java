@@ -140,20 +140,20 @@ final class Routes {
     }
     var request = JsonWire.parse(body(ex, lease), contentType(ex),
         org.xmtpj.proto.checkpoint.v1.InclusionProofRequest.newBuilder()).build();
-    HttpGateway.respond(ex, 200, JsonWire.print(proofs.apply(request)));
+    HttpGateway.respondJson(ex, proofs.apply(request));
   }
 
   private void query(HttpExchange ex, MemoryBudget.Lease lease) {
     rateLimiter.checkRequest(client(ex), 1);
     QueryRequest request = JsonWire.parse(body(ex, lease), contentType(ex), QueryRequest.newBuilder()).build();
-    HttpGateway.respond(ex, 200, JsonWire.print(core.query(request, lease)));
+    HttpGateway.respondJson(ex, core.query(request, lease));
   }
 
   private void batchQuery(HttpExchange ex, MemoryBudget.Lease lease) {
     BatchQueryRequest request = JsonWire.parse(body(ex, lease), contentType(ex), BatchQueryRequest.newBuilder())
         .build();
     rateLimiter.checkRequest(client(ex), Math.max(1, request.getRequestsCount()));
-    HttpGateway.respond(ex, 200, JsonWire.print(core.batchQuery(request, lease)));
+    HttpGateway.respondJson(ex, core.batchQuery(request, lease));
   }
 
   private byte[] body(HttpExchange ex, MemoryBudget.Lease lease) {
