@@ -65,29 +65,6 @@ public final class MemoryBudget {
     return new Lease();
   }
 
-  /**
-   * Waits up to {@code wait} until {@code bytes} could be booked, without booking them: lets a request that will
-   * read up to that much wait for room before it reads, so that what it reads is not thrown away.
-   *
-   * @return whether there was room (an interrupted wait answers false)
-   */
-  public boolean awaitRoom(long bytes, Duration wait) {
-    long want = Math.min(bytes, capacity);
-    long deadline = System.nanoTime() + wait.toNanos();
-    lock.lock();
-    try {
-      while (used + want > capacity) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0 || !awaitNanos(left)) {
-          return false;
-        }
-      }
-      return true;
-    } finally {
-      lock.unlock();
-    }
-  }
-
   private boolean awaitNanos(long nanos) {
     try {
       freed.awaitNanos(nanos);

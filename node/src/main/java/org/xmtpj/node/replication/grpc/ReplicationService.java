@@ -47,12 +47,12 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
   private final Membership membership;
   private final Sessions sessions;
   private final ServingBudget budget;
-  private final long largestReply;
+  private final ReplyBounds bounds;
 
   ReplicationService(ReplicationHandler handler, RequestChecks checks, PeerAuth auth, Membership membership,
       Sessions sessions, ReplicationLimits limits) {
     this.budget = new ServingBudget(limits);
-    this.largestReply = limits.maxReplyBytes();
+    this.bounds = ReplyBounds.of(limits);
     this.handler = handler;
     this.checks = checks;
     this.auth = auth;
@@ -76,7 +76,7 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
 
   @Override
   public void push(PushRequest r, StreamObserver<PushResponse> out) {
-    served("Push", out, () -> {
+    served("Push", out, bounds.empty(), () -> {
       checks.push(r);
       handler.push(peer(), ProtoCodec.raw(r.getEventsList()));
       return PushResponse.getDefaultInstance();
@@ -85,12 +85,12 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
 
   @Override
   public void getVector(GetVectorRequest r, StreamObserver<GetVectorResponse> out) {
-    served("GetVector", out, () -> ProtoCodec.vector(handler.vector(peer())));
+    served("GetVector", out, bounds.vector(), () -> ProtoCodec.vector(handler.vector(peer())));
   }
 
   @Override
   public void getOriginRange(GetOriginRangeRequest r, StreamObserver<EventsResponse> out) {
-    served("GetOriginRange", out, () -> {
+    served("GetOriginRange", out, bounds.data(), () -> {
       checks.originRange(r);
       return ProtoCodec.events(handler.originRange(peer(), ProtoCodec.origin(r.getOrigin()), r.getFromSeq(),
           r.getMaxEvents(), r.getMaxBytes()));
@@ -99,7 +99,7 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
 
   @Override
   public void getAncestors(GetAncestorsRequest r, StreamObserver<EventsResponse> out) {
-    served("GetAncestors", out, () -> {
+    served("GetAncestors", out, bounds.data(), () -> {
       checks.ancestors(r);
       return ProtoCodec.events(handler.ancestors(peer(), ProtoCodec.ancestors(r)));
     });
@@ -107,7 +107,7 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
 
   @Override
   public void getEvents(GetEventsRequest r, StreamObserver<EventsResponse> out) {
-    served("GetEvents", out, () -> {
+    served("GetEvents", out, bounds.data(), () -> {
       checks.events(r);
       return ProtoCodec.events(handler.events(peer(), ProtoCodec.ids(r.getIdsList())));
     });
@@ -115,7 +115,7 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
 
   @Override
   public void listTopics(ListTopicsRequest r, StreamObserver<TopicsResponse> out) {
-    served("ListTopics", out, () -> {
+    served("ListTopics", out, bounds.topicsPage(), () -> {
       checks.topics(r);
       var after = r.getAfter().isEmpty() ? null : ProtoCodec.topic(r.getAfter());
       return ProtoCodec.topics(handler.topics(peer(), after, r.getLimit()));
@@ -124,7 +124,7 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
 
   @Override
   public void getTopicRange(GetTopicRangeRequest r, StreamObserver<EventsResponse> out) {
-    served("GetTopicRange", out, () -> {
+    served("GetTopicRange", out, bounds.data(), () -> {
       checks.topicRange(r);
       return ProtoCodec.events(handler.topicRange(peer(), ProtoCodec.topic(r.getTopic()), r.getAfterRow(),
           r.getMaxEvents(), r.getMaxBytes()));
@@ -133,12 +133,12 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
 
   @Override
   public void getBuckets(GetBucketsRequest r, StreamObserver<GetBucketsResponse> out) {
-    served("GetBuckets", out, () -> ProtoCodec.buckets(handler.buckets(peer())));
+    served("GetBuckets", out, bounds.buckets(), () -> ProtoCodec.buckets(handler.buckets(peer())));
   }
 
   @Override
   public void getBucket(GetBucketRequest r, StreamObserver<TopicsResponse> out) {
-    served("GetBucket", out, () -> {
+    served("GetBucket", out, bounds.data(), () -> {
       checks.bucket(r);
       return ProtoCodec.topics(handler.bucket(peer(), r.getBucket()));
     });
@@ -146,7 +146,7 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
 
   @Override
   public void getHeads(GetHeadsRequest r, StreamObserver<GetHeadsResponse> out) {
-    served("GetHeads", out, () -> {
+    served("GetHeads", out, bounds.data(), () -> {
       checks.heads(r);
       return ProtoCodec.heads(handler.heads(peer(), r.getTopicsList().stream().map(ProtoCodec::topic).toList()));
     });
@@ -161,11 +161,12 @@ final class ReplicationService extends ReplicationGrpc.ReplicationImplBase {
   }
 
   /**
-   * Serves a peer's call within its {@link ServingBudget}: the call takes one of the peer's places and waits for
-   * room for the largest reply before the handler reads anything, books the reply it built, and keeps both until
-   * gRPC has finished sending it (or the call is cancelled).
+   * Serves a peer's call within its {@link ServingBudget}: the call takes one of the peer's places and books room
+   * for its largest reply before the handler reads anything, then holds what the built reply needs, and keeps both
+   * until gRPC has finished sending it (or the call is cancelled).
    */
-  private <T extends MessageLite> void served(String rpc, StreamObserver<T> out, Supplier<T> body) {
+  private <T extends MessageLite> void served(String rpc, StreamObserver<T> out, long largestReply,
+      Supplier<T> body) {
     ServingBudget.Call call;
     try {
       call = budget.enter(peer(), largestReply);

@@ -36,8 +36,9 @@ final class ServingBudget {
   }
 
   /**
-   * Takes a place of {@code peer} (waiting up to {@link #WAIT}), then waits for room for a reply of up to
-   * {@code largestReply} bytes.
+   * Takes a place of {@code peer} (waiting up to {@link #WAIT}), then books room for a reply of up to
+   * {@code largestReply} bytes (waiting up to {@link #WAIT} too). The room is booked, not only waited for: calls
+   * that all found the budget empty would otherwise all build their replies at once, unbooked.
    *
    * @throws StatusRuntimeException UNAVAILABLE when either does not come in time
    */
@@ -48,7 +49,9 @@ final class ServingBudget {
           + "(limits.maxServingCallsPerPeer); retry after one ends");
     }
     Call call = new Call(s, replies.lease());
-    if (!replies.awaitRoom(largestReply * HEAP_PER_REPLY_BYTE, WAIT)) {
+    try {
+      call.lease.add(largestReply * HEAP_PER_REPLY_BYTE, WAIT);
+    } catch (MemoryBudget.BudgetExhausted e) {
       call.close();
       throw busy("node_busy: replies to peers in progress hold the whole reply budget (limits.maxServingBytes, "
           + replies.capacity() + " bytes); retry shortly");
@@ -90,9 +93,17 @@ final class ServingBudget {
       this.lease = lease;
     }
 
-    /** Books the built reply of {@code bytes}; refuses it (UNAVAILABLE) if the reply budget has no room now. */
+    /**
+     * Holds exactly what the built reply of {@code bytes} needs: gives back the rest of what {@link #enter}
+     * booked, or books the excess if the reply came out larger than its bound (refused, UNAVAILABLE, if the
+     * reply budget has no room for that now).
+     */
     void book(long bytes) {
-      if (!lease.tryAdd(bytes * HEAP_PER_REPLY_BYTE)) {
+      long want = bytes * HEAP_PER_REPLY_BYTE;
+      long held = lease.held();
+      if (want <= held) {
+        lease.shrinkTo(want);
+      } else if (!lease.tryAdd(want - held)) {
         throw busy("node_busy: no room for a reply of " + bytes + " bytes in the reply budget "
             + "(limits.maxServingBytes); retry shortly");
       }

@@ -111,4 +111,46 @@ class ServingBudgetTest {
     third.book(1000);
     third.close();
   }
+
+  @Test
+  void shouldBookTheLargestReplyOnEntrySoThatCallsWhichAllFindTheBudgetEmptyCannotAllBuildAtOnce() {
+    ServingBudget budget = new ServingBudget(LIMITS);
+    long largest = LIMITS.maxServingBytes() / ServingBudget.HEAP_PER_REPLY_BYTE * 3 / 4;
+    ServingBudget.Call first = budget.enter(greedy.id(), largest);
+    assertThat(budget.replies().used()).as("booked on entry, before any reply is built")
+        .isEqualTo(largest * ServingBudget.HEAP_PER_REPLY_BYTE);
+
+    assertThatThrownBy(() -> budget.enter(other.id(), largest)).isInstanceOfSatisfying(StatusRuntimeException.class,
+        e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+          assertThat(e.getStatus().getDescription()).startsWith("node_busy");
+        });
+    assertThat(budget.inUse(other.id())).as("the refused call gave its place back").isZero();
+
+    first.book(1000);
+    assertThat(budget.replies().used()).as("the built reply keeps only what it needs")
+        .isEqualTo(1000L * ServingBudget.HEAP_PER_REPLY_BYTE);
+    ServingBudget.Call second = budget.enter(other.id(), largest);
+    second.close();
+    first.close();
+    assertThat(budget.replies().used()).isZero();
+  }
+
+  @Test
+  void shouldBookTheExcessWhenAReplyComesOutLargerThanItsBound() {
+    ServingBudget budget = new ServingBudget(LIMITS);
+    ServingBudget.Call call = budget.enter(greedy.id(), 100);
+    call.book(5000);
+    assertThat(budget.replies().used()).isEqualTo(5000L * ServingBudget.HEAP_PER_REPLY_BYTE);
+    call.close();
+    assertThat(budget.replies().used()).isZero();
+  }
+
+  @Test
+  void shouldBoundEveryMetadataReplyFarBelowAFrameSoThatVectorCallsDoNotFillTheBudget() {
+    ReplyBounds bounds = ReplyBounds.of(ReplicationLimits.DEFAULTS);
+    assertThat(bounds.data()).isEqualTo(ReplicationLimits.DEFAULTS.maxReplyBytes());
+    assertThat(List.of(bounds.vector(), bounds.topicsPage(), bounds.buckets(), bounds.empty()))
+        .allSatisfy(b -> assertThat(b).isLessThanOrEqualTo(bounds.data() / 2));
+  }
 }
