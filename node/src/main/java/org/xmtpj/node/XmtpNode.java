@@ -71,7 +71,7 @@ public final class XmtpNode implements AutoCloseable {
     NodePorts.clear(config.dataDir()); // whoever waits for the ports must not read the previous run's
     this.key = NodeKey.loadOrCreate(config.dataDir());
     EventStore opened = config.dbUrl() == null ? EventStores.sqlite(config.dataDir(), config.onCorruptStore())
-        : EventStores.open(config.dbUrl());
+        : EventStores.open(config.dbUrl(), config.dataDir());
     java.util.function.Supplier<org.xmtpj.store.StoreStats> stats = opened::stats;
     NodeMetrics metrics = new NodeMetrics(stats);
     this.storeHealth = new StoreHealth(config.dataDir(), metrics.registry(), this::storeDamaged);

@@ -82,8 +82,8 @@ public final class EventStores {
     String url = sqliteUrl(dataDir);
     Properties props = sqliteProperties(SQLiteConfig.SynchronousMode.FULL);
     new SqliteRecovery(dataDir.resolve("xmtpd.db"), props, onCorrupt, java.time.Clock.systemUTC(),
-        fresh -> open(SqlDialect.SQLITE, fresh, props)).checkAndRepair();
-    return open(SqlDialect.SQLITE, url, props);
+        fresh -> open(SqlDialect.SQLITE, fresh, props, null)).checkAndRepair();
+    return open(SqlDialect.SQLITE, url, props, null);
   }
 
   /**
@@ -92,7 +92,7 @@ public final class EventStores {
    * runs many nodes in one process and never survives a crash; a node never uses it. Same schema and code path.
    */
   public static EventStore sqliteUnsynced(Path dataDir) {
-    return open(SqlDialect.SQLITE, sqliteUrl(dataDir), sqliteProperties(SQLiteConfig.SynchronousMode.OFF));
+    return open(SqlDialect.SQLITE, sqliteUrl(dataDir), sqliteProperties(SQLiteConfig.SynchronousMode.OFF), null);
   }
 
   private static String sqliteUrl(Path dataDir) {
@@ -106,17 +106,59 @@ public final class EventStores {
 
   /** A JDBC URL: {@code jdbc:postgresql:…} or {@code jdbc:sqlite:…}. */
   public static EventStore open(String jdbcUrl) {
+    return open(jdbcUrl, null);
+  }
+
+  /**
+   * A JDBC URL, for a node whose data directory is {@code dataDir} (null: none): a PostgreSQL store that reported
+   * damage while serving ({@link #markDamaged}) has its indexes rebuilt before it opens ({@link PostgresRecovery}).
+   */
+  public static EventStore open(String jdbcUrl, Path dataDir) {
     if (jdbcUrl.startsWith("jdbc:postgresql:")) {
-      return open(SqlDialect.POSTGRESQL, jdbcUrl, new Properties());
+      return openPostgres(jdbcUrl, dataDir);
     }
     if (jdbcUrl.startsWith("jdbc:sqlite:")) {
-      return open(SqlDialect.SQLITE, jdbcUrl, sqliteProperties(SQLiteConfig.SynchronousMode.FULL));
+      return open(SqlDialect.SQLITE, jdbcUrl, sqliteProperties(SQLiteConfig.SynchronousMode.FULL), null);
     }
     throw new IllegalArgumentException("unsupported database URL (expected jdbc:postgresql: or jdbc:sqlite:): "
         + jdbcUrl.replaceAll("password=[^&]*", "password=***"));
   }
 
-  private static EventStore open(SqlDialect dialect, String url, Properties props) {
+  /**
+   * Opens a PostgreSQL store; if opening meets damage (loading the state reads through the indexes), rebuilds the
+   * indexes once and opens again, so that index damage found at start is repaired rather than fatal.
+   */
+  private static EventStore openPostgres(String url, Path dataDir) {
+    try {
+      return open(SqlDialect.POSTGRESQL, url, new Properties(), dataDir);
+    } catch (StoreException e) {
+      if (e instanceof CorruptStoreException || !StoreException.isDamage(e)) {
+        throw e;
+      }
+      String shown = url.replaceAll("password=[^&]*", "password=***");
+      try (Connection c = DriverManager.getConnection(url)) {
+        PostgresRecovery.reindex(c, shown, "opening it met damage (" + rootMessage(e) + ")",
+            dataDir == null ? null : damageMarker(dataDir));
+      } catch (SQLException connect) {
+        throw new StoreException("opening store at " + shown, connect);
+      }
+      try {
+        return open(SqlDialect.POSTGRESQL, url, new Properties(), dataDir);
+      } catch (StoreException again) {
+        throw StoreException.isDamage(again) ? PostgresRecovery.unusable(shown, rootMessage(again), null) : again;
+      }
+    }
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null) {
+      c = c.getCause();
+    }
+    return String.valueOf(c.getMessage()).replaceAll("\\s+", " ");
+  }
+
+  private static EventStore open(SqlDialect dialect, String url, Properties props, Path dataDir) {
     HikariDataSource readers = null;
     Connection writer = null;
     try {
@@ -124,6 +166,9 @@ public final class EventStores {
       migrate(dialect, url, props);
       if (dialect == SqlDialect.POSTGRESQL) {
         requireDurableCommits(writer);
+        if (dataDir != null) {
+          PostgresRecovery.repairIfMarked(writer, dataDir, url.replaceAll("password=[^&]*", "password=***"));
+        }
       } else {
         try (var st = writer.createStatement()) {
           st.execute("PRAGMA wal_autocheckpoint=" + SQLITE_WRITER_AUTOCHECKPOINT_PAGES);
@@ -150,6 +195,9 @@ public final class EventStores {
         readers.close();
       }
       closeQuietly(writer, e);
+      if (e instanceof CorruptStoreException unusable) {
+        throw unusable; // already one line with cause and remedy
+      }
       throw new StoreException("opening store at " + url.replaceAll("password=[^&]*", "password=***"), e);
     }
   }
