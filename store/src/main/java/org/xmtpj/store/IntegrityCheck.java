@@ -12,7 +12,8 @@ import org.xmtpj.dag.SignedEvent;
  * payload decodes. The cost is one SHA-256 over the body, which every client read decodes anyway.
  *
  * <p>The batch proof after the body is not covered by the id; a damaged proof makes a peer reject the event (it
- * verifies every signature), never a client see different bytes.
+ * verifies every signature), never a client see different bytes. The background scrub verifies proofs as well
+ * ({@link #PROOF_DAMAGE}).
  */
 final class IntegrityCheck {
   private IntegrityCheck() {}
@@ -46,6 +47,19 @@ final class IntegrityCheck {
       return new Result(e, Payloads.envelope(e.event()), null);
     } catch (RuntimeException undecodable) {
       return damaged("envelope undecodable: " + undecodable.getMessage());
+    }
+  }
+
+  /** The reason a row is reported with when its body is intact and its batch proof or signature is not. */
+  static final String PROOF_DAMAGE = "batch proof: ";
+
+  /** Whether the row's batch proof and signature verify (a full Ed25519 check: for confirming a report). */
+  static boolean proofVerifies(byte[] raw) {
+    try {
+      org.xmtpj.dag.EventVerifier.verify(raw);
+      return true;
+    } catch (RuntimeException e) {
+      return false;
     }
   }
 

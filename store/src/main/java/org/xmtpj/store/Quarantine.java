@@ -125,7 +125,7 @@ final class Quarantine {
       for (Map.Entry<Long, String> e : batch.entrySet()) {
         ps.setLong(1, e.getKey());
         try (ResultSet rs = ps.executeQuery()) {
-          if (rs.next() && !IntegrityCheck.check(rs.getBytes(1), rs.getBytes(2)).intact()) {
+          if (rs.next() && stillDamaged(rs.getBytes(1), rs.getBytes(2), e.getValue())) {
             byte[] key = rs.getBytes(5);
             out.add(new Damaged(e.getKey(), rs.getBytes(1), rs.getBytes(2), rs.getLong(3),
                 key == null ? null : new OriginKey(key), rs.getLong(4), rs.getLong(6), e.getValue()));
@@ -134,6 +134,11 @@ final class Quarantine {
       }
     }
     return out;
+  }
+
+  private static boolean stillDamaged(byte[] id, byte[] raw, String why) {
+    return !IntegrityCheck.check(id, raw).intact()
+        || why.startsWith(IntegrityCheck.PROOF_DAMAGE) && !IntegrityCheck.proofVerifies(raw);
   }
 
   /** Returns the origins whose progress fell. */
