@@ -117,8 +117,16 @@ final class AntiEntropy {
             r.metrics.rejected("withheld", 1);
             return;
           }
+          long last = RangePage.lastSeq(origin, from, reply.events());
+          if (last < 0) {
+            // garbage, another origin's events or not what was asked: the cursor cannot move on from this page,
+            // so the pull stops here (another peer serves the origin next round) and the liar pays for it
+            pulling.remove(origin);
+            r.penalize(Replicator.safeKey(p), Replicator.INVALID_EVENT_PENALTY, "protocol: origin range page does not match");
+            r.metrics.rejected("bad_range_page", 1);
+            return;
+          }
           p.withheld = 0;
-          long last = EventCodec.decode(reply.events().get(reply.events().size() - 1)).event().originSeq();
           r.receive(p.key(), reply.events()).thenRun(() -> r.scheduler.execute(() ->
               r.retention.afterRangePage(origin, from, reply).whenComplete((ok, err) -> r.scheduler.execute(() -> {
                 if (last < to && r.running()) { // [retention] after the floor the page allows is durable
