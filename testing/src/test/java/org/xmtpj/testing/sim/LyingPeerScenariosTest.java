@@ -47,4 +47,37 @@ class LyingPeerScenariosTest {
       assertThat(Sims.read(c, T)).hasSize(40);
     }
   }
+
+  /**
+   * With retention on, a node behind pulls from a liar that answers every origin range with nothing and a floor a
+   * million sequences ahead. Believed, that floor made the node declare every missing sequence pruned: its vector
+   * jumped past events it never saw, and it told its peers so. Now a floor counts only as far as a second peer
+   * declares it (FloorVotes), so the node's floor stays at 0 and the events come from honest peers later.
+   */
+  @Test
+  void shouldNotBelieveOnePeersRetentionFloor(TestInfo info) {
+    try (Simulation sim = Sims.builder(132, info).replicas(3).extraMembers(1).retention(Duration.ofHours(1))
+        .antiEntropyInterval(Duration.ofSeconds(5)).build().start()) {
+      LyingPeer liar = LyingPeer.join(sim, 0).lies(EnumSet.of(LyingPeer.Lie.RANGE_FLOOR_TOO_HIGH));
+      SimReplica a = sim.replica(0);
+      SimReplica c = sim.replica(2);
+      sim.runFor(Duration.ofSeconds(3));
+      c.crash();
+      for (int i = 0; i < 40; i++) {
+        assertThat(a.publish(T, Sims.bytes("m" + i))).isEqualTo(SimReplica.PublishResult.ACKED);
+      }
+      sim.runFor(Duration.ofSeconds(2));
+      sim.network().cut(c.key(), a.key());
+      sim.network().cut(c.key(), sim.replica(1).key());
+      c.start();
+      sim.runFor(Duration.ofSeconds(40));
+      assertThat(liar.liesTold()).as("lies told").isPositive();
+      assertThat(c.store().floor(a.key())).as("c's floor for a's origin (a pruned nothing)").isZero();
+      sim.network().restore(c.key(), a.key());
+      sim.network().restore(c.key(), sim.replica(1).key());
+      sim.quiesce();
+      ConvergenceOracle.assertConverged(sim);
+      assertThat(Sims.read(c, T)).hasSize(40);
+    }
+  }
 }
