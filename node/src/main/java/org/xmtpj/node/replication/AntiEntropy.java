@@ -104,12 +104,13 @@ final class AntiEntropy {
 
   /** Pulls one origin's range page by page until the advertised end; an empty answer is withholding. */
   private void pull(PeerState p, OriginKey origin, long from, long to) {
+    OriginKey peer = Replicator.safeKey(p);
     r.call(p, p.client.originRange(origin, from, r.config.limits().maxFetchEvents(),
         r.config.limits().maxReplyBytes()), reply -> {
           if (reply.events().isEmpty()) {
             pulling.remove(origin);
           }
-          if (reply.events().isEmpty() && r.retention.prunedRange(origin, from, reply)) {
+          if (reply.events().isEmpty() && r.retention.prunedRange(peer, origin, from, reply)) {
             return; // [retention] the peer pruned the rest of the range: not withholding
           }
           if (reply.events().isEmpty()) {
@@ -117,10 +118,15 @@ final class AntiEntropy {
             r.metrics.rejected("withheld", 1);
             return;
           }
+          long last = RangePage.lastSeq(origin, from, reply.events());
+          if (last < 0) {
+            refusePage(peer, origin);
+            return;
+          }
           p.withheld = 0;
-          long last = EventCodec.decode(reply.events().get(reply.events().size() - 1)).event().originSeq();
           r.receive(p.key(), reply.events()).thenRun(() -> r.scheduler.execute(() ->
-              r.retention.afterRangePage(origin, from, reply).whenComplete((ok, err) -> r.scheduler.execute(() -> {
+              r.retention.afterRangePage(peer, origin, from, reply).whenComplete((ok, err) ->
+                  r.scheduler.execute(() -> {
                 if (last < to && r.running()) { // [retention] after the floor the page allows is durable
                   pull(p, origin, last + 1, to);
                 } else {
@@ -128,6 +134,16 @@ final class AntiEntropy {
                 }
               }))));
         }, failure -> pulling.remove(origin));
+  }
+
+  /**
+   * Garbage, another origin's events or not what was asked: the cursor cannot move on from this page, so the pull
+   * stops here (another peer serves the origin next round) and the peer pays for it.
+   */
+  private void refusePage(OriginKey peer, OriginKey origin) {
+    pulling.remove(origin);
+    r.penalize(peer, Replicator.INVALID_EVENT_PENALTY, "protocol: origin range page does not answer the request");
+    r.metrics.rejected("bad_range_page", 1);
   }
 
   /** Pushes one origin's range we hold and the peer lacks, in bounded pages, one page in flight at a time. */

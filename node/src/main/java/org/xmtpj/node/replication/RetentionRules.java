@@ -22,6 +22,7 @@ final class RetentionRules {
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
   private final Replicator r;
   private final RetireVotes retireVotes = new RetireVotes();
+  private final FloorVotes floorVotes = new FloorVotes();
 
   RetentionRules(Replicator r) {
     this.r = r;
@@ -43,14 +44,21 @@ final class RetentionRules {
 
   /**
    * An origin range came back empty though the peer advertised more: if its floor covers the range start, it
-   * pruned the rest, which is not withholding. Returns true (and raises our floor) in that case.
+   * pruned the rest, which is not withholding. Returns true (and raises our floor) in that case. The floor counts
+   * only as far as a second peer declares it too ({@link FloorVotes}).
    */
-  boolean prunedRange(OriginKey origin, long from, EventsReply reply) {
-    if (!enabled() || reply.floor() < from || contiguous(origin) < from - 1) {
+  boolean prunedRange(OriginKey peer, OriginKey origin, long from, EventsReply reply) {
+    long floor = believedFloor(peer, origin, reply);
+    if (!enabled() || floor < from || contiguous(origin) < from - 1) {
       return false;
     }
-    r.log.raiseFloor(origin, reply.floor());
+    r.log.raiseFloor(origin, floor);
     return true;
+  }
+
+  /** The peer's floor as far as a second peer backs it ({@link FloorVotes}); 0 with retention off. */
+  private long believedFloor(OriginKey peer, OriginKey origin, EventsReply reply) {
+    return enabled() ? floorVotes.vote(peer, origin, reply.floor(), r.peers.size()) : 0;
   }
 
   /**
@@ -59,14 +67,14 @@ final class RetentionRules {
    * it. It stops below the first page event we did not store (still waiting for parents, or rejected), and only
    * applies if everything before {@code from} is accounted for here, since a floor covers all below it.
    */
-  CompletableFuture<Void> afterRangePage(OriginKey origin, long from, EventsReply reply) {
-    if (!enabled() || reply.floor() < from || reply.events().isEmpty() || contiguous(origin) < from - 1) {
+  CompletableFuture<Void> afterRangePage(OriginKey peer, OriginKey origin, long from, EventsReply reply) {
+    long floor = believedFloor(peer, origin, reply);
+    if (!enabled() || floor < from || reply.events().isEmpty() || contiguous(origin) < from - 1) {
       return DONE;
     }
     List<SignedEvent> page = reply.events().stream().map(EventCodec::decode).toList();
     Set<EventId> stored = r.store.existingIds(page.stream().map(SignedEvent::id).toList());
-    long target = reply.more()
-        ? Math.min(reply.floor(), page.get(page.size() - 1).event().originSeq()) : reply.floor();
+    long target = reply.more() ? Math.min(floor, page.get(page.size() - 1).event().originSeq()) : floor;
     for (SignedEvent e : page) {
       if (e.event().originSeq() <= target && !stored.contains(e.id())) {
         target = Math.min(target, e.event().originSeq() - 1);

@@ -82,6 +82,7 @@ public final class SimReplica {
     Replicator[] holder = new Replicator[1];
     writer = Originator.inline(store, new EventSigner(keys), this::committed, clock, setup.policy(),
         topic -> holder[0] == null ? 0 : holder[0].mergeRank(topic));
+    writer.setRetention(setup.config().retention());
     replicator = new Replicator(key, writer::insertReplicated, store,
         new SimMembership(key, setup.members()), new SimConnector(setup.network(), key, () -> withholding), lane, clock,
         new SplittableRandom(random.nextLong()), setup.config(), setup.options(), metrics);

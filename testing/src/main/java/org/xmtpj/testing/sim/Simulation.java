@@ -64,7 +64,7 @@ public final class Simulation implements AutoCloseable {
       members.add(new PeerInfo(new OriginKey(keys.get(i).publicKey()), memberName(i, b.replicas), 5557));
     }
     ReplicationConfig config = new ReplicationConfig(0, List.of(), null, b.antiEntropyInterval, b.pushLinger,
-        Duration.ofMillis(b.faults.callTimeoutMs()), b.limits);
+        Duration.ofMillis(b.faults.callTimeoutMs()), b.limits, b.retention);
     this.setup = new SimReplica.Setup(scheduler, network, config, b.options, b.policy, List.copyOf(members), dir);
     for (int i = 0; i < b.replicas; i++) {
       long offset = i < b.clockOffsetsMs.size() ? b.clockOffsetsMs.get(i) : 0;
@@ -194,6 +194,7 @@ public final class Simulation implements AutoCloseable {
     private WriterPolicy policy = WriterPolicy.of(1_000, 10_000);
     private List<Long> clockOffsetsMs = List.of();
     private String replayTest = "SimulatorSeedsTest";
+    private Duration retention = Duration.ZERO;
 
     private Builder(long seed) {
       this.seed = seed;
@@ -243,6 +244,12 @@ public final class Simulation implements AutoCloseable {
     /** Per replica (by index), how far its wall clock runs ahead of virtual time. */
     public Builder clockOffsetsMs(List<Long> offsets) {
       this.clockOffsetsMs = List.copyOf(offsets);
+      return this;
+    }
+
+    /** Every replica prunes events older than this (docs/replication.md §6); zero, the default, keeps all. */
+    public Builder retention(Duration r) {
+      this.retention = r;
       return this;
     }
 

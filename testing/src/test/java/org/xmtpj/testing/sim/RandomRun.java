@@ -9,7 +9,8 @@ import org.xmtpj.dag.OriginKey;
  * One random fault scenario, a pure function of its seed: 3–5 replicas, a random fault profile (loss 0–50 %,
  * duplication, delay and reordering), partitions and cut links that heal, sometimes a crash (between tasks or
  * inside an append, before or after its commit) and a restart, random publishes on random replicas across a few
- * topics plus a dormant topic written only at the start of the faulty phase. Then quiesce and check.
+ * topics plus a dormant topic written only at the start of the faulty phase, and a {@link LyingPeer} among the
+ * peers. Then quiesce and check that the honest replicas converged.
  */
 final class RandomRun {
   /** What a seed did, for the report. */
@@ -22,8 +23,11 @@ final class RandomRun {
     SplittableRandom plan = new SplittableRandom(Long.reverse(seed) ^ 0x5DEECE66DL);
     int n = 3 + plan.nextInt(3);
     FaultProfile faults = FaultProfile.random(plan);
-    try (Simulation sim = Simulation.builder(seed).replicas(n).faults(faults).replayTest(replayTest).build()) {
+    try (Simulation sim = Simulation.builder(seed).replicas(n).extraMembers(1).faults(faults).replayTest(replayTest)
+        .build()) {
       sim.start();
+      // a liar in every seed: any reply of it may be a lie of any kind (LyingPeer), a third to all of them
+      LyingPeer liar = LyingPeer.join(sim, 0).honesty(plan.nextDouble() * 0.66);
       if (plan.nextBoolean()) {
         sim.network().setSilentPushLoss(plan.nextDouble() * 0.3);
       }
@@ -50,7 +54,8 @@ final class RandomRun {
             (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000,
             sim.scheduler().executedTasks(), sim.network().stats());
       }
-      String profile = sim.replay() + " silentlyLostPushes=" + sim.network().silentlyLostPushes() + " events=" + events
+      String profile = sim.replay() + " liesTold=" + liar.liesTold() + " silentlyLostPushes="
+          + sim.network().silentlyLostPushes() + " events=" + events
           + " publishes: " + tally;
       return new Outcome(seed, problem == null ? null : profile + "\n  " + problem, quiesce, tally.acked(),
           (System.nanoTime() - t0) / 1_000_000, profile);
