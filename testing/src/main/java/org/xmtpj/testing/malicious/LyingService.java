@@ -47,12 +47,18 @@ final class LyingService extends ReplicationGrpc.ReplicationImplBase {
   private final List<HandshakeRequest> captured = new CopyOnWriteArrayList<>();
   private final Set<ByteString> origins = ConcurrentHashMap.newKeySet();
   private final AtomicLong calls = new AtomicLong();
+  private volatile boolean lying;
 
   LyingService(Handshakes handshakes, Forger forger, byte[] selfKey, Tally tally) {
     this.handshakes = handshakes;
     this.forger = forger;
     this.tally = tally;
     origins.add(ByteString.copyFrom(selfKey));
+  }
+
+  /** From now on it lies; until then it answers as a peer that holds nothing (so nothing it says earns a ban). */
+  void startLying() {
+    lying = true;
   }
 
   /** The honest nodes' handshake requests to this node so far: valid, signed, and addressed to it. */
@@ -76,6 +82,11 @@ final class LyingService extends ReplicationGrpc.ReplicationImplBase {
 
   @Override
   public void getVector(GetVectorRequest r, StreamObserver<GetVectorResponse> out) {
+    if (!lying) {
+      reply("empty GetVector", out, GetVectorResponse.newBuilder().setFingerprint(ByteString.copyFrom(new byte[32]))
+          .build());
+      return;
+    }
     GetVectorResponse.Builder b = GetVectorResponse.newBuilder().setFingerprint(random32());
     origins.forEach(o -> b.addEntries(VectorEntry.newBuilder().setOrigin(o).setContiguous(FAR_AHEAD)
         .setMaxSeen(FAR_AHEAD)));
@@ -105,26 +116,31 @@ final class LyingService extends ReplicationGrpc.ReplicationImplBase {
 
   @Override
   public void listTopics(ListTopicsRequest r, StreamObserver<TopicsResponse> out) {
-    reply("lie ListTopics", out, endlessPage(r.getAfter(), Math.max(1, r.getLimit())));
+    reply("lie ListTopics", out, lying ? endlessPage(r.getAfter(), Math.max(1, r.getLimit()))
+        : TopicsResponse.getDefaultInstance());
   }
 
   @Override
   public void getBuckets(GetBucketsRequest r, StreamObserver<GetBucketsResponse> out) {
     GetBucketsResponse.Builder b = GetBucketsResponse.newBuilder();
     for (int i = 0; i < 256; i++) {
-      b.addHashes(random32()); // every bucket differs: the honest node lists them all
+      b.addHashes(lying ? random32() : ByteString.copyFrom(new byte[32])); // lying: every bucket differs
     }
     reply("lie GetBuckets", out, b.build());
   }
 
   @Override
   public void getBucket(GetBucketRequest r, StreamObserver<TopicsResponse> out) {
-    reply("lie GetBucket", out, endlessPage(ByteString.EMPTY, 1000));
+    reply("lie GetBucket", out, lying ? endlessPage(ByteString.EMPTY, 1000) : TopicsResponse.getDefaultInstance());
   }
 
   @Override
   public void getHeads(GetHeadsRequest r, StreamObserver<GetHeadsResponse> out) {
     GetHeadsResponse.Builder b = GetHeadsResponse.newBuilder();
+    if (!lying) {
+      reply("empty GetHeads", out, b.build());
+      return;
+    }
     r.getTopicsList().forEach(t -> b.addTopics(TopicHeads.newBuilder().setTopic(t).addHeads(random32())));
     reply("lie GetHeads", out, b.build());
   }
@@ -134,6 +150,9 @@ final class LyingService extends ReplicationGrpc.ReplicationImplBase {
    * signature, and an equivocating pair of its own origin.
    */
   private EventsResponse lies(int max) {
+    if (!lying) {
+      return EventsResponse.getDefaultInstance();
+    }
     int n = Math.max(1, Math.min(max, 50));
     List<byte[]> events = switch ((int) (calls.incrementAndGet() % 3)) {
       case 0 -> forger.garbage(n, 200);

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -42,6 +43,7 @@ public final class MaliciousNode implements AutoCloseable {
   private final List<Attacker> attackers = new CopyOnWriteArrayList<>();
   private Attacks attacks;
   private volatile boolean running = true;
+  private volatile long fullAttackAtNanos;
 
   /** An honest node to attack: its node key (hex) and its replication port on 127.0.0.1. */
   public record Target(String key, int port) {}
@@ -74,11 +76,19 @@ public final class MaliciousNode implements AutoCloseable {
     return key() + "@127.0.0.1:" + server.getPort();
   }
 
+  /** As {@link #attack(List, Duration)} with every attack from the start. */
+  public void attack(List<Target> targets) {
+    attack(targets, Duration.ZERO);
+  }
+
   /**
    * Starts the attack on every target, one thread each, after equivocating once to every pair of them (one
-   * event of a pair to each node, so each sees the conflict only through the others). Runs until {@link #close()}.
+   * event of a pair to each node, so each sees the conflict only through the others). For the first {@code
+   * heavyFirst} it only floods with valid events and reads whole pages, and answers calls with nothing: none of
+   * that earns a penalty, so the honest nodes carry the load before the lies, forged frames, garbage and replays
+   * that follow get it banned. Runs until {@link #close()}.
    */
-  public synchronized void attack(List<Target> targets) {
+  public synchronized void attack(List<Target> targets, Duration heavyFirst) {
     if (attacks != null) {
       throw new IllegalStateException("already attacking");
     }
@@ -86,6 +96,7 @@ public final class MaliciousNode implements AutoCloseable {
     for (Target t : targets) {
       attackers.add(new Attacker(new Attacker.Target(t.key(), t.port()), handshakes, tally));
     }
+    fullAttackAtNanos = System.nanoTime() + heavyFirst.toNanos();
     equivocate();
     for (Attacker a : attackers) {
       List<Attacker> others = attackers.stream().filter(o -> o != a).toList();
@@ -104,7 +115,11 @@ public final class MaliciousNode implements AutoCloseable {
   private void loop(Attacker a, List<Attacker> others) {
     try {
       while (running) {
-        attacks.round(a, others);
+        boolean full = System.nanoTime() - fullAttackAtNanos >= 0;
+        if (full) {
+          service.startLying();
+        }
+        attacks.round(a, others, full);
         tally.add("rounds", a.target.port() + "");
       }
     } catch (InterruptedException e) {
