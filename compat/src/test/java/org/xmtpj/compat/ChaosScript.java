@@ -44,6 +44,12 @@ final class ChaosScript implements AutoCloseable {
 
     static ChaosScript start(Path runDir, String aliceUrl, String bobUrl, int maxMessages, int intervalMs)
             throws IOException {
+        return startLogged(runDir.resolve("chaos-js.log"), aliceUrl, bobUrl, maxMessages, intervalMs);
+    }
+
+    /** As above, with its output in {@code log}: a run with several scripts gives each its own. */
+    static ChaosScript startLogged(Path log, String aliceUrl, String bobUrl, int maxMessages, int intervalMs)
+            throws IOException {
         ProcessBuilder builder = new ProcessBuilder("node", "chaos.cjs")
                 .directory(XmtpJs.JS_DIR.toFile())
                 .redirectErrorStream(true);
@@ -51,7 +57,7 @@ final class ChaosScript implements AutoCloseable {
         builder.environment().put("BOB_API_URL", bobUrl);
         builder.environment().put("CHAOS_MESSAGES", Integer.toString(maxMessages));
         builder.environment().put("CHAOS_INTERVAL_MS", Integer.toString(intervalMs));
-        return new ChaosScript(builder.start(), runDir.resolve("chaos-js.log"));
+        return new ChaosScript(builder.start(), log);
     }
 
     private void pump() {

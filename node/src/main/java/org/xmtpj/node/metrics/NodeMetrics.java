@@ -65,6 +65,7 @@ public final class NodeMetrics implements IngestMetrics, SubscriptionMetrics {
         .callback(cb -> cb.call(storeStats.get().topics())).register(registry);
     GaugeWithCallback.builder().name("xmtpd_store_event_bytes").help("bytes of stored events")
         .callback(cb -> cb.call(storeStats.get().payloadBytes())).register(registry);
+    JvmMemoryGauges.register(registry);
   }
 
   private Histogram histogram(String name, String help, String... labels) {

@@ -30,6 +30,7 @@ public final class ClusterBuilder {
   private UnaryOperator<NodeConfig> configure = UnaryOperator.identity();
   private final List<String> settings = new ArrayList<>();
   private final List<String> args = new ArrayList<>();
+  private final List<String> jvmArgs = new ArrayList<>();
   private boolean pinnedPeers = true;
   private LocalChain localChain; // null: nodes with static peers, no chain
 
@@ -157,6 +158,27 @@ public final class ClusterBuilder {
     return this;
   }
 
+  /**
+   * Options for every node process's JVM, on every start (for example {@code -Xmx512m} and
+   * {@code -XX:+ExitOnOutOfMemoryError}, so that a test sees a node that ran out of heap die rather than limp on).
+   *
+   * @throws IllegalArgumentException in {@link Mode#IN_JVM} (the nodes share the test's JVM), or for an argument
+   *     that is not a JVM option (it must start with {@code -})
+   */
+  public ClusterBuilder jvmArgs(List<String> options) {
+    if (mode != Mode.PROCESS) {
+      throw new IllegalArgumentException("jvmArgs(...) is for Mode.PROCESS; in " + mode
+          + " the nodes run in the test's JVM");
+    }
+    for (String o : options) {
+      if (!o.startsWith("-")) {
+        throw new IllegalArgumentException(o + " is not a JVM option");
+      }
+    }
+    jvmArgs.addAll(options);
+    return this;
+  }
+
   /** Starts the proxies, then the nodes, writes the peers files and waits until every node is bootstrapped. */
   public LocalCluster start() {
     if (localChain != null) {
@@ -211,7 +233,7 @@ public final class ClusterBuilder {
     for (int i = 0; i < size; i++) {
       String name = "node" + (i + 1);
       specs.add(new NodeSpec(i, dir.resolve(name), dir.resolve(name + ".peers"), antiEntropyInterval, clock,
-          configure, settings, args));
+          configure, settings, args, jvmArgs));
       // the node refuses a --peers-file that does not exist; no peer is known before every node has bound
       LocalCluster.writeAtomically(specs.get(i).peersFile(),
           "# LocalCluster: no peers until every node's ports are known\n");

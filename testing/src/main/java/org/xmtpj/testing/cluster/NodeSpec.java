@@ -16,14 +16,16 @@ import org.xmtpj.node.NodeConfig;
  * @param configure applied last to the configuration of a node in this JVM, on every start
  * @param settings {@code key=value} settings a process is started with ({@code --set})
  * @param args further {@code xmtpd start} arguments of a process, after the cluster's own
+ * @param jvmArgs options for a process's JVM (e.g. {@code -Xmx512m}), before its main class
  */
 record NodeSpec(int index, Path dataDir, Path peersFile, Duration antiEntropyInterval, Clock clock,
-    UnaryOperator<NodeConfig> configure, List<String> settings, List<String> args) {
+    UnaryOperator<NodeConfig> configure, List<String> settings, List<String> args, List<String> jvmArgs) {
   static final String HOST = "127.0.0.1";
 
   NodeSpec {
     settings = List.copyOf(settings);
     args = List.copyOf(args);
+    jvmArgs = List.copyOf(jvmArgs);
   }
 
   String name() {

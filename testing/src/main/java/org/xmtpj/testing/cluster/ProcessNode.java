@@ -26,7 +26,7 @@ final class ProcessNode implements ClusterNode {
       args.add(setting);
     }
     args.addAll(spec.args());
-    return new ProcessNode(spec, NodeProcess.start(spec.dataDir(), args));
+    return new ProcessNode(spec, NodeProcess.start(spec.dataDir(), spec.jvmArgs(), args));
   }
 
   @Override

@@ -38,6 +38,14 @@ class LocalClusterBuilderTest {
   }
 
   @Test
+  void shouldRefuseJvmOptionsForNodesInThisJvmAndArgumentsThatAreNoJvmOptions() {
+    assertThatThrownBy(() -> LocalCluster.builder(Mode.IN_JVM, DIR).jvmArgs(List.of("-Xmx512m")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("jvmArgs(...) is for Mode.PROCESS");
+    assertThatThrownBy(() -> LocalCluster.builder(Mode.PROCESS, DIR).jvmArgs(List.of("Xmx512m")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not a JVM option");
+  }
+
+  @Test
   void shouldRefuseToPrepareAClusterWhoseProxiesNeedRunningNodes() {
     assertThatThrownBy(() -> LocalCluster.builder(Mode.IN_JVM, DIR).faultProxies(Duration.ZERO).prepare())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("prepare(): fault proxies");
