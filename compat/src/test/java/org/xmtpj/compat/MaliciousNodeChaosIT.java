@@ -25,6 +25,7 @@ import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.xmtp.proto.message.api.v1.Envelope;
 import org.xmtpj.testing.TestClients;
 import org.xmtpj.testing.cluster.LocalCluster;
@@ -39,6 +40,9 @@ import org.xmtpj.testing.malicious.MaliciousNode;
  * banned the liar and recorded its equivocation, no replayed handshake opened a session, no node died, and each
  * node's heap stayed below 512 MiB at every reading of its gauges.
  */
+// Off by default until it has run green 10 times on this machine kind (3 of 3 so far, one honest node's used heap
+// peaked at 500.8 of 512 MiB in run 3): -Dxmtpj.chaos.malicious=true runs it
+@EnabledIfSystemProperty(named = "xmtpj.chaos.malicious", matches = "true")
 class MaliciousNodeChaosIT {
     private static final int NODES = 3;
     private static final long HEAP_LIMIT = 512L * 1024 * 1024;
