@@ -26,25 +26,11 @@ class LyingPeerScenariosTest {
       LyingPeer liar = LyingPeer.join(sim, 0).lies(EnumSet.of(LyingPeer.Lie.RANGE_GARBAGE_LAST));
       SimReplica a = sim.replica(0);
       SimReplica c = sim.replica(2);
-      sim.runFor(Duration.ofSeconds(3));
-      c.crash();
-      for (int i = 0; i < 40; i++) {
-        assertThat(a.publish(T, Sims.bytes("m" + i))).isEqualTo(SimReplica.PublishResult.ACKED);
-      }
-      sim.runFor(Duration.ofSeconds(2));
-      // only the liar can serve c for a while
-      sim.network().cut(c.key(), a.key());
-      sim.network().cut(c.key(), sim.replica(1).key());
-      c.start();
-      sim.runFor(Duration.ofSeconds(40));
+      publishWhileOnlyTheLiarReaches(sim, a, c);
       assertThat(liar.liesTold()).as("lies told").isPositive();
       assertThat(sim.scheduler().errors()).as("replication tasks that threw").isEmpty();
       assertThat(c.metrics().rejected("bad_range_page")).as("pages refused").isPositive();
-      sim.network().restore(c.key(), a.key());
-      sim.network().restore(c.key(), sim.replica(1).key());
-      sim.quiesce();
-      ConvergenceOracle.assertConverged(sim);
-      assertThat(Sims.read(c, T)).hasSize(40);
+      healAndAssertConverged(sim, a, c);
     }
   }
 
@@ -61,23 +47,33 @@ class LyingPeerScenariosTest {
       LyingPeer liar = LyingPeer.join(sim, 0).lies(EnumSet.of(LyingPeer.Lie.RANGE_FLOOR_TOO_HIGH));
       SimReplica a = sim.replica(0);
       SimReplica c = sim.replica(2);
-      sim.runFor(Duration.ofSeconds(3));
-      c.crash();
-      for (int i = 0; i < 40; i++) {
-        assertThat(a.publish(T, Sims.bytes("m" + i))).isEqualTo(SimReplica.PublishResult.ACKED);
-      }
-      sim.runFor(Duration.ofSeconds(2));
-      sim.network().cut(c.key(), a.key());
-      sim.network().cut(c.key(), sim.replica(1).key());
-      c.start();
-      sim.runFor(Duration.ofSeconds(40));
+      publishWhileOnlyTheLiarReaches(sim, a, c);
       assertThat(liar.liesTold()).as("lies told").isPositive();
       assertThat(c.store().floor(a.key())).as("c's floor for a's origin (a pruned nothing)").isZero();
-      sim.network().restore(c.key(), a.key());
-      sim.network().restore(c.key(), sim.replica(1).key());
-      sim.quiesce();
-      ConvergenceOracle.assertConverged(sim);
-      assertThat(Sims.read(c, T)).hasSize(40);
+      healAndAssertConverged(sim, a, c);
     }
+  }
+
+  /** c misses 40 publishes of a, then restarts able to reach only the liar, for 40 s. */
+  private static void publishWhileOnlyTheLiarReaches(Simulation sim, SimReplica a, SimReplica c) {
+    sim.runFor(Duration.ofSeconds(3));
+    c.crash();
+    for (int i = 0; i < 40; i++) {
+      assertThat(a.publish(T, Sims.bytes("m" + i))).isEqualTo(SimReplica.PublishResult.ACKED);
+    }
+    sim.runFor(Duration.ofSeconds(2));
+    sim.network().cut(c.key(), a.key());
+    sim.network().cut(c.key(), sim.replica(1).key());
+    c.start();
+    sim.runFor(Duration.ofSeconds(40));
+  }
+
+  /** c reaches the honest replicas again and, once quiet, holds all 40 like everyone. */
+  private static void healAndAssertConverged(Simulation sim, SimReplica a, SimReplica c) {
+    sim.network().restore(c.key(), a.key());
+    sim.network().restore(c.key(), sim.replica(1).key());
+    sim.quiesce();
+    ConvergenceOracle.assertConverged(sim);
+    assertThat(Sims.read(c, T)).hasSize(40);
   }
 }
